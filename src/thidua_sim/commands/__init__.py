@@ -1,0 +1,1 @@
+"""Subcommands of ``thidua-sim``; one module each (see ``cli.py``)."""

@@ -1,0 +1,112 @@
+"""The errors a user sees.
+
+A user mistake (a malformed file, an unknown commune, a negative count) is an
+:class:`InputError`: it names the file, the row or key path, what was found
+and what was expected, and how to fix it. Loaders collect every problem of a
+file into one :class:`InputErrors` so that a planner fixes them all at once.
+The CLI prints these without a traceback; anything else is a bug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from os import PathLike
+
+__all__ = ["InputError", "InputErrors", "ThiduaError", "ErrorCollector"]
+
+
+class ThiduaError(Exception):
+    """Base class of every error thidua_sim raises on purpose."""
+
+
+@dataclass(frozen=True)
+class InputError:
+    """One problem in one input file.
+
+    ``where`` is the row (``"row 7"``) or key path (``"instruments.housing.cost_mvnd"``);
+    ``line`` is the 1-based line in the file when known.
+    """
+
+    file: str
+    where: str
+    found: str
+    expected: str
+    fix: str = ""
+    line: int | None = None
+
+    def __str__(self) -> str:
+        place = f"{self.file}"
+        if self.line is not None:
+            place += f":{self.line}"
+        text = f"{place}: {self.where}: found {self.found}; expected {self.expected}"
+        if self.fix:
+            text += f". Fix: {self.fix}"
+        return text
+
+
+class InputErrors(ThiduaError):
+    """All the problems found in one or more input files."""
+
+    def __init__(self, errors: Iterable[InputError]):
+        self.errors: tuple[InputError, ...] = tuple(errors)
+        if not self.errors:
+            raise ValueError("InputErrors needs at least one InputError")
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        n = len(self.errors)
+        head = f"{n} problem{'s' if n > 1 else ''} in the input:"
+        return "\n".join([head, *(f"  - {e}" for e in self.errors)])
+
+    def __iter__(self) -> Iterator[InputError]:
+        return iter(self.errors)
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+
+class ErrorCollector:
+    """Collects problems of one file and raises them together.
+
+    >>> errors = ErrorCollector("params/instruments.yaml")
+    >>> errors.add("instruments.housing.cost_mvnd", "-40", "a number >= 0")
+    >>> errors.raise_if_any()
+    Traceback (most recent call last):
+    ...
+    thidua_sim.errors.InputErrors: 1 problem in the input:
+      - params/instruments.yaml: instruments.housing.cost_mvnd: found -40; expected a number >= 0
+    """
+
+    def __init__(self, file: str | PathLike[str]):
+        self.file = str(file)
+        self.errors: list[InputError] = []
+
+    def add(
+        self,
+        where: str,
+        found: object,
+        expected: str,
+        fix: str = "",
+        line: int | None = None,
+    ) -> None:
+        self.errors.append(
+            InputError(self.file, where, _show(found), expected, fix, line)
+        )
+
+    def extend(self, other: Iterable[InputError]) -> None:
+        self.errors.extend(other)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InputErrors(self.errors)
+
+
+def _show(found: object) -> str:
+    if isinstance(found, str):
+        return found
+    text = repr(found)
+    return text if len(text) <= 80 else text[:77] + "..."
