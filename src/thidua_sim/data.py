@@ -130,15 +130,13 @@ def _read_sheet(path: Path) -> _Sheet:
         raise InputErrors([InputError(file, "file", f"a {path.suffix or 'nameless'} file",
                                       "a .csv (UTF-8) or .xlsx file",
                                       "save the sheet as .xlsx or as 'CSV UTF-8' from Excel")])
-    header_row = None
-    rows: list[tuple[int, list[Any]]] = []
-    for number, cells in table:
-        if all(_blank(c) for c in cells):
-            continue
-        if header_row is None:
-            header_row = (number, cells)
-            continue
-        rows.append((number, cells))
+    filled = [(number, cells) for number, cells in table if not all(_blank(c) for c in cells)]
+    # A title line above the headers ("KẾT QUẢ RÀ SOÁT ..."): one cell, then a row of several.
+    if len(filled) > 1 and sum(not _blank(c) for c in filled[0][1]) == 1 \
+            and sum(not _blank(c) for c in filled[1][1]) >= 3:
+        filled = filled[1:]
+    header_row = filled[0] if filled else None
+    rows = filled[1:]
     if header_row is None:
         raise InputErrors([InputError(file, "file", "an empty file", "a header row and at least one data row",
                                       "fill in the template (thidua-sim template --out FILE.xlsx)")])
@@ -560,6 +558,7 @@ class _Parsed:
     estimate: bool
     method: str
     source: str
+    ok: bool = True
 
 
 def load_review_results(path: PathLike_, areas: Sequence[Area | AreaInfo] | PathLike_ | None = None) -> ReviewResults:
@@ -589,12 +588,16 @@ def load_review_results(path: PathLike_, areas: Sequence[Area | AreaInfo] | Path
         errors.raise_if_any()
     labels = {c: s[0] for c, s in _REVIEW_SPEC.items()}
     parsed: list[_Parsed] = []
+    unidentified: list[tuple[str | None, int | None]] = []   # rows whose area, group or year is unknown
     for number, cells in sheet.rows:
         row = _Row(sheet, number, cells, columns, labels, errors)
-        item = _parse_review_row(row, info)
-        if item is not None and row.ok:
+        item, identity = _parse_review_row(row, info)
+        if item is not None:
+            item.ok = row.ok
             parsed.append(item)
-    _check_review_rows(parsed, sheet, columns, errors)
+        else:
+            unidentified.append(identity)
+    _check_review_rows(parsed, unidentified, sheet, columns, errors)
     errors.raise_if_any()
     table = _review_table(parsed)
     order = {a.id: i for i, a in enumerate(info)}
@@ -604,7 +607,8 @@ def load_review_results(path: PathLike_, areas: Sequence[Area | AreaInfo] | Path
     return ReviewResults(table, tuple(a.area for a in info if a.id in present), str(path), tuple(info))
 
 
-def _parse_review_row(row: _Row, info: Sequence[AreaInfo]) -> _Parsed | None:
+def _parse_review_row(row: _Row, info: Sequence[AreaInfo]) -> tuple[_Parsed | None, tuple[str | None, int | None]]:
+    """The row, or None with what is known of its area and year when the row cannot be placed."""
     year = row.year()
     name = row.text("area_id", required=True)
     area = None
@@ -640,6 +644,10 @@ def _parse_review_row(row: _Row, info: Sequence[AreaInfo]) -> _Parsed | None:
         if group is None:
             row.fail("group", repr(group_text), "DTTS (dân tộc thiểu số), Khác (other) or Tổng (total)",
                      "write DTTS or Khác")
+    if all(_blank(row.raw(c)) for c in COUNT_COLUMNS):
+        row.fail("households", "no counts on the row (Tổng số hộ, Hộ nghèo, Hộ cận nghèo all empty)",
+                 "the counts of households, poor and near-poor households", "fill in the counts or delete the row")
+        return None, (area.id if area else None, year)
     counts: dict[str, int | None] = {c: row.count(c, required=True) for c in COUNT_COLUMNS}
     counts.update({c: row.count(c) for c in FLOW_COLUMNS})
     estimate = row.flag("estimate")
@@ -654,14 +662,21 @@ def _parse_review_row(row: _Row, info: Sequence[AreaInfo]) -> _Parsed | None:
             row.fail(flow, f"{value} households, above the {poor} poor households at the end of the year",
                      "at most the poor households of the row", "these flows end in the poor count: check both")
     if area is None or group is None or year is None:
-        return None
+        return None, (area.id if area else None, year)
     return _Parsed(row.number, area.id, group, year, counts, estimate,
-                   row.text("method") or "", row.text("source") or "")
+                   row.text("method") or "", row.text("source") or ""), (area.id, year)
 
 
-def _check_review_rows(parsed: list[_Parsed], sheet: _Sheet, columns: Mapping[str, int],
-                       errors: ErrorCollector) -> None:
-    """Checks across rows: duplicates, totals against groups, missing groups, flows across years."""
+def _check_review_rows(parsed: list[_Parsed], unidentified: list[tuple[str | None, int | None]], sheet: _Sheet,
+                       columns: Mapping[str, int], errors: ErrorCollector) -> None:
+    """Checks across rows: duplicates, totals against groups, missing groups, flows across years.
+
+    Count checks use rows whose own cells are fine; the missing-group check leaves out area
+    and years that a row with an unknown area, group or year may belong to (its problem is
+    already reported; no cascade of consequences)."""
+    def maybe_unplaced(area: str, year: int) -> bool:
+        return any((a is None or a == area) and (y is None or y == year) for a, y in unidentified)
+
     def col(cid: str) -> str:
         i = columns.get(cid)
         return f"column {_column_letter(i)} {sheet.header[i]!r}" if i is not None else cid
@@ -678,7 +693,8 @@ def _check_review_rows(parsed: list[_Parsed], sheet: _Sheet, columns: Mapping[st
         slot[p.group] = p
     for (area, year), slot in cells.items():
         total = slot.get("total")
-        if total is not None:
+        counts_ok = all(p.ok for p in slot.values())
+        if total is not None and counts_ok:
             for g in ("dtts", "other"):
                 part = slot.get(g)
                 if part is None:
@@ -696,16 +712,17 @@ def _check_review_rows(parsed: list[_Parsed], sheet: _Sheet, columns: Mapping[st
                                    f"total {total.counts[c]}, but dtts + other = {s} "
                                    f"(rows {slot['dtts'].number} and {slot['other'].number})",
                                    "the total equal to dtts + other", "correct the total or one of the group rows")
-            elif "dtts" not in slot and "other" not in slot:
-                errors.add(f"row {total.number}, {col('group')}",
+        if len(slot) == 1 and not maybe_unplaced(area, year):
+            (g, p), = slot.items()
+            if g == "total":
+                errors.add(f"row {p.number}, {col('group')}",
                            f"only a total row for {area} {year}", "the dtts row too (other = total - dtts)",
                            "add the row for DTTS households (Nhóm hộ = DTTS)")
-        elif len(slot) == 1:
-            (g, p), = slot.items()
-            missing = "Khác (other)" if g == "dtts" else "DTTS"
-            errors.add(f"row {p.number}, {col('group')}", f"only the {g} row for {area} {year}",
-                       "both groups (DTTS and Khác) or one of them with a total row",
-                       f"add the {missing} row, or a Tổng (total) row; write 0 where there are none")
+            else:
+                missing = "Khác (other)" if g == "dtts" else "DTTS"
+                errors.add(f"row {p.number}, {col('group')}", f"only the {g} row for {area} {year}",
+                           "both groups (DTTS and Khác) or one of them with a total row",
+                           f"add the {missing} row, or a Tổng (total) row; write 0 where there are none")
     # escaped households cannot exceed the poor of the year before
     for (area, year), slot in cells.items():
         before = cells.get((area, year - 1))
@@ -714,7 +731,7 @@ def _check_review_rows(parsed: list[_Parsed], sheet: _Sheet, columns: Mapping[st
         for g, p in slot.items():
             prev = before.get(g)
             esc = p.counts["escaped_poverty"]
-            if prev is not None and esc is not None and prev.counts["poor"] is not None and esc > prev.counts["poor"]:
+            if prev is not None and p.ok and prev.ok and esc is not None and prev.counts["poor"] is not None and esc > prev.counts["poor"]:
                 errors.add(f"row {p.number}, {col('escaped_poverty')}",
                            f"{esc} escaped, more than the {prev.counts['poor']} poor households of {year - 1} "
                            f"(row {prev.number})", "at most the poor households of the year before",
@@ -1072,13 +1089,15 @@ _GUIDE: dict[str, tuple[str, str, str]] = {
 }
 
 
-def write_template(path: PathLike_, areas: Sequence[Area | AreaInfo] | None = None, year: int | None = None,
-                   overwrite: bool = False) -> Path:
+def write_template(path: PathLike_, areas: Sequence[Area | AreaInfo] | PathLike_ | None = None,
+                   year: int | None = None, overwrite: bool = False) -> Path:
     """Write the import template for review results (.xlsx with a guide sheet, or .csv).
 
-    The rows are pre-filled with every area (default: the shipped Kbang areas in force in
-    ``year``, or all of them) and both groups (DTTS, Khác); the planner fills in the counts.
-    The .csv is written with a UTF-8 byte-order mark so that Excel shows the diacritics.
+    The rows are pre-filled with every area and both groups (DTTS, Khác); the planner fills
+    in the counts. ``areas``: Area objects, or a data folder / areas file (default: the
+    shipped ``data/kbang``); from a folder, the units in force in ``year`` (the communes of
+    2025 for 2025), or those of its ``areas.csv`` when no year is given. The .csv is written
+    with a UTF-8 byte-order mark so that Excel shows the diacritics.
     """
     path = Path(path)
     if path.suffix.lower() not in (".xlsx", ".csv"):
@@ -1087,12 +1106,12 @@ def write_template(path: PathLike_, areas: Sequence[Area | AreaInfo] | None = No
     if path.exists() and not overwrite:
         raise InputErrors([InputError(str(path), "file", "a file that already exists", "a new file name",
                                       "choose another name, or pass --force to replace it")])
-    if areas is None:
-        info = load_area_info(SHIPPED_DATA / "kbang")
-        if year is not None:
-            info = tuple(a for a in info if a.exists_on(_review_day(year)))
+    if areas is None or isinstance(areas, (str, PathLike)):
+        folder = Path(areas) if areas is not None else SHIPPED_DATA / "kbang"
+        if year is None:
+            info = load_area_info(folder / "areas.csv" if folder.is_dir() else folder)
         else:
-            info = load_area_info(SHIPPED_DATA / "kbang" / "areas.csv")
+            info = tuple(a for a in load_area_info(folder) if a.exists_on(_review_day(year)))
     else:
         info = tuple(a if isinstance(a, AreaInfo) else AreaInfo(a) for a in areas)
     header = [_REVIEW_SPEC[c][0] for c in TEMPLATE_COLUMNS]
