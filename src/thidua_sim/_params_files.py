@@ -263,7 +263,7 @@ def parse_targets(data: Any, errors: ErrorCollector, areas: Iterable[str] | None
         if problem is not None:
             errors.add(f"{where}.population", problem, POPULATION_EXPECTED, line=line_of(t, "population"))
         threshold = read_value(errors, t, "threshold_points", f"{where}.threshold_points", POINTS,
-                               inherited_source=source_of(t))
+                               inherited_source=source_of(t) or source_of(data))
         start = read_int(errors, t, "start_year", where, low=FIRST_YEAR, high=LAST_YEAR)
         end = read_int(errors, t, "end_year", where, low=FIRST_YEAR, high=LAST_YEAR)
         if start is not None and end is not None and end <= start:
