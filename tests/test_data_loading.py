@@ -69,6 +69,14 @@ def test_review_results_table_columns_and_types():
     assert [a.id for a in results.areas] == [a.id for a in load_areas(KBANG)]
 
 
+def test_saving_gives_back_the_shipped_file(tmp_path):
+    results = load_review_results(KBANG / "review_results.csv")
+    saved = results.to_csv(tmp_path / "review_results.csv")
+    assert saved.read_bytes() == (KBANG / "review_results.csv").read_bytes()
+    with pytest.raises(InputErrors, match="already exists"):
+        results.to_csv(saved)
+
+
 def test_baseline_of_a_missing_year_is_an_input_error():
     results = load_review_results(KBANG / "review_results.csv")
     with pytest.raises(InputErrors, match="year 2023"):
@@ -248,3 +256,12 @@ def test_loaded_arrays_are_independent_copies():
     a, b = load_baseline(KBANG), load_baseline(KBANG)
     a.households[0, 0, 0] += 1
     assert not np.array_equal(a.households, b.households)
+
+
+def test_the_documented_planner_example_gives_the_shipped_son_lang_rows(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("Xã/thị trấn,Nhóm hộ,Năm,Tổng số hộ,Hộ nghèo,Hộ cận nghèo\n"
+                    "Xã Sơn Lang,Tổng,2021,1209,85,216\nSon Lang,DTTS,2021,596,66,151\n", encoding="utf-8")
+    typed = load_review_results(path, KBANG).baseline().households
+    shipped = load_baseline(KBANG)
+    assert (typed[0] == shipped.households[shipped.area_index("son_lang")]).all()

@@ -520,6 +520,23 @@ class ReviewResults:
         note = " (contains estimates)" if estimated.any() else ""
         return Baseline(year, areas, households, estimated, provenance, f"{self.source}{note}")
 
+    def to_csv(self, path: PathLike_, overwrite: bool = False) -> Path:
+        """Save in the canonical review-results format (column ids, UTF-8), e.g. to make an
+        imported spreadsheet the baseline: ``results.to_csv("data/kbang/review_results.csv", overwrite=True)``."""
+        path = Path(path)
+        if path.exists() and not overwrite:
+            raise InputErrors([InputError(str(path), "file", "a file that already exists", "a new file name",
+                                          "choose another name, or pass overwrite=True to replace it")])
+        table = self.table.copy()
+        for c in FLOW_COLUMNS:
+            table[c] = table[c].map(lambda v: "" if pd.isna(v) else str(int(v)))
+        table["estimate"] = table["estimate"].map(lambda v: "true" if v else "false")
+        buffer = io.StringIO()
+        table.to_csv(buffer, index=False, lineterminator="\n")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(buffer.getvalue().encode("utf-8"))
+        return path
+
     def for_years(self, years: Iterable[int]) -> ReviewResults:
         """The same results restricted to some years."""
         keep = self.table[self.table["year"].isin(list(years))].reset_index(drop=True)
