@@ -145,7 +145,12 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Coverage: household-years supported over eligible household-years, summed over the years. Money beyond the eligible households is reported as unused."},
     # -- required resources and allocation ------------------------------------------------
     "required_factor": {"vi": "Hệ số nhân kinh phí cần có", "en": "Scaling factor needed"},
-    "required_extra_mvnd": {"vi": "Kinh phí cần thêm (triệu đồng)", "en": "Extra money needed (million VND)"},
+    "required_extra_mvnd": {"vi": "Kinh phí cần thêm mỗi năm (toàn huyện, chia theo số hộ nghèo)",
+                            "en": "Extra money a year (district-wide, spread by poor households)"},
+    "split_rule_proportional": {"vi": "tỷ lệ thuận với tỷ lệ hộ nghèo năm gốc của từng xã",
+                                "en": "in proportion to each commune's baseline poverty rate"},
+    "split_rule_equal": {"vi": "mọi xã cùng mức giảm", "en": "the same fall in every commune"},
+    "split_rule_dtts_weighted": {"vi": "tăng theo tỷ trọng hộ DTTS", "en": "weighted up by the share of dtts households"},
     "required_total_mvnd": {"vi": "Tổng kinh phí cần có (triệu đồng)", "en": "Total money needed (million VND)"},
     "required_feasible": {"vi": "Có thể đạt?", "en": "Attainable?"},
     "required_infeasible": {
@@ -160,6 +165,12 @@ LABELS: dict[str, dict[str, str]] = {
     "allocation_gain": {"vi": "Số hộ nghèo giảm thêm so với kịch bản: {households}",
                         "en": "Poor households fewer than under the scenario: {households}"},
     # -- scoreboard -----------------------------------------------------------------------
+    "scoreboard_review": {"vi": "Xếp hạng tổng kết {start}–{end}", "en": "Final review ranking {start}–{end}"},
+    "scoreboard_basis": {"vi": "Căn cứ", "en": "Basis"},
+    "scoreboard_on_track": {"vi": "Đạt chỉ tiêu?", "en": "On track?"},
+    "scoreboard_dtts_reduction": {"vi": "Giảm nghèo DTTS (điểm %/năm)", "en": "Ethnic-minority fall (points/year)"},
+    "basis_planned": {"vi": "kế hoạch (dự báo)", "en": "planned (projected)"},
+    "basis_actual": {"vi": "kết quả rà soát", "en": "review results"},
     "scoreboard_note": {"vi": "Kết quả thực hiện so với chỉ tiêu từng năm.",
                         "en": "Results against each year's target."},
     # -- assumptions and provenance -------------------------------------------------------
@@ -202,5 +213,6 @@ LABELS: dict[str, dict[str, str]] = {
     "status_ok": {"vi": "Hoàn thành", "en": "Done"},
     "status_skipped": {"vi": "Không đổi (dùng lại)", "en": "Unchanged (reused)"},
     "status_failed": {"vi": "Lỗi", "en": "Failed"},
+    "status_pending": {"vi": "Chưa chạy xong", "en": "Not finished"},
     "district_brief_link": {"vi": "Bản tin toàn huyện", "en": "District brief"},
 }

@@ -88,9 +88,11 @@ class Table:
 
     frame: pd.DataFrame
     caption: str = ""
+    text_last: bool = False
 
     def html(self) -> str:
-        table = self.frame.to_html(index=False, escape=True, border=0, classes="thidua-table", na_rep="–")
+        classes = ["thidua-table", "thidua-text-last"] if self.text_last else ["thidua-table"]
+        table = self.frame.to_html(index=False, escape=True, border=0, classes=classes, na_rep="–")
         caption = f'<p class="thidua-caption">{escape(self.caption)}</p>' if self.caption else ""
         return f'<div class="thidua-table-wrap">{caption}{table}</div>'
 
