@@ -277,3 +277,13 @@ def test_figures_file_problems(tmp_path):
     with pytest.raises(InputErrors) as info:
         load_figures(path)
     assert [e.where for e in info.value.errors] == ["row 2, column D 'value'", "row 3, column B 'population'"]
+
+
+def test_two_areas_with_one_name_at_the_same_time(tmp_path):
+    path = tmp_path / "areas.csv"
+    path.write_text("id,name,kind,valid_from,valid_to\nkrong,Krong,commune,,\nkrong_2,Krông,commune,,\n"
+                    "kbang,Kbang,commune,,2025-07-01\nkbang_2025,Kbang,commune,2025-07-01,\n", encoding="utf-8")
+    with pytest.raises(InputErrors) as info:
+        load_area_info(path)
+    (error,) = info.value.errors                   # Kbang twice is fine: one after the other
+    assert error.where == "areas krong and krong_2" and error.file == str(path)

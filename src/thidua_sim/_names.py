@@ -20,7 +20,7 @@ from datetime import date
 from ._types import Area
 from .errors import ThiduaError
 
-__all__ = ["AreaInfo", "UnknownArea", "name_key", "match_area", "suggest_areas"]
+__all__ = ["AreaInfo", "AreaMatcher", "UnknownArea", "name_key", "match_area", "suggest_areas"]
 
 # Prefixes of unit names, longest first (compared on keys, i.e. without diacritics or spaces).
 _PREFIXES = ("thitran", "phuong", "tinh", "tt", "xa")
@@ -124,35 +124,52 @@ def _keys(info: AreaInfo) -> tuple[set[str], set[str], set[str], set[str]]:
     return exact, {name_key(info.id)}, prefixed, bare
 
 
+class AreaMatcher:
+    """Matches many names against one list of areas (the keys are worked out once).
+
+    ``AreaMatcher(areas).match(name)`` is :func:`match_area` for repeated use, e.g. over
+    the rows of a spreadsheet.
+    """
+
+    def __init__(self, areas: Iterable[Area | AreaInfo]):
+        self.infos = [_as_info(a) for a in areas]
+        self._by_id = {info.id: info.area for info in self.infos}
+        # level -> key -> areas having that key at that level (in area order)
+        self._levels: list[dict[str, list[Area]]] = [{}, {}, {}, {}]
+        for info in self.infos:
+            for level, keys in enumerate(_keys(info)):
+                for key in keys:
+                    hits = self._levels[level].setdefault(key, [])
+                    if info.area not in hits:
+                        hits.append(info.area)
+
+    def match(self, name: str) -> Area:
+        text = str(name).strip()
+        if text in self._by_id:
+            return self._by_id[text]
+        wanted = name_key(text)
+        probes = (wanted, wanted, wanted, name_key(text, strip_prefix=True))
+        for level, probe in enumerate(probes):
+            found = self._levels[level].get(probe, [])
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise UnknownArea(text, ambiguous=[f"{a.name} ({a.id})" for a in found])
+        raise UnknownArea(text, suggest_areas(text, self.infos))
+
+
 def match_area(name: str, areas: Iterable[Area | AreaInfo]) -> Area:
     """The area that ``name`` (an id, a name, an alias; any spelling) refers to.
 
     Tried in order: the id as written; the name or an alias as written ("Thị trấn Kbang");
-    the id in any case; the bare name with the prefix of the area's kind ("TT Kbang", "Xã Krong"); the bare name
-    ("Kbang"). Diacritics, case, spaces and the known spelling variants (Đak/Đăk, Bơ/Bờ,
-    Roong/Rong) do not matter.
+    the id in any case; the bare name with the prefix of the area's kind ("TT Kbang",
+    "Xã Krong"); the bare name ("Kbang"). Diacritics, case, spaces and the known spelling
+    variants (Đak/Đăk, Bơ/Bờ, Roong/Rong) do not matter.
 
     Raises :class:`UnknownArea` with up to three nearest names when nothing fits, or with
     the candidates when the name fits more than one area equally well.
     """
-    infos = [_as_info(a) for a in areas]
-    text = str(name).strip()
-    for info in infos:
-        if info.id == text:
-            return info.area
-    wanted = name_key(text)
-    wanted_bare = name_key(text, strip_prefix=True)
-    keyed = [(info, _keys(info)) for info in infos]
-    for level, probe in ((0, wanted), (1, wanted), (2, wanted), (3, wanted_bare)):
-        found: list[Area] = []
-        for info, keys in keyed:
-            if probe in keys[level] and info.area not in found:
-                found.append(info.area)
-        if len(found) == 1:
-            return found[0]
-        if len(found) > 1:
-            raise UnknownArea(text, ambiguous=[f"{a.name} ({a.id})" for a in found])
-    raise UnknownArea(text, suggest_areas(text, infos))
+    return AreaMatcher(areas).match(name)
 
 
 def suggest_areas(name: str, areas: Iterable[Area | AreaInfo], n: int = 3) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._names import AreaInfo, UnknownArea, match_area, name_key, suggest_areas
+from ._names import AreaInfo, AreaMatcher, UnknownArea, match_area, name_key, suggest_areas
 from ._types import GROUPS, Area, Baseline
 from .errors import ErrorCollector, InputError, InputErrors
 
@@ -442,18 +442,26 @@ def _read_areas(path: Path) -> list[AreaInfo]:
 
 
 def _check_area_overlaps(infos: Sequence[AreaInfo], file: str) -> list[InputError]:
-    """Two areas in force at the same time may not share an id or a name."""
+    """Two areas in force at the same time may not share a name; no id may appear twice."""
     problems = []
-    for i, a in enumerate(infos):
-        for b in infos[i + 1:]:
-            overlap = (a.valid_to is None or b.valid_from is None or b.valid_from < a.valid_to) and \
-                      (b.valid_to is None or a.valid_from is None or a.valid_from < b.valid_to)
-            if a.id == b.id:
-                problems.append(InputError(file, f"area {a.id}", "the id in two area files",
-                                           "each id once", "rename one of them"))
-            elif overlap and name_key(a.name) == name_key(b.name):
-                problems.append(InputError(file, f"areas {a.id} and {b.id}", f"the same name {a.name!r} at the same time",
-                                           "names that tell the areas apart", "correct one name or their dates"))
+    by_id: dict[str, int] = {}
+    by_name: dict[str, list[AreaInfo]] = {}
+    for info in infos:
+        by_id[info.id] = by_id.get(info.id, 0) + 1
+        by_name.setdefault(name_key(info.name), []).append(info)
+    for aid, n in by_id.items():
+        if n > 1:
+            problems.append(InputError(file, f"area {aid}", f"the id in {n} area files", "each id once",
+                                       "rename one of them"))
+    for same in by_name.values():
+        for i, a in enumerate(same):
+            for b in same[i + 1:]:
+                overlap = (a.valid_to is None or b.valid_from is None or b.valid_from < a.valid_to) and \
+                          (b.valid_to is None or a.valid_from is None or a.valid_from < b.valid_to)
+                if overlap and a.id != b.id:
+                    problems.append(InputError(file, f"areas {a.id} and {b.id}",
+                                               f"the same name {a.name!r} at the same time",
+                                               "names that tell the areas apart", "correct one name or their dates"))
     return problems
 
 
@@ -606,9 +614,10 @@ def load_review_results(path: PathLike_, areas: Sequence[Area | AreaInfo] | Path
     labels = {c: s[0] for c, s in _REVIEW_SPEC.items()}
     parsed: list[_Parsed] = []
     unidentified: list[tuple[str | None, int | None]] = []   # rows whose area, group or year is unknown
+    matchers = _Matchers(info)
     for number, cells in sheet.rows:
         row = _Row(sheet, number, cells, columns, labels, errors)
-        item, identity = _parse_review_row(row, info)
+        item, identity = _parse_review_row(row, info, matchers)
         if item is not None:
             item.ok = row.ok
             parsed.append(item)
@@ -624,19 +633,32 @@ def load_review_results(path: PathLike_, areas: Sequence[Area | AreaInfo] | Path
     return ReviewResults(table, tuple(a.area for a in info if a.id in present), str(path), tuple(info))
 
 
-def _parse_review_row(row: _Row, info: Sequence[AreaInfo]) -> tuple[_Parsed | None, tuple[str | None, int | None]]:
+class _Matchers:
+    """One :class:`AreaMatcher` per review day (the units in force that day); None = all units."""
+
+    def __init__(self, info: Sequence[AreaInfo]):
+        self.info = info
+        self.cache: dict[date | None, AreaMatcher] = {}
+
+    def on(self, day: date | None) -> AreaMatcher:
+        if day not in self.cache:
+            self.cache[day] = AreaMatcher(a for a in self.info if day is None or a.exists_on(day))
+        return self.cache[day]
+
+
+def _parse_review_row(row: _Row, info: Sequence[AreaInfo],
+                      matchers: _Matchers) -> tuple[_Parsed | None, tuple[str | None, int | None]]:
     """The row, or None with what is known of its area and year when the row cannot be placed."""
     year = row.year()
     name = row.text("area_id", required=True)
     area = None
     if name is not None:
         day = _review_day(year) if year is not None else None
-        in_force = [a for a in info if day is None or a.exists_on(day)]
         try:
-            area = match_area(name, in_force)
+            area = matchers.on(day).match(name)
         except UnknownArea as exc:
             try:
-                other = match_area(name, info)
+                other = matchers.on(None).match(name)
             except UnknownArea:
                 other = None
             if other is not None and year is not None:
