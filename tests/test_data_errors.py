@@ -287,3 +287,11 @@ def test_two_areas_with_one_name_at_the_same_time(tmp_path):
         load_area_info(path)
     (error,) = info.value.errors                   # Kbang twice is fine: one after the other
     assert error.where == "areas krong and krong_2" and error.file == str(path)
+
+
+def test_a_household_list_is_refused_without_echoing_any_row(folder):
+    text = "Xã/thị trấn,Nhóm hộ,Năm,Họ và tên chủ hộ,Số CCCD\nKon Pne,DTTS,2021,Nguyễn Văn A,012345678901\n"
+    (error,) = problems(write(folder, text))
+    assert error.where == "row 1, column D"
+    assert "personal data" in error.found
+    assert "Nguyễn Văn A" not in str(error) and "012345678901" not in str(error)

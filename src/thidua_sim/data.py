@@ -603,6 +603,7 @@ def load_review_results(path: PathLike_, areas: Sequence[Area | AreaInfo] | Path
     path = Path(path)
     info = _as_area_info(areas, path)
     sheet = _read_sheet(path)
+    _refuse_household_lists(sheet)
     errors = ErrorCollector(sheet.file)
     columns = _map_header(sheet, _REVIEW_SPEC, errors)
     if any(c not in columns for c, spec in _REVIEW_SPEC.items() if spec[2]):
@@ -631,6 +632,20 @@ def load_review_results(path: PathLike_, areas: Sequence[Area | AreaInfo] | Path
                               kind="stable").reset_index(drop=True)
     present = set(table["area_id"])
     return ReviewResults(table, tuple(a.area for a in info if a.id in present), str(path), tuple(info))
+
+
+_PERSONAL_HEADERS = tuple(name_key(t) for t in ("Họ và tên", "Họ tên", "Chủ hộ", "CCCD", "CMND", "Căn cước",
+                                                "Mã định danh", "Ngày sinh", "Số điện thoại"))
+
+
+def _refuse_household_lists(sheet: _Sheet) -> None:
+    """A household list (names, ID numbers) is personal data: refuse it without reading a row."""
+    for i, text in enumerate(sheet.header):
+        if any(p in name_key(text) for p in _PERSONAL_HEADERS):
+            raise InputErrors([InputError(
+                sheet.file, f"row 1, column {_column_letter(i)}", f"a column {text!r}: this looks like a list of "
+                "households (personal data); no row was read", "counts per commune, group and year",
+                "import the summary table of the review results (thidua-sim template), not the household list")])
 
 
 class _Matchers:
