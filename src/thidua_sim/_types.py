@@ -51,7 +51,7 @@ ALLOCATION_RULES: tuple[str, ...] = ("poor", "poor_dtts", "equal", "shares")
 """How a district total is spread over areas: proportional to poor households, to poor dtts
 households, equally, or by explicit shares."""
 
-AreaKind = Literal["town", "commune"]
+AreaKind = Literal["town", "commune", "district", "province", "country"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,8 @@ class Uncertain:
 
 @dataclass(frozen=True)
 class Area:
-    """A commune (xã) or town (thị trấn). ``id`` is ASCII (``"kon_pne"``), ``name`` Vietnamese."""
+    """A commune (xã) or town (thị trấn); a whole district or province when the engine runs at that
+    scale. ``id`` is ASCII (``"kon_pne"``), ``name`` Vietnamese."""
 
     id: str
     name: str
