@@ -88,10 +88,12 @@ def refresh(folder: Path) -> None:
                 cell.outputs = []
                 cell.execution_count = None
             elif cell.cell_type == "code":
-                cell.execution_count = None
+                # nbval compares only cells that ran when stored: keep a fixed execution count
+                number = nb.cells.index(cell) + 1
+                cell.execution_count = number
                 for output in cell.outputs:
                     if "execution_count" in output:
-                        output["execution_count"] = None
+                        output["execution_count"] = number
         nbformat.validate(nb)
         nbformat.write(nb, str(path))
         print(f"wrote {path}")

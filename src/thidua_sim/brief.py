@@ -201,7 +201,10 @@ def _load(settings: BriefSettings) -> Brief:
     from .params import load_params, load_scenario
     from .projection import project
 
-    check_language(settings.language)
+    try:
+        check_language(settings.language)
+    except ValueError as exc:
+        raise BriefError(str(exc)) from None
     data_dir, params_dir = Path(settings.data_dir), Path(settings.params_dir)
     for label, folder in (("data_dir", data_dir), ("params_dir", params_dir)):
         if not folder.is_dir():
@@ -278,8 +281,8 @@ def _rate_sentence(brief: Brief, population: str, label: str) -> str:
     lang, years = brief.lang, brief.projection.years
     rate = brief.projection.rate(population)
     fall = (rate[0] - rate[-1]) / (years[-1] - years[0])
-    return t("summary_rate_path", lang, population=label, start=format_percent(rate[0], lang, 2),
-             y0=years[0], end=format_percent(rate[-1], lang, 2), y1=years[-1], points=format_points(fall, lang))
+    return t("summary_rate_path", lang, population=label, start=format_percent(rate[0], lang, 1),
+             y0=years[0], end=format_percent(rate[-1], lang, 1), y1=years[-1], points=format_points(fall, lang))
 
 
 def _check_sentences(check, lang: str) -> list[Note]:

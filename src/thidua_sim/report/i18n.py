@@ -86,7 +86,9 @@ def format_number(x: float | int | None, lang: str = DEFAULT_LANGUAGE, decimals:
     x = float(x)
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
-    text = f"{abs(x):.{int(decimals)}f}"
+    # half up, the way people round (Python alone rounds exact halves to even, and a float a hair
+    # below a half would flip between runs): nudge by a relative 1e-12, far below any shown digit
+    text = f"{abs(x) * (1 + 1e-12):.{int(decimals)}f}"
     whole, _, frac = text.partition(".")
     negative = x < 0 and any(c not in "0." for c in text)
     thousands, point = (".", ",") if lang == "vi" else (",", ".")
