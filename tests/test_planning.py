@@ -149,3 +149,16 @@ def test_errors():
         required_resources(baseline, scenario, params, target(1.0, end=2022), probability=1.5)
     with pytest.raises(PlanningError, match="unknown instrument"):
         required_resources(baseline, scenario, params, target(1.0, end=2022), mode="extra", instruments=["x"])
+
+
+def test_lagged_instrument_is_paid_a_year_earlier():
+    # money with a one-year lag acting in 2022-2025 is paid in the budget years 2021-2024
+    baseline = make_baseline()
+    params = make_params([make_instrument("credit", 50.0, ("poor",), {"uPO": 0.2}, lag=1)])
+    thr = check_target(project(baseline, make_scenario(), params), target(0.0)).reduction_points_per_year + 0.2
+    r = required_resources(baseline, make_scenario(), params, target(thr), mode="extra")
+    assert sorted(x.year for x in r.scenario.resources) == [2021, 2022, 2023, 2024]
+    assert r.mvnd_per_year == pytest.approx(r.extra_mvnd_per_year)
+    # the same money paid 2022-2025 would act only in 2023-2025 and fall short
+    late = make_scenario([line(y, "credit", r.extra_mvnd_per_year, rule="poor") for y in range(2022, 2026)])
+    assert not check_target(project(baseline, late, params), target(thr)).met

@@ -12,12 +12,22 @@ allocation) cost one vectorised run. Tests check it against :func:`~thidua_sim.p
 
 **Allocation.** Variables are the shares ``y[a, k]`` of the budget given each year to commune
 ``a`` for instrument ``k`` (on top of the scenario). The objective is the expected number of poor
-households in the end year, dtts households counted ``dtts_weight`` times; it is minimised under
-``sum y = 1`` and the caps and minimums (linear constraints) by SLSQP from several starts:
-proportional (communes by baseline poor households, instruments equally), equal, and a greedy
-marginal-gain allocation (the budget in small steps, each to the cell whose step lowers the
-objective most). The best of the starts and the optimised points is returned, so the result is
-never worse than proportional (when proportional respects the caps).
+households in the end year, dtts households counted ``dtts_weight`` times, minimised under
+``sum y = 1`` and the caps and minimums (bounds on cells, linear limits on commune and
+instrument totals; ``scipy.optimize.linprog`` finds a feasible point or proves there is none).
+
+1. Starts: proportional (communes by baseline poor households, instruments equally), equal,
+   and greedy marginal gain: what the minimums leave is spent in ``greedy_steps`` equal steps,
+   each to the cell whose step lowers the objective most (all cells tried in one batch).
+2. The ``refine`` best starts are improved by pairwise exchange (:func:`_exchange`): money moves
+   from the cell whose last million helps least to the one whose next million helps most (by
+   backward and forward differences, which differ where coverage saturates), with a batched
+   search over halving step sizes, until no move helps. With diminishing returns (coverage saturates, effects combine as independent chances)
+   this is a descent method on the capped simplex.
+3. The best of all starts and refined points is returned, so the result is never worse than
+   proportional (when proportional respects the caps). ``scipy.optimize.minimize`` (SLSQP) was
+   tried as the main method and dropped: with 100 cells it took 50-150 ms an iteration here,
+   ten times the exchange; tests check the result against SLSQP on small cases instead.
 """
 
 from __future__ import annotations
@@ -27,7 +37,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog, minimize
+from scipy.optimize import linprog
 
 from ._types import GROUPS, STATES, Baseline, Params, ResourceLine, Scenario
 from .engine import (
@@ -42,7 +52,7 @@ from .engine import (
 )
 from .targets import PlanningError
 
-__all__ = ["Allocation", "allocate_budget", "batch_expected_path", "spending_years", "resolve_instruments"]
+__all__ = ["Allocation", "allocate_budget", "batch_expected_path", "acting_years", "budget_year", "resolve_instruments"]
 
 _P = STATES.index("poor")
 _DTTS = GROUPS.index("dtts")
@@ -73,16 +83,21 @@ def batch_expected_path(model: CompiledModel, fixed_resources: np.ndarray, rule_
     return stocks
 
 
-def spending_years(baseline: Baseline, until: int, years: Sequence[int] | None = None) -> tuple[int, ...]:
-    """Years money is spent in: given, or every year after the baseline up to ``until``."""
+def acting_years(baseline: Baseline, until: int, years: Sequence[int] | None = None) -> tuple[int, ...]:
+    """Review years new money should act in: given, or every year after the baseline up to ``until``."""
     if years is None:
         return tuple(range(baseline.year + 1, until + 1))
     out = tuple(sorted({int(y) for y in years}))
-    bad = [y for y in out if y <= baseline.year - 10 or y > until]
+    bad = [y for y in out if y <= baseline.year or y > until]
     if not out or bad:
-        raise PlanningError(f"spending years {list(years)}: expected years up to {until}, "
-                            f"e.g. {baseline.year + 1}-{until}")
+        raise PlanningError(f"years {list(years)}: expected review years after the baseline {baseline.year} "
+                            f"up to {until}, e.g. {baseline.year + 1}-{until}")
     return out
+
+
+def budget_year(params: Params, instrument: str, acting_year: int) -> int:
+    """The budget year of money acting in ``acting_year``: ``lag`` years earlier."""
+    return acting_year - int(params.instruments[instrument].lag)
 
 
 def resolve_instruments(params: Params, instruments: Sequence[str] | None) -> tuple[str, ...]:
@@ -104,7 +119,8 @@ def resolve_instruments(params: Params, instruments: Sequence[str] | None) -> tu
 class Allocation:
     """A yearly budget allocated over communes and instruments (:func:`allocate_budget`).
 
-    ``table``: million VND per year, index area id, one column per instrument.
+    ``table``: million VND per year, index area id, one column per instrument; ``years``: the
+    review years it acts in (each instrument paid its lag earlier).
     ``proportional``: the reference allocation (communes by baseline poor households,
     instruments equally) in the same layout. ``expected_poor_end``: poor households in the end
     year on the expected path with this allocation (``_dtts``: of them dtts);
@@ -226,19 +242,6 @@ class _Bounds:
                           bounds=list(zip(self.lower.ravel(), self.upper.ravel())), method="highs", **kwargs)
         return res.x if res.status == 0 else None
 
-    def scipy_constraints(self) -> list[dict]:
-        cons = [{"type": "eq", "fun": lambda y: np.array([y.sum() - 1.0]),
-                 "jac": lambda y: np.ones((1, y.size))}]
-        for w, low, high in self.rows:
-            wf = w.ravel()
-            if np.isfinite(high):
-                cons.append({"type": "ineq", "fun": lambda y, wf=wf, h=high: np.array([h - wf @ y]),
-                             "jac": lambda y, wf=wf: -wf[None, :]})
-            if low > 0:
-                cons.append({"type": "ineq", "fun": lambda y, wf=wf, lo=low: np.array([wf @ y - lo]),
-                             "jac": lambda y, wf=wf: wf[None, :]})
-        return cons
-
     def room(self, y: np.ndarray) -> np.ndarray:
         """How much more share each cell can take without breaking a cap (A*K,)."""
         y = y.reshape(self.A, self.K)
@@ -246,6 +249,16 @@ class _Bounds:
         for w, _low, high in self.rows:
             if np.isfinite(high):
                 left = high - float((w * y).sum())
+                room = np.where(w > 0, np.minimum(room, left), room)
+        return np.clip(room, 0.0, None).ravel()
+
+    def room_down(self, y: np.ndarray) -> np.ndarray:
+        """How much share each cell can give up without breaking a minimum (A*K,)."""
+        y = y.reshape(self.A, self.K)
+        room = y - self.lower
+        for w, low, _high in self.rows:
+            if low > 0:
+                left = float((w * y).sum()) - low
                 room = np.where(w > 0, np.minimum(room, left), room)
         return np.clip(room, 0.0, None).ravel()
 
@@ -291,16 +304,17 @@ class _Objective:
             self._cache[key] = float(self.values(np.asarray(y, dtype=float)[None])[0])
         return self._cache[key]
 
-    def gradient(self, y: np.ndarray, step: float = 1e-6) -> np.ndarray:
-        """Forward differences, all in one batch; steps go downwards where a cell is at 1."""
+    def one_sided(self, y: np.ndarray, step: float = 1e-7) -> tuple[np.ndarray, np.ndarray]:
+        """Forward and backward differences, all in one batch: the value of the next share added to
+        each cell and of the last share taken from it (they differ where coverage saturates)."""
         y = np.asarray(y, dtype=float)
         n = y.size
-        h = np.where(y + step <= 1.0, step, -step)
-        batch = np.repeat(y[None], n + 1, axis=0)
-        batch[np.arange(1, n + 1), np.arange(n)] += h
+        batch = np.repeat(y[None], 2 * n + 1, axis=0)
+        batch[np.arange(1, n + 1), np.arange(n)] += step
+        batch[np.arange(n + 1, 2 * n + 1), np.arange(n)] -= step
         v = self.values(batch)
         self._cache.setdefault(y.tobytes(), float(v[0]))
-        return (v[1:] - v[0]) / h
+        return (v[1:n + 1] - v[0]) / step, (v[0] - v[n + 1:]) / step
 
 
 def _greedy(objective: _Objective, bounds: _Bounds, base: np.ndarray, steps: int) -> np.ndarray:
@@ -330,6 +344,65 @@ def _greedy(objective: _Objective, bounds: _Bounds, base: np.ndarray, steps: int
     return y
 
 
+def _exchange(objective: _Objective, bounds: _Bounds, y: np.ndarray, max_rounds: int = 200,
+              pairs: int = 5, sizes: int = 16) -> np.ndarray:
+    """Local search by pairwise exchange: move money from a cell whose last million helps least to
+    one whose next million helps most (backward and forward differences, one batch), trying the
+    ``pairs`` x ``pairs`` best donor-receiver pairs and ``sizes`` halving step sizes in one batch;
+    the best step of each pair is kept and the best pairs are combined while they touch different
+    cells (each prefix of that list is tried, the best kept). Stop when no move lowers the objective.
+    Every move keeps the budget, caps and minimums."""
+    y = y.copy()
+    current = objective(y)
+    for _ in range(max_rounds):
+        forward, backward = objective.one_sided(y)
+        up, down = bounds.room(y), bounds.room_down(y)
+        receivers = np.flatnonzero(up > 1e-12)
+        donors = np.flatnonzero(down > 1e-12)
+        if receivers.size == 0 or donors.size == 0:
+            break
+        receivers = receivers[np.argsort(forward[receivers], kind="stable")[:pairs]]
+        donors = donors[np.argsort(-backward[donors], kind="stable")[:pairs]]
+        moves = []
+        for i in donors:
+            for j in receivers:
+                if i == j or backward[i] <= forward[j]:
+                    continue
+                top = min(down[i], up[j])
+                for m in range(sizes):
+                    moves.append((i, j, top * 0.5 ** m))
+        if not moves:
+            break
+        batch = np.repeat(y[None], len(moves), axis=0)
+        for n, (i, j, d) in enumerate(moves):
+            batch[n, i] -= d
+            batch[n, j] += d
+        values = objective.values(batch)
+        # the best step of each pair, then the best pairs combined while they touch different cells
+        best_of: dict[tuple[int, int], tuple[float, float]] = {}
+        for (i, j, d), v in zip(moves, values):
+            if v < best_of.get((i, j), (np.inf, 0.0))[0]:
+                best_of[(i, j)] = (float(v), d)
+        ranked = sorted(best_of.items(), key=lambda item: item[1][0])
+        combos, used, point = [], set(), y.copy()
+        for (i, j), (v, d) in ranked:
+            if v >= current or i in used or j in used:
+                continue
+            used.update((i, j))
+            point = point.copy()
+            point[i] -= d
+            point[j] += d
+            combos.append(point)
+        if not combos:
+            break
+        combo_values = objective.values(np.array(combos)) if len(combos) > 1 else np.array([ranked[0][1][0]])
+        best = int(np.argmin(combo_values))
+        if combo_values[best] >= current - 1e-13 * max(1.0, abs(current)):
+            break
+        y, current = combos[best], float(combo_values[best])
+    return y
+
+
 def _proportional_shares(baseline: Baseline, instruments: Sequence[str]) -> np.ndarray:
     """Communes by baseline poor households, each commune's money equally over the instruments."""
     poor = np.asarray(baseline.households, dtype=float)[..., _P].sum(axis=-1)
@@ -349,16 +422,19 @@ def allocate_budget(
     minimums: Mapping | None = None,
     dtts_weight: float = 1.0,
     until: int | None = None,
-    greedy_steps: int = 40,
+    greedy_steps: int = 50,
+    refine: int = 1,
 ) -> Allocation:
     """Allocate a fixed yearly budget over communes and instruments to minimise the expected poor
     households in the end year (i.e. maximise their expected fall), on top of ``scenario``.
 
-    ``budget_mvnd_per_year`` (million VND) is spent in each of ``years`` (default: every year after
-    the baseline up to ``until``, which defaults to 2025), the same allocation every year.
+    ``budget_mvnd_per_year`` (million VND) acts in each of ``years`` (review years; default every
+    year after the baseline up to ``until``, which defaults to 2025), the same allocation every
+    year; an instrument with a lag of ``L`` years is paid ``L`` budget years earlier.
     ``caps``/``minimums`` (million VND per year) are keyed by an area id (its total), an instrument
     id (its total) or a tuple ``(area id, instrument id)``. ``dtts_weight`` > 1 counts a poor dtts
-    household more than another. See the module text for the method.
+    household more than another. ``greedy_steps`` and ``refine`` (how many of the best starts are
+    refined by exchange) tune the search; see the module text for the method.
     """
     try:
         budget = float(budget_mvnd_per_year)
@@ -370,14 +446,15 @@ def allocate_budget(
         raise PlanningError(f"dtts_weight {dtts_weight!r}: expected a positive number (1 = every household alike)")
     until = 2025 if until is None else int(until)
     chosen = resolve_instruments(params, instruments)
-    spend = spending_years(baseline, until, years)
+    spend = acting_years(baseline, until, years)
     model = compile_model(baseline, scenario, params, until)
     area_ids = list(baseline.area_ids)
     all_k = list(model.instrument_ids)
     cols = np.array([all_k.index(k) for k in chosen])
 
     # where one million a year in cell (a, k) acts: compile one line per cell and year at 1
-    ones = tuple(ResourceLine(y, k, 1.0, area=a) for y in spend for a in area_ids for k in chosen)
+    ones = tuple(ResourceLine(budget_year(params, k, y), k, 1.0, area=a)
+                 for y in spend for a in area_ids for k in chosen)
     unit = compile_model(baseline, replace(scenario, resources=ones), params, until).fixed_resources
     bounds = _Bounds(area_ids, list(chosen), budget, caps, minimums)
     objective = _Objective(model, unit, budget, cols, float(dtts_weight))
@@ -399,16 +476,9 @@ def allocate_budget(
         starts["greedy"] = _greedy(objective, bounds, base, greedy_steps)
 
     candidates = {name: y for name, y in starts.items() if bounds.feasible(y)}
-    cons = bounds.scipy_constraints()
-    box = list(zip(bounds.lower.ravel(), bounds.upper.ravel()))
-    for name, y0 in list(candidates.items()):
-        res = minimize(objective, y0, jac=objective.gradient, method="SLSQP", bounds=box, constraints=cons,
-                       options={"maxiter": 100, "ftol": 1e-10})
-        y = np.clip(res.x, bounds.lower.ravel(), bounds.upper.ravel())
-        if y.sum() > 0:
-            y = y / y.sum()
-        if bounds.feasible(y, tol=1e-6):
-            candidates[f"slsqp from {name}"] = y
+    scores = {name: objective(y) for name, y in candidates.items()}
+    for name in sorted(scores, key=lambda n: (scores[n], n))[:refine]:
+        candidates[f"exchange from {name}"] = _exchange(objective, bounds, candidates[name])
     scores = {name: objective(y) for name, y in candidates.items()}
     best_name = min(scores, key=lambda n: (scores[n], n))
     best = candidates[best_name]
@@ -423,7 +493,7 @@ def allocate_budget(
     table = table.where(table.abs() > budget * 1e-9, 0.0)
     prop_table = pd.DataFrame((proportional * budget).reshape(len(area_ids), len(chosen)),
                               index=pd.Index(area_ids, name="area_id"), columns=list(chosen))
-    lines = tuple(ResourceLine(y, k, float(table.at[a, k]), area=a)
+    lines = tuple(ResourceLine(budget_year(params, k, y), k, float(table.at[a, k]), area=a)
                   for y in spend for a in area_ids for k in chosen if table.at[a, k] > 0)
     result_scenario = scenario.with_resources(lines, suffix=f"alloc{budget:g}")
     return Allocation(

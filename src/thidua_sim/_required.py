@@ -3,10 +3,10 @@
 Two levers, both one number ``x``:
 
 - ``mode="scale"``: the scenario with every resource line multiplied by ``x`` (a factor);
-- ``mode="extra"``: the scenario plus ``x`` million VND a year, spent in every year after the
-  baseline up to the end year as district totals spread by ``rule`` (poor, poor_dtts, equal),
-  split equally over the chosen instruments (all of params by default; choose fewer to focus
-  the money). Lagged instruments' money of the last years acts after the end year.
+- ``mode="extra"``: the scenario plus ``x`` million VND a year acting in every year after the
+  baseline up to the end year (an instrument with a lag is paid that many budget years
+  earlier), as district totals spread by ``rule`` (poor, poor_dtts, equal), split equally over
+  the chosen instruments (all of params by default; choose fewer to focus the money).
 
 **On the expected path** the target's reduction is a continuous, non-decreasing function of
 ``x`` (expected poor households do not rise with resources; households do not depend on
@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.optimize import brentq
 
-from ._allocation import batch_expected_path, resolve_instruments, spending_years
+from ._allocation import acting_years, batch_expected_path, budget_year, resolve_instruments
 from ._types import Baseline, Params, ResourceLine, Scenario, Target
 from .engine import compile_model
 from .projection import DEFAULT_SEED, population_mask, project
@@ -55,8 +55,8 @@ class RequiredResources:
     """The answer of :func:`required_resources`.
 
     ``factor`` (mode "scale") or ``extra_mvnd_per_year`` (mode "extra"): the least amount found;
-    None when no amount meets the target. ``mvnd_per_year``: the resulting scenario's money per
-    spending year on average (all instruments). ``feasible``: some amount meets it;
+    None when no amount meets the target. ``mvnd_per_year``: the resulting scenario's money acting
+    in the years of the target's horizon, per year on average (all instruments). ``feasible``: some amount meets it;
     ``already_met``: the scenario (mode "extra") or no money at all (mode "scale") already does.
     ``reduction_points_per_year``: on the expected path at the answer (at the plateau when
     infeasible); ``best_reduction_points_per_year``: at the plateau (every eligible household
@@ -100,7 +100,7 @@ class _Lever:
         self.baseline, self.scenario, self.params, self.until, self.mode = baseline, scenario, params, until, mode
         self.rule = rule
         self.model = compile_model(baseline, scenario, params, until)
-        self.years = spending_years(baseline, until)
+        self.years = acting_years(baseline, until)
         if mode == "scale":
             self.base_fixed = np.zeros_like(self.model.fixed_resources)
             self.base_rules = np.zeros_like(self.model.rule_totals)
@@ -113,7 +113,8 @@ class _Lever:
             self.dir_fixed, self.dir_rules = unit.fixed_resources, unit.rule_totals
 
     def extra_lines(self, x: float) -> tuple[ResourceLine, ...]:
-        return tuple(ResourceLine(y, k, x * s, rule=self.rule) for y in self.years for k, s in self.mix.items())
+        return tuple(ResourceLine(budget_year(self.params, k, y), k, x * s, rule=self.rule)
+                     for y in self.years for k, s in self.mix.items())
 
     def scenario_at(self, x: float) -> Scenario:
         if self.mode == "scale":
@@ -127,8 +128,10 @@ class _Lever:
         return batch_expected_path(self.model, fixed, rules)
 
     def money_per_year(self, x: float) -> float:
+        """Money acting in the horizon, per year on average."""
         lines = self.scenario_at(x).resources
-        return sum(r.amount_mvnd for r in lines if r.year in self.years) / len(self.years)
+        acting = [r.amount_mvnd for r in lines if r.year + int(self.params.instruments[r.instrument].lag) in self.years]
+        return sum(acting) / len(self.years)
 
 
 def required_resources(
