@@ -162,3 +162,17 @@ def test_lagged_instrument_is_paid_a_year_earlier():
     # the same money paid 2022-2025 would act only in 2023-2025 and fall short
     late = make_scenario([line(y, "credit", r.extra_mvnd_per_year, rule="poor") for y in range(2022, 2026)])
     assert not check_target(project(baseline, late, params), target(thr)).met
+
+
+def test_probability_when_the_expected_path_already_meets():
+    # met on the expected path with no extra money, but not in 95 % of the draws: money is still needed
+    baseline, params, scenario = multi_year_case()
+    thr = check_target(project(baseline, scenario, params), target(0.0)).reduction_points_per_year - 0.05
+    expected = required_resources(baseline, scenario, params, target(thr), mode="extra")
+    assert expected.already_met
+    r = required_resources(baseline, scenario, params, target(thr), mode="extra", probability=0.95, draws=200, seed=3)
+    assert r.feasible and not r.already_met and r.extra_mvnd_per_year > 0
+    assert r.achieved_probability >= 0.95
+    assert 0 < r.monte_carlo_runs <= r.evaluations
+    low = required_resources(baseline, scenario, params, target(thr), mode="extra", probability=0.3, draws=200, seed=3)
+    assert low.already_met and low.extra_mvnd_per_year == 0.0
