@@ -26,7 +26,8 @@ from ._types import (
 )
 from .errors import ThiduaError
 
-__all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "allocate_area_resources",
+__all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates",
+           "allocate_area_resources",
            "coverage_shares", "transition", "ProjectionError", "MAX_HORIZON"]
 
 MAX_HORIZON = 2050
@@ -54,6 +55,9 @@ class CompiledModel:
         already tied to areas (explicit areas, equal split, explicit shares).
     ``rule_totals``: (T, K, 2) district totals to spread by poor / poor dtts at run time.
     ``entry``: (G, 3) entry shares of new households, or None.
+    ``lags``: (K,) years between spending and effect, per instrument.
+    ``multipliers``: (A, G, 7) area multipliers of the base rates, or None where no area has one
+        (the Monte Carlo applies them to drawn rates).
     """
 
     years: tuple[int, ...]
@@ -68,6 +72,7 @@ class CompiledModel:
     rule_totals: np.ndarray
     entry: np.ndarray | None = None
     lags: tuple[int, ...] = field(default=())
+    multipliers: np.ndarray | None = None
 
     @property
     def steps(self) -> int:
@@ -90,9 +95,14 @@ def compile_model(baseline: Baseline, scenario: Scenario, params: Params, until:
     stocks0 = np.asarray(baseline.households, dtype=float)
     if stocks0.shape != (A, G, len(STATES)):
         raise ProjectionError(f"baseline households have shape {stocks0.shape}; expected {(A, G, len(STATES))}")
+    if not np.all(np.isfinite(stocks0)) or np.any(stocks0 < 0):
+        a, g, s = np.argwhere(~(np.isfinite(stocks0) & (stocks0 >= 0)))[0]
+        raise ProjectionError(f"baseline households of area {area_ids[a]!r}, group {GROUPS[g]!r}, state "
+                              f"{STATES[s]!r} = {stocks0[a, g, s]!r}; expected a count >= 0")
 
     # base rates with area multipliers, rows renormalised where a multiplier pushes them over 1
     rates = np.empty((A, G, len(RATE_NAMES)))
+    multipliers = np.ones((A, G, len(RATE_NAMES)))
     for g, group in enumerate(GROUPS):
         try:
             group_rates = params.base_rates.rates[group]
@@ -100,12 +110,15 @@ def compile_model(baseline: Baseline, scenario: Scenario, params: Params, until:
             raise ProjectionError(f"base rates have no group {group!r}") from None
         for r, name in enumerate(RATE_NAMES):
             rates[:, g, r] = group_rates[name].central
-    for area_id, multipliers in params.base_rates.area_multipliers.items():
+    for area_id, factors in params.base_rates.area_multipliers.items():
         if area_id not in area_pos:
             continue  # multipliers may cover more areas than this run (a province file)
-        for name, factor in multipliers.items():
-            rates[area_pos[area_id], :, RATE_NAMES.index(name)] *= factor
-    rates = normalise_rates(rates)
+        for name, factor in factors.items():
+            if name not in RATE_NAMES:
+                raise ProjectionError(f"area multiplier for {area_id!r} names unknown rate {name!r}; "
+                                      f"expected one of {', '.join(RATE_NAMES)}")
+            multipliers[area_pos[area_id], :, RATE_NAMES.index(name)] *= factor
+    rates = normalise_rates(rates * multipliers)
 
     instrument_ids = tuple(params.instruments)
     K = len(instrument_ids)
@@ -165,7 +178,8 @@ def compile_model(baseline: Baseline, scenario: Scenario, params: Params, until:
         entry = np.array([[scenario.entry_shares[g][s] for s in STATES] for g in GROUPS], dtype=float)
 
     return CompiledModel(years, areas, instrument_ids, stocks0, rates, costs, eligible, effects, fixed,
-                         rule_totals, entry, tuple(lags))
+                         rule_totals, entry, tuple(lags),
+                         None if np.all(multipliers == 1.0) else multipliers)
 
 
 def normalise_rates(rates: np.ndarray) -> np.ndarray:
@@ -193,8 +207,9 @@ def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
     totals = model.rule_totals[t] if rule_totals is None else rule_totals  # (..., K, 2)
     poor_all = stocks[..., P].sum(axis=-1)  # (..., A)
     poor_dtts = stocks[..., 0, P]  # (..., A)
-    resources = np.broadcast_to(fixed, stocks.shape[:-2] + fixed.shape[-1:]).astype(float, copy=True)
-    unallocated = np.zeros(stocks.shape[:-3] + (totals.shape[-2],))
+    dtype = np.result_type(stocks.dtype, np.float32)  # float32 in the Monte Carlo, float64 on the expected path
+    resources = np.broadcast_to(fixed, stocks.shape[:-2] + fixed.shape[-1:]).astype(dtype, copy=True)
+    unallocated = np.zeros(stocks.shape[:-3] + (totals.shape[-2],), dtype=dtype)
     for rule, weights in ((0, poor_all), (1, poor_dtts)):
         amount = totals[..., rule]  # (..., K)
         if not np.any(amount):
@@ -224,32 +239,56 @@ def coverage_shares(stocks: np.ndarray, resources: np.ndarray, costs: np.ndarray
     return share, beneficiaries, unused
 
 
-def primed_rates(rates: np.ndarray, share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> np.ndarray:
-    """Base rates adjusted by the instruments, as independent chances (model.md section 3).
+def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``prod_k (1 - s_k e_k)`` for each effect e in EFFECT_NAMES order (uPO, uPN, uNO, dNP).
 
-    ``rates`` (..., A, G, 7); ``share`` (..., A, K); ``eligible`` (K, 3); ``effects`` (..., K, 4).
-    An instrument acts on the poor row only if poor households are eligible for it, and on the
-    near-poor row only if near-poor households are. Returns rates of the same shape as ``rates``.
-
-    Where protection and uplift would make a near-poor household's outflows exceed 1, the fall
-    back ``pNP'`` is capped at ``1 - pNO'`` (never raised).
+    ``share`` (..., A, K); ``eligible`` (K, 3); ``effects`` (..., K, 4). The poor-row effects use
+    the share of instruments poor households are eligible for, the near-poor-row effects those
+    near-poor households are eligible for. Returns four arrays (..., A, 1) (to broadcast over G).
     """
     s_poor = share * eligible[:, P]  # (..., A, K)
     s_near = share * eligible[:, N]
     eff = effects[..., None, :, :]  # (..., 1, K, 4) to broadcast over A
+    keeps = []
+    for s, e in ((s_poor, UPO), (s_poor, UPN), (s_near, UNO), (s_near, DNP)):
+        factors = 1.0 - s * eff[..., e]  # (..., A, K)
+        keep = np.ones(factors.shape[:-1], dtype=factors.dtype)
+        for k in range(factors.shape[-1]):  # a loop over instruments beats a reduction over a short axis
+            if np.any(eff[..., k, e]):
+                keep *= factors[..., k]
+        keeps.append(keep[..., None])
+    return tuple(keeps)
 
-    def keep(s: np.ndarray, e: int) -> np.ndarray:
-        # prod_k (1 - s_k u_k): (..., A) -> (..., A, 1) to broadcast over G
-        return np.prod(1.0 - s * eff[..., e], axis=-1)[..., None]
 
-    out = rates.copy()
-    pPO, pPN = rates[..., PPO], rates[..., PPN]
-    new_pPO = 1.0 - (1.0 - pPO) * keep(s_poor, UPO)
+def adjust_rates(pPN: np.ndarray, pPO: np.ndarray, pNP: np.ndarray, pNO: np.ndarray,
+                 keeps: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The four rates instruments change, from base rates and :func:`keep_factors` (model.md
+    section 3). Returns ``(pPN', pPO', pNP', pNO')``; ``pNP'`` is capped at ``1 - pNO'``."""
+    keep_PO, keep_PN, keep_NO, keep_NP = keeps
+    new_pPO = 1.0 - (1.0 - pPO) * keep_PO
     stay_ratio = np.divide(pPN, 1.0 - pPO, out=np.zeros_like(pPN), where=pPO < 1.0)
-    new_pPN = (1.0 - new_pPO) * (1.0 - (1.0 - stay_ratio) * keep(s_poor, UPN))
-    new_pNO = 1.0 - (1.0 - rates[..., PNO]) * keep(s_near, UNO)
-    new_pNP = np.minimum(rates[..., PNP] * keep(s_near, DNP), 1.0 - new_pNO)
-    out[..., PPO], out[..., PPN], out[..., PNO], out[..., PNP] = new_pPO, new_pPN, new_pNO, new_pNP
+    new_pPN = (1.0 - new_pPO) * (1.0 - (1.0 - stay_ratio) * keep_PN)
+    new_pNO = 1.0 - (1.0 - pNO) * keep_NO
+    new_pNP = np.minimum(pNP * keep_NP, 1.0 - new_pNO)
+    return new_pPN, new_pPO, new_pNP, new_pNO
+
+
+def primed_rates(rates: np.ndarray, share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> np.ndarray:
+    """Base rates adjusted by the instruments, as independent chances (model.md section 3).
+
+    ``rates`` (..., A or 1, G, 7); ``share`` (..., A, K); ``eligible`` (K, 3); ``effects`` (..., K, 4).
+    An instrument acts on the poor row only if poor households are eligible for it, and on the
+    near-poor row only if near-poor households are. Returns rates (..., A, G, 7).
+
+    Where protection and uplift would make a near-poor household's outflows exceed 1, the fall
+    back ``pNP'`` is capped at ``1 - pNO'`` (never raised).
+    """
+    keeps = keep_factors(share, eligible, effects)
+    # rates may be shared by all areas (axis of length 1); the result is per area
+    out = np.empty(np.broadcast_shapes(rates.shape, share.shape[:-1] + (1, rates.shape[-1])), dtype=rates.dtype)
+    out[...] = rates  # C order (a copy of a broadcast view would keep its odd strides)
+    out[..., PPN], out[..., PPO], out[..., PNP], out[..., PNO] = adjust_rates(
+        rates[..., PPN], rates[..., PPO], rates[..., PNP], rates[..., PNO], keeps)
     return out
 
 

@@ -1,0 +1,171 @@
+"""Speed and memory of the projection engine (expected path and Monte Carlo).
+
+Run: ``.venv/bin/python bench/bench_engine.py`` (or ``make bench``). Prints:
+
+* Kbang, 14 areas x 2 groups, 2021 -> 2025, 10,000 draws (target <= 0.5 s), 1 and 2 workers;
+* national, 10,600 areas x 2 groups, 2021 -> 2025 (4 transitions), 1,000 draws
+  (target <= 15 s and <= 2 GB peak), measured in a fresh subprocess so that its peak
+  resident memory (``ru_maxrss``, of the process and of its worker processes) is its own.
+
+The Kbang case uses the shipped data and params when they load, else a synthetic
+district of the same size (17,732 households, 9,375 dtts). The national case is
+synthetic (the country's 10,600 communes are not shipped): sizes and poverty
+rates drawn once from a fixed seed, about 27 million households.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from thidua_sim import (  # noqa: E402
+    Area,
+    Baseline,
+    BaseRates,
+    Instrument,
+    Params,
+    ResourceLine,
+    Scenario,
+    Uncertain,
+    project,
+)
+
+RATES = {  # central, low, high: synthetic, for timing only
+    "dtts": {"pPN": (0.10, 0.06, 0.15), "pPO": (0.12, 0.08, 0.17), "pNP": (0.06, 0.03, 0.10),
+             "pNO": (0.18, 0.12, 0.25), "pOP": (0.012, 0.006, 0.02), "pON": (0.03, 0.02, 0.045),
+             "gamma": (0.015, 0.008, 0.025)},
+    "other": {"pPN": (0.12, 0.08, 0.17), "pPO": (0.20, 0.14, 0.27), "pNP": (0.04, 0.02, 0.07),
+              "pNO": (0.25, 0.18, 0.33), "pOP": (0.004, 0.002, 0.008), "pON": (0.012, 0.006, 0.02),
+              "gamma": (0.012, 0.006, 0.02)},
+}
+INSTRUMENTS = [  # id, cost (central, low, high), eligible, effects, lag, rule
+    ("livelihood", (15, 10, 25), ("poor", "near_poor"), {"uPO": (0.25, 0.1, 0.4), "uNO": (0.2, 0.1, 0.35)}, 0, "poor"),
+    ("housing", (40, 35, 60), ("poor",), {"uPN": (0.5, 0.3, 0.7)}, 0, "poor_dtts"),
+    ("training", (6, 4, 9), ("poor", "near_poor"), {"uPO": (0.1, 0.03, 0.2), "uNO": (0.1, 0.03, 0.2)}, 1, "poor"),
+    ("credit", (5, 3, 8), ("poor", "near_poor"), {"uPO": (0.08, 0.02, 0.15), "dNP": (0.2, 0.1, 0.35)}, 0, "equal"),
+]
+
+
+def synthetic_params() -> Params:
+    rates = {g: {k: Uncertain(*v, source="bench") for k, v in rs.items()} for g, rs in RATES.items()}
+    instruments = {}
+    for id_, cost, eligible, effects, lag, _ in INSTRUMENTS:
+        instruments[id_] = Instrument(id_, id_, id_, "bench", Uncertain(*cost, source="bench"), frozenset(eligible),
+                                      {k: Uncertain(*v, source="bench") for k, v in effects.items()}, lag, "bench")
+    return Params(BaseRates(rates, {}, "bench"), instruments, (), "bench")
+
+
+def synthetic_baseline(areas: int, households: float, dtts_share: float, seed: int) -> Baseline:
+    """Areas with lognormal sizes and Beta poverty rates, scaled to the given totals."""
+    rng = np.random.default_rng(seed)
+    size = rng.lognormal(0.0, 0.6, areas)
+    size = size / size.sum() * households
+    dtts = np.clip(rng.beta(0.6, 1.2, areas), 0, 1)
+    dtts = dtts * dtts_share * households / (dtts * size).sum()
+    dtts = np.clip(dtts, 0, 0.98)
+    hh = np.stack([size * dtts, size * (1 - dtts)], axis=1)  # (A, G)
+    poor = np.stack([rng.beta(2, 6, areas), rng.beta(1, 20, areas)], axis=1)
+    near = np.stack([rng.beta(2, 10, areas), rng.beta(1, 15, areas)], axis=1) * (1 - poor)
+    counts = np.rint(np.stack([hh * poor, hh * near, hh * (1 - poor - near)], axis=-1))
+    ids = tuple(Area(f"a{i:05d}", f"Xã {i}") for i in range(areas))
+    return Baseline(2021, ids, counts, np.ones((areas, 2), bool), {}, "synthetic")
+
+
+def synthetic_scenario(budget_per_year: float) -> Scenario:
+    lines = []
+    for year in range(2022, 2026):
+        for id_, *_, rule in INSTRUMENTS:
+            lines.append(ResourceLine(year, id_, budget_per_year / len(INSTRUMENTS), None, rule))
+    return Scenario("bench", "bench", "bench", "synthetic", tuple(lines))
+
+
+def kbang_inputs():
+    """Shipped Kbang data and status quo when the loaders and files exist, else synthetic."""
+    try:
+        from thidua_sim.data import load_baseline
+        from thidua_sim.params import load_params, load_scenario
+
+        params = load_params(ROOT / "params")
+        baseline = load_baseline(ROOT / "data" / "kbang")
+        scenario = load_scenario(ROOT / "params" / "scenarios" / "status_quo.yaml", params, baseline.areas)
+        return "shipped data/kbang + params/scenarios/status_quo.yaml", baseline, scenario, params
+    except Exception as exc:  # noqa: BLE001 - a benchmark runs on what exists
+        reason = f"{type(exc).__name__}"
+    baseline = synthetic_baseline(14, 17732, 9375 / 17732, seed=14)
+    return f"synthetic Kbang-size district ({reason} loading the shipped files)", baseline, \
+        synthetic_scenario(20000.0), synthetic_params()
+
+
+def timed(fn, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def national_child(workers: int) -> None:
+    """Runs in a subprocess: the national case; prints one JSON line."""
+    baseline = synthetic_baseline(10600, 27.0e6, 0.13, seed=10600)
+    params = synthetic_params()
+    scenario = synthetic_scenario(9.0e6)
+    start = time.perf_counter()
+    result = project(baseline, scenario, params, until=2025, draws=1000, seed=2021, workers=workers)
+    seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    rate = result.rate("district", draws=True)
+    rate_seconds = time.perf_counter() - start
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"seconds": seconds, "rate_seconds": rate_seconds, "self_mb": self_kb / 1024,
+                      "children_mb": child_kb / 1024, "draws_mb": result.draws.nbytes / 2**20,
+                      "households": float(baseline.households.sum()),
+                      "rate_2025_q05_q95": [float(np.quantile(rate[:, -1], q)) for q in (0.05, 0.95)]}))
+
+
+def main() -> None:
+    label, baseline, scenario, params = kbang_inputs()
+    A = len(baseline.areas)
+    print(f"Kbang: {label}; {A} areas x 2 groups, 2021 -> 2025")
+    t = timed(lambda: project(baseline, scenario, params, until=2025))
+    print(f"  expected path: {t * 1000:.1f} ms")
+    project(baseline, scenario, params, until=2025, draws=100, seed=1)  # warm imports
+    for workers in (1, 2):
+        t = timed(lambda: project(baseline, scenario, params, until=2025, draws=10_000, seed=2021, workers=workers),
+                  repeat=3 if workers == 1 else 1)
+        print(f"  10,000 draws, workers={workers}: {t:.2f} s (target <= 0.5 s)")
+    result = project(baseline, scenario, params, until=2025, draws=10_000, seed=2021)
+    t = timed(lambda: result.table(), repeat=1)
+    print(f"  table() with 10,000 draws ({len(result.populations())} populations): {t:.2f} s")
+
+    for workers in (1, 2):
+        proc = subprocess.run([sys.executable, __file__, "--national", str(workers)], capture_output=True, text=True,
+                              check=False, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+        if proc.returncode:
+            print(f"national, workers={workers}: FAILED\n{proc.stderr[-2000:]}")
+            continue
+        fig = json.loads(proc.stdout.strip().splitlines()[-1])
+        peak = fig["self_mb"] + (fig["children_mb"] * workers if workers > 1 else 0)
+        print(f"national: 10,600 areas x 2 groups x 4 transitions x 1,000 draws, {fig['households'] / 1e6:.1f} M "
+              f"households, workers={workers}: {fig['seconds']:.1f} s (target <= 15 s); peak RSS "
+              f"{fig['self_mb']:.0f} MB main + {fig['children_mb']:.0f} MB largest worker"
+              f"{f' (x{workers} = {peak:.0f} MB in all)' if workers > 1 else ''} (target <= 2048 MB); "
+              f"draws array {fig['draws_mb']:.0f} MB; district rate per draw {fig['rate_seconds']:.2f} s")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--national":
+        national_child(int(sys.argv[2]))
+    else:
+        main()
