@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from html import escape
 
+import matplotlib
 import numpy as np
 import pandas as pd
 
@@ -52,7 +53,7 @@ class PlannerSettings:
     budgets: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
     rule: str | None = None
     uncertainty: bool = False
-    draws: int = 500
+    draws: int = 200
     district_points: float = DEFAULT_DISTRICT_POINTS
     dtts_points: float = DEFAULT_DTTS_POINTS
     lang: str = "vi"
@@ -267,7 +268,13 @@ def chart_figure(view: PlannerView, lang: str):
 
 
 def chart_png(view: PlannerView, lang: str, dpi: int = 80) -> bytes:
-    """The trajectory chart as PNG bytes."""
-    from .report.charts import figure_png
+    """The trajectory chart as PNG bytes (light compression: this is redrawn on every change)."""
+    import io
 
-    return figure_png(chart_figure(view, lang), dpi=dpi)
+    from .report.charts import FONT
+
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": [FONT]}):
+        chart_figure(view, lang).savefig(buffer, format="png", dpi=dpi, metadata={"Software": None},
+                                         pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()

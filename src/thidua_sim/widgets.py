@@ -67,6 +67,7 @@ _RULES = ((_SCENARIO_RULE, "planner_rule_scenario"), ("poor", "planner_rule_poor
           ("poor_dtts", "planner_rule_poor_dtts"), ("equal", "planner_rule_equal"))
 _LANGUAGE_NAMES = (("Tiếng Việt", "vi"), ("English", "en"))
 _WIDE = {"description_width": "initial"}
+_NAME_WIDTH = "330px"
 
 
 def find_project_dir(start: str | Path | None = None) -> Path:
@@ -106,6 +107,10 @@ class Planner:
     ``coverage``, ``required_output``, ``message``, ``save_message``, ``brief_output``) and the
     buttons; tests set values and call :meth:`refresh`. ``view`` is the last
     :class:`PlannerView`; ``timings`` the seconds its refresh took by stage.
+
+    The extra budget required is recomputed on every refresh on the expected path (tens of
+    milliseconds; ``live_required=False`` turns that off); with uncertainty on it needs many
+    Monte Carlo runs (seconds), so it waits for the button.
     """
 
     def __init__(
@@ -121,11 +126,12 @@ class Planner:
         brief_dir: str | Path | None = None,
         until: int = 2025,
         lang: str = "vi",
-        draws: int = 500,
+        draws: int = 200,
         seed: int = 2021,
         debounce_s: float = 0.2,
         scheduler: Callable[..., Any] | None = None,
         run_briefs: Callable[..., Any] | None = None,
+        live_required: bool = True,
     ):
         if lang not in LANGUAGES:
             raise ValueError(f"language {lang!r}: expected one of {', '.join(LANGUAGES)}")
@@ -143,6 +149,7 @@ class Planner:
         self.base_path = Path(scenario_path) if scenario_path is not None else None
         self._budgets = budget_table(scenario, self.instrument_ids, self.years)
         self._run_briefs = run_briefs
+        self.live_required = bool(live_required)
         self._syncing = False
         self._pending_save: Path | None = None
         self._brief_thread: threading.Thread | None = None
@@ -208,23 +215,31 @@ class Planner:
         self.scenario = W.Dropdown(options=options, value=current, style=_WIDE)
 
         self.budget_title = W.HTML()
-        self.budget_mode = W.ToggleButtons(options=[("", "flat"), ("", "per_year")], value=self._default_mode())
+        self.budget_mode = W.ToggleButtons(options=[("", "flat"), ("", "per_year")], value="flat")
         self.rule = W.Dropdown(options=[("", v) for v, _ in _RULES], value=_SCENARIO_RULE, style=_WIDE)
-        self.budget_names: dict[str, W.Label] = {}
+        self.budget_names: dict[str, W.HTML] = {}
         self.budget_sliders: dict[str, W.FloatSlider] = {}
+        self.budget_readouts: dict[str, W.HTML] = {}
         self.budget_notes: dict[str, W.HTML] = {}
         self.budget_boxes: dict[tuple[str, int], W.BoundedFloatText] = {}
+        self._grid_names: dict[str, W.HTML] = {}
         rows = []
-        grid_cells: list[W.Widget] = [W.Label("")] + [W.HTML(f"<b>{y}</b>") for y in self.years]
+        grid_cells: list[W.Widget] = [W.HTML("")] + [W.HTML(f"<b>{y}</b>") for y in self.years]
         for k in self.instrument_ids:
-            self.budget_names[k] = W.Label(layout=W.Layout(width="260px"))
-            slider = W.FloatSlider(min=0.0, max=1000.0, step=5.0, readout_format=",.0f", continuous_update=True,
-                                   layout=W.Layout(width="340px"))
+            self.budget_names[k] = W.HTML(layout=W.Layout(width=_NAME_WIDTH))
+            # the slider's own readout would write 6,000 (six in Vietnamese): ours follows the language
+            slider = W.FloatSlider(min=0.0, max=1000.0, step=5.0, readout=False, continuous_update=True,
+                                   layout=W.Layout(width="260px"))
             slider.observe(self._on_slider(k), names="value")
+            slider.add_class(f"thidua-budget-{k}")
             self.budget_sliders[k] = slider
+            self.budget_readouts[k] = W.HTML(layout=W.Layout(width="80px"))
+            self.budget_readouts[k].add_class("thidua-budget-readout")
             self.budget_notes[k] = W.HTML(layout=W.Layout(width="auto"))
-            rows.append(W.HBox([self.budget_names[k], slider, self.budget_notes[k]]))
-            grid_cells.append(W.Label(layout=W.Layout(width="auto")))
+            rows.append(W.HBox([self.budget_names[k], slider, self.budget_readouts[k], self.budget_notes[k]],
+                               layout=W.Layout(align_items="center")))
+            self._grid_names[k] = W.HTML(layout=W.Layout(width=_NAME_WIDTH))
+            grid_cells.append(self._grid_names[k])
             for y in self.years:
                 box = W.BoundedFloatText(min=0.0, max=1e7, step=10.0, layout=W.Layout(width="95px"))
                 box.observe(self._on_box(k, y), names="value")
@@ -232,13 +247,15 @@ class Planner:
                 grid_cells.append(box)
         self.budget_flat = W.VBox(rows)
         self.budget_grid = W.GridBox(
-            grid_cells, layout=W.Layout(grid_template_columns=f"260px repeat({len(self.years)}, 100px)"))
+            grid_cells, layout=W.Layout(grid_template_columns=f"{_NAME_WIDTH} repeat({len(self.years)}, 100px)",
+                                        align_items="center"))
         self._set_budget_controls()
 
         self.uncertainty = W.Checkbox(value=False, indent=False)
         self.draws = W.IntSlider(value=int(draws), min=100, max=5000, step=100, disabled=True, style=_WIDE)
-        self.district_points = W.FloatSlider(min=0.0, max=10.0, step=0.1, style=_WIDE, readout_format=".1f")
-        self.dtts_points = W.FloatSlider(min=0.0, max=10.0, step=0.1, style=_WIDE, readout_format=".1f")
+        self.district_points = W.FloatSlider(min=0.0, max=10.0, step=0.1, style=_WIDE, readout=False)
+        self.dtts_points = W.FloatSlider(min=0.0, max=10.0, step=0.1, style=_WIDE, readout=False)
+        self.district_readout, self.dtts_readout = W.HTML(), W.HTML()
         district_t, dtts_t = view_targets(self.baseline, self.params, None, 2.0, 3.0, self.until)
         for t, slider in ((district_t, self.district_points), (dtts_t, self.dtts_points)):
             t_default = next((x for x in self.params.targets if x.population == t.population), None)
@@ -274,6 +291,8 @@ class Planner:
         for control in (self.area, self.rule, self.uncertainty, self.draws, self.district_points, self.dtts_points):
             control.observe(self._on_change, names="value")
         self.uncertainty.observe(lambda change: setattr(self.draws, "disabled", not change["new"]), names="value")
+        for control in (self.district_points, self.dtts_points):
+            control.observe(lambda _c: self._show_target_readouts(), names="value")
         self.rule.observe(lambda _c: self._mark_edited(), names="value")
         self.language.observe(self._on_language, names="value")
         self.scenario.observe(self._on_scenario, names="value")
@@ -288,7 +307,8 @@ class Planner:
             self.budget_grid,
             W.HBox([self.uncertainty, self.draws]),
             self.targets_title,
-            W.HBox([self.district_points, self.dtts_points]),
+            W.HBox([self.district_points, self.district_readout, self.dtts_points, self.dtts_readout],
+                   layout=W.Layout(align_items="center", grid_gap="8px")),
         ])
         outputs = W.VBox([
             self.outputs_title,
@@ -314,10 +334,9 @@ class Planner:
         self.widget.add_class("thidua-planner")
         self.chart.add_class("thidua-chart")
         self.status.add_class("thidua-status")
-
-    def _default_mode(self) -> str:
-        varies = any(len({round(v, 6) for v in self._budgets[k].values()}) > 1 for k in self.instrument_ids)
-        return "per_year" if varies else "flat"
+        self.language.add_class("thidua-language")
+        self.area.add_class("thidua-area")
+        self.coverage.add_class("thidua-coverage")
 
     # -- display -----------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
@@ -404,14 +423,20 @@ class Planner:
                     slider.max = top
                     slider.step = _nice_step(top)
                 slider.value = mean
+                self.budget_readouts[k].value = f'<div style="text-align:right">{number(mean, self.lang, 0)}</div>'
                 for y in self.years:
                     self.budget_boxes[(k, y)].value = self._budgets[k][y]
                 varies = len({round(a, 6) for a in amounts}) > 1
                 self.budget_notes[k].value = (
                     f'<span style="font-size:11px;color:#777">({escape(label("planner_budget_varies", self.lang))})</span>'
-                    if varies and hasattr(self, "language") else "")
+                    if varies else "")
         finally:
             self._syncing = False
+
+    def _show_target_readouts(self) -> None:
+        unit = label("unit_points_per_year", self.lang)
+        for slider, readout in ((self.district_points, self.district_readout), (self.dtts_points, self.dtts_readout)):
+            readout.value = f"{number(slider.value, self.lang, 1)} {escape(unit)}"
 
     def _show_budget_mode(self) -> None:
         flat = self.budget_mode.value == "flat"
@@ -420,7 +445,6 @@ class Planner:
 
     def _on_language(self, _change: Any) -> None:
         self._relabel()
-        self._set_budget_controls()
         self._debounced()
 
     def _on_scenario(self, change: Any) -> None:
@@ -462,7 +486,6 @@ class Planner:
                     options = [*self.scenario.options, (path.stem, value)]
                     self.scenario.options = sorted(options, key=lambda o: o[0])
                 self.scenario.value = value
-            self.budget_mode.value = self._default_mode()
         finally:
             self._syncing = False
         self._set_budget_controls()
@@ -494,8 +517,9 @@ class Planner:
             for k in self.instrument_ids:
                 inst = self.params.instruments[k]
                 name = inst.name_vi if lang == "vi" else inst.name_en
-                self.budget_names[k].value = name
-                self.budget_names[k].tooltip = f"{inst.programme}"
+                cell = f'<span title="{escape(inst.programme, quote=True)}" style="font-size:13px">{escape(name)}</span>'
+                self.budget_names[k].value = cell
+                self._grid_names[k].value = cell
             self.uncertainty.description = label("planner_uncertainty", lang)
             self.draws.description = label("planner_draws", lang)
             self.targets_title.value = f"<b>{escape(label('planner_targets', lang))}</b>"
@@ -513,6 +537,8 @@ class Planner:
             self.brief_button.description = label("planner_brief", lang)
         finally:
             self._syncing = False
+        self._show_target_readouts()
+        self._set_budget_controls()
 
     # -- refreshing --------------------------------------------------------------------------
     def _show_message(self, text: str, kind: str = "error") -> None:
@@ -538,14 +564,19 @@ class Planner:
         self.view = view
         self.status.value = status_html(view, settings.lang)
         self.coverage.value = coverage_html(view, self.params, settings.lang)
-        self.required_output.value = ""
-        self.required_results = []
         self._show_message("")
         tabled = time.perf_counter()
+        self.required_results = []
+        if settings.uncertainty or not self.live_required:
+            self.required_output.value = (f'<i style="color:#777">{escape(label("planner_required_hint", settings.lang))}'
+                                          "</i>")
+        else:
+            self.compute_required()
+        required = time.perf_counter()
         self.chart.value = chart_png(view, settings.lang)
         drawn = time.perf_counter()
         self.timings = {"projection_and_status": computed - start, "tables": tabled - computed,
-                        "chart": drawn - tabled, "total": drawn - start}
+                        "required": required - tabled, "chart": drawn - required, "total": drawn - start}
         return view
 
     def _refresh_safely(self) -> None:
