@@ -22,36 +22,57 @@ import pandas as pd
 from ._types import GROUPS, STATES, Area, Baseline, Params, Scenario
 from .engine import CompiledModel, ProjectionError, compile_model, expected_path
 
-__all__ = ["Projection", "project", "population_mask", "QUANTILES", "DEFAULT_SEED"]
+__all__ = ["Projection", "project", "population_mask", "parse_population", "QUANTILES", "MEASURES",
+           "DEFAULT_SEED"]
 
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_SEED = 2021
 
 
-def population_mask(population: str, areas: tuple[Area, ...] | list[Area]) -> np.ndarray:
-    """A 0/1 weight of shape (A, G) selecting the cells of ``population``."""
+def parse_population(population: str, areas: tuple[Area, ...] | list[Area]) -> tuple[int | None, int | None]:
+    """``(area index or None for all areas, group index or None for both groups)`` of a population."""
     ids = [a.id for a in areas]
-    mask = np.zeros((len(ids), len(GROUPS)))
-    parts = population.split(":")
+    parts = population.split(":") if isinstance(population, str) else [repr(population)]
     if population == "district":
-        mask[:] = 1
-    elif population in GROUPS:
-        mask[:, GROUPS.index(population)] = 1
-    elif parts[0] == "area" and len(parts) in (2, 3):
+        return None, None
+    if population in GROUPS:
+        return None, GROUPS.index(population)
+    if parts[0] == "area" and len(parts) in (2, 3):
         if parts[1] not in ids:
             raise ProjectionError(f"population {population!r}: unknown area {parts[1]!r}; known: {', '.join(ids)}")
-        a = ids.index(parts[1])
         if len(parts) == 2:
-            mask[a] = 1
-        elif parts[2] in GROUPS:
-            mask[a, GROUPS.index(parts[2])] = 1
-        else:
-            raise ProjectionError(f"population {population!r}: unknown group {parts[2]!r}; expected dtts or other")
-    else:
-        raise ProjectionError(
-            f"population {population!r}: expected 'district', 'dtts', 'other', 'area:<id>' or 'area:<id>:<group>'"
-        )
+            return ids.index(parts[1]), None
+        if parts[2] in GROUPS:
+            return ids.index(parts[1]), GROUPS.index(parts[2])
+        raise ProjectionError(f"population {population!r}: unknown group {parts[2]!r}; expected dtts or other")
+    raise ProjectionError(
+        f"population {population!r}: expected 'district', 'dtts', 'other', 'area:<id>' or 'area:<id>:<group>'"
+    )
+
+
+def population_mask(population: str, areas: tuple[Area, ...] | list[Area]) -> np.ndarray:
+    """A 0/1 weight of shape (A, G) selecting the cells of ``population``."""
+    area, group = parse_population(population, areas)
+    mask = np.zeros((len(areas), len(GROUPS)))
+    mask[slice(None) if area is None else area, slice(None) if group is None else group] = 1
     return mask
+
+
+def _select(source: np.ndarray, area: int | None, group: int | None) -> np.ndarray:
+    """Sum of the cells of one population: (..., Y, A, G, 3) -> (..., Y, 3) in float64.
+
+    Indexes instead of multiplying by a mask, so that int32 draws are never copied whole."""
+    x = source if group is None else source[..., group, :]  # (..., Y, A, [G,] 3)
+    a_axis = x.ndim - (3 if group is None else 2)
+    if area is not None:
+        x = np.take(x, area, axis=a_axis)
+    elif source.dtype.kind in "iu":
+        x = x.sum(axis=a_axis, dtype=np.int64)  # exact, then one small conversion
+    else:
+        x = x.sum(axis=a_axis)
+    if group is None:
+        x = x.sum(axis=-2)
+    return np.asarray(x, dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -96,9 +117,8 @@ class Projection:
     # -- aggregates -------------------------------------------------------------------------
     def stocks(self, population: str = "district", *, draws: bool = False) -> np.ndarray:
         """Households by state of a population: (Y, 3), or (D, Y, 3) with ``draws=True``."""
-        mask = population_mask(population, self.areas)
-        source = self._source(draws)
-        return np.einsum("...yags,ag->...ys", source, mask)
+        area, group = parse_population(population, self.areas)
+        return _select(self._source(draws), area, group)
 
     def households(self, population: str = "district", *, draws: bool = False) -> np.ndarray:
         """All households of a population: (Y,) or (D, Y)."""
@@ -132,37 +152,67 @@ class Projection:
 
         ``measure`` is a state count (poor, near_poor, other), ``households`` or a rate
         (``poor_rate``, ``near_poor_rate`` in percent). ``statistic`` is ``expected`` and, with
-        draws, ``mean``, ``sd`` and ``q05`` ... ``q95``.
+        draws, ``mean``, ``sd`` (ddof 1) and the quantiles ``q05`` ... ``q95`` over the draws
+        (NumPy's linear interpolation). Rows run population, statistic, measure, year.
         """
-        rows = []
-        for pop in populations or self.populations():
-            parts = pop.split(":")
-            area = parts[1] if parts[0] == "area" else "district"
-            group = parts[2] if len(parts) == 3 else (pop if pop in GROUPS else "all")
-            for statistic, values in self._statistics(pop).items():
-                for measure, series in values.items():
-                    for y, year in enumerate(self.years):
-                        rows.append((pop, area, group, year, measure, statistic, float(series[y])))
-        return pd.DataFrame(rows, columns=["population", "area", "group", "year", "measure", "statistic", "value"])
+        pops = list(populations or self.populations())
+        parsed = [parse_population(p, self.areas) for p in pops]
+        stat_names = list(self.statistic_names())
+        years = np.asarray(self.years)
+        blocks = []
+        # blocks of populations keep the per-draw arrays small (about 64 MB of float64)
+        per_pop = (self.draws.shape[0] if self.draws is not None else 1) * len(years) * 3 * 8
+        size = max(1, min(len(pops), (64 * 2**20) // per_pop))
+        for start in range(0, len(pops), size):
+            chunk = parsed[start:start + size]
+            values = self._statistics_block(chunk)  # (B, statistics, measures, Y)
+            blocks.append(values.reshape(-1))
+        values = np.concatenate(blocks) if blocks else np.zeros(0)
+        n_s, n_m, n_y = len(stat_names), len(MEASURES), len(years)
+        per = n_s * n_m * n_y
+        labels = np.array(pops, dtype=object)
+        areas = np.array([p.split(":")[1] if p.startswith("area:") else "district" for p in pops], dtype=object)
+        groups = np.array([p.split(":")[2] if p.count(":") == 2 else (p if p in GROUPS else "all") for p in pops],
+                          dtype=object)
+        return pd.DataFrame({
+            "population": np.repeat(labels, per),
+            "area": np.repeat(areas, per),
+            "group": np.repeat(groups, per),
+            "year": np.tile(years, len(pops) * n_s * n_m),
+            "measure": np.tile(np.repeat(np.array(MEASURES, dtype=object), n_y), len(pops) * n_s),
+            "statistic": np.tile(np.repeat(np.array(stat_names, dtype=object), n_m * n_y), len(pops)),
+            "value": values,
+        })
 
-    def _statistics(self, population: str) -> dict[str, dict[str, np.ndarray]]:
-        def measures(stocks: np.ndarray) -> dict[str, np.ndarray]:
-            h = stocks.sum(axis=-1)
-            out = {state: stocks[..., i] for i, state in enumerate(STATES)}
-            out["households"] = h
-            for i, state in enumerate(STATES[:2]):
-                out[f"{state}_rate"] = 100.0 * np.divide(stocks[..., i], h, out=np.zeros_like(h), where=h > 0)
-            return out
+    def statistic_names(self) -> tuple[str, ...]:
+        """``expected``, and with draws ``mean``, ``sd``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``."""
+        if self.draws is None:
+            return ("expected",)
+        return ("expected", "mean", "sd", *(f"q{round(q * 100):02d}" for q in QUANTILES))
 
-        stats = {"expected": measures(self.stocks(population))}
+    def _statistics_block(self, parsed: list[tuple[int | None, int | None]]) -> np.ndarray:
+        """(B, statistics, measures, Y) for a block of populations."""
+        expected = np.stack([_select(self.expected, a, g) for a, g in parsed])  # (B, Y, 3)
+        stats = [_measures(expected)]  # each (B, M, Y)
         if self.draws is not None:
-            per_draw = measures(self.stocks(population, draws=True))
-            stats["mean"] = {m: v.mean(axis=0) for m, v in per_draw.items()}
-            stats["sd"] = {m: v.std(axis=0, ddof=1) if v.shape[0] > 1 else np.zeros(v.shape[1:])
-                           for m, v in per_draw.items()}
-            for q in QUANTILES:
-                stats[f"q{round(q * 100):02d}"] = {m: np.quantile(v, q, axis=0) for m, v in per_draw.items()}
-        return stats
+            per_draw = np.stack([_select(self.draws, a, g) for a, g in parsed], axis=1)  # (D, B, Y, 3)
+            m = _measures(per_draw)  # (D, B, M, Y)
+            stats.append(m.mean(axis=0))
+            stats.append(m.std(axis=0, ddof=1) if m.shape[0] > 1 else np.zeros(m.shape[1:]))
+            stats.extend(np.quantile(m, QUANTILES, axis=0))
+        return np.stack(stats, axis=1)
+
+
+MEASURES: tuple[str, ...] = (*STATES, "households", "poor_rate", "near_poor_rate")
+
+
+def _measures(stocks: np.ndarray) -> np.ndarray:
+    """(..., Y, 3) stocks -> (..., M, Y): the counts, households and the two rates in percent."""
+    h = stocks.sum(axis=-1)
+    rates = 100.0 * np.divide(stocks[..., :2], h[..., None], out=np.zeros(stocks[..., :2].shape),
+                              where=h[..., None] > 0)
+    out = np.concatenate([stocks, h[..., None], rates], axis=-1)  # (..., Y, M)
+    return np.swapaxes(out, -1, -2)
 
 
 def project(
