@@ -648,3 +648,51 @@ def test_real_brief_from_the_planner(tmp_path):
     assert html.name == f"commune_{area}.html" and html.is_file()
     assert planner.baseline.areas[1].name in html.read_text(encoding="utf-8")
     assert 'class="thidua-brief-link"' in planner.brief_output.value
+
+
+_EXECUTE = """
+import sys
+import nbformat
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
+
+class ThisPython(KernelSpecManager):  # the kernel is this venv's Python, whatever else is installed
+    def get_kernel_spec(self, kernel_name):
+        return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                          display_name="this venv", language="python")
+
+source, target, cwd = sys.argv[1:4]
+nb = nbformat.read(source, as_version=4)
+km = KernelManager(kernel_name="python3", kernel_spec_manager=ThisPython())
+NotebookClient(nb, km=km, timeout=120, resources={"metadata": {"path": cwd}}).execute()
+nbformat.write(nb, target)
+"""
+
+
+@pytest.mark.slow
+def test_the_planner_notebook_runs_in_a_kernel_and_displays_the_widget(tmp_path):
+    """notebooks/planner.ipynb executed headless (nbclient, in a subprocess) from a copy of the project."""
+    import shutil
+    import subprocess
+    import sys
+
+    import nbformat
+
+    root = find_project_dir(Path(__file__).parent)
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    shutil.copytree(root / "params", project / "params")
+    (project / "data").symlink_to(root / "data", target_is_directory=True)
+    source = root / "notebooks" / "planner.ipynb"
+    nb = nbformat.read(source, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1 and "Planner.from_files" in code[0].source  # no logic in the notebook
+    executed = tmp_path / "executed.ipynb"
+    run = subprocess.run([sys.executable, "-c", _EXECUTE, str(source), str(executed), str(project / "notebooks")],
+                         capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stderr[-3000:]
+    outputs = [c for c in nbformat.read(executed, as_version=4).cells if c.cell_type == "code"][0].outputs
+    assert not [o for o in outputs if o.output_type == "error"]
+    bundle = next(o for o in outputs if o.output_type == "execute_result")
+    assert "application/vnd.jupyter.widget-view+json" in bundle.data
