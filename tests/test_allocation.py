@@ -117,6 +117,22 @@ def test_caps_and_minimums():
         allocate_budget(baseline, scenario, params, 300.0, caps={"nowhere": 1.0})
 
 
+def test_money_held_by_a_minimum_goes_where_it_helps_most():
+    # half the budget must go to housing: where it goes is still chosen, and no random allocation
+    # respecting the minimum does better
+    baseline, params, scenario = rich_case()
+    budget, years = 1200.0, range(2022, 2026)
+    a = allocate_budget(baseline, scenario, params, budget, minimums={"housing": 600.0})
+    assert a.table["housing"].sum() >= 600.0 - 1e-6
+    rng = np.random.default_rng(4)
+    table = a.table.copy()
+    for _ in range(150):
+        shares = rng.dirichlet(np.ones(table.size)).reshape(table.shape) * 600.0
+        shares[:, list(table.columns).index("housing")] += rng.dirichlet(np.ones(len(table))) * 600.0
+        table.loc[:, :] = shares
+        assert a.expected_poor_end <= poor_at_end(baseline, with_allocation(scenario, table, years), params) + 1e-9
+
+
 def test_dtts_weight_moves_money_to_dtts_households():
     baseline, params, scenario = rich_case()
     # other poor households leave poverty less often by themselves than dtts ones here, so the plain

@@ -22,8 +22,9 @@ instrument totals; ``scipy.optimize.linprog`` finds a feasible point or proves t
 2. The ``refine`` best starts are improved by pairwise exchange (:func:`_exchange`): money moves
    from the cell whose last million helps least to the one whose next million helps most (by
    backward and forward differences, which differ where coverage saturates), with a batched
-   search over halving step sizes, until no move helps. With diminishing returns (coverage saturates, effects combine as independent chances)
-   this is a descent method on the capped simplex.
+   search over halving step sizes, until no move helps. With diminishing returns (coverage
+   saturates, effects combine as independent chances) this is a descent method on the capped
+   simplex; moves inside a commune or instrument total held by a cap or minimum are tried too.
 3. The best of all starts and refined points is returned, so the result is never worse than
    proportional (when proportional respects the caps). ``scipy.optimize.minimize`` (SLSQP) was
    tried as the main method and dropped: with 100 cells it took 50-150 ms an iteration here,
@@ -252,15 +253,18 @@ class _Bounds:
                 room = np.where(w > 0, np.minimum(room, left), room)
         return np.clip(room, 0.0, None).ravel()
 
-    def room_down(self, y: np.ndarray) -> np.ndarray:
-        """How much share each cell can give up without breaking a minimum (A*K,)."""
-        y = y.reshape(self.A, self.K)
-        room = y - self.lower
-        for w, low, _high in self.rows:
-            if low > 0:
-                left = float((w * y).sum()) - low
-                room = np.where(w > 0, np.minimum(room, left), room)
-        return np.clip(room, 0.0, None).ravel()
+    def pair_room(self, y: np.ndarray, i: int, j: int) -> float:
+        """The most share that can move from cell ``i`` to cell ``j`` (flat indices): a commune or
+        instrument total changes only when it holds one of the two cells."""
+        room = min(float(y[i] - self.lower.flat[i]), float(self.upper.flat[j] - y[j]))
+        yy = y.reshape(self.A, self.K)
+        for w, low, high in self.rows:
+            wi, wj = w.flat[i] > 0, w.flat[j] > 0
+            if wi and not wj and low > 0:
+                room = min(room, float((w * yy).sum()) - low)
+            elif wj and not wi and np.isfinite(high):
+                room = min(room, high - float((w * yy).sum()))
+        return max(room, 0.0)
 
 
 class _Objective:
@@ -356,19 +360,30 @@ def _exchange(objective: _Objective, bounds: _Bounds, y: np.ndarray, max_rounds:
     current = objective(y)
     for _ in range(max_rounds):
         forward, backward = objective.one_sided(y)
-        up, down = bounds.room(y), bounds.room_down(y)
-        receivers = np.flatnonzero(up > 1e-12)
-        donors = np.flatnonzero(down > 1e-12)
-        if receivers.size == 0 or donors.size == 0:
+        flat_lower, flat_upper = bounds.lower.ravel(), bounds.upper.ravel()
+        can_give = np.flatnonzero(y - flat_lower > 1e-12)
+        can_take = np.flatnonzero(flat_upper - y > 1e-12)
+        if can_give.size == 0 or can_take.size == 0:
             break
-        receivers = receivers[np.argsort(forward[receivers], kind="stable")[:pairs]]
-        donors = donors[np.argsort(-backward[donors], kind="stable")[:pairs]]
+        donors = can_give[np.argsort(-backward[can_give], kind="stable")[:pairs]]
+        receivers = list(can_take[np.argsort(forward[can_take], kind="stable")[:pairs]])
+        # and the best receiver sharing a commune or an instrument with a donor, for moves inside a
+        # total that a minimum or cap holds fixed
+        for i in donors:
+            same_area = np.arange(bounds.K) + (i // bounds.K) * bounds.K
+            same_instrument = np.arange(bounds.A) * bounds.K + i % bounds.K
+            for same in (same_area, same_instrument):
+                inside = np.intersect1d(same, can_take)
+                if inside.size:
+                    receivers.append(int(inside[np.argmin(forward[inside])]))
         moves = []
         for i in donors:
-            for j in receivers:
+            for j in dict.fromkeys(receivers):
                 if i == j or backward[i] <= forward[j]:
                     continue
-                top = min(down[i], up[j])
+                top = bounds.pair_room(y, int(i), int(j))
+                if top <= 1e-12:
+                    continue
                 for m in range(sizes):
                     moves.append((i, j, top * 0.5 ** m))
         if not moves:

@@ -1,0 +1,106 @@
+"""``thidua-sim scoreboard``: the emulation scoreboard, actual vs planned per commune, and the
+ranking for the annual (sơ kết) or final (tổng kết) review."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from .check import (
+    add_commune_target_arguments,
+    add_input_arguments,
+    commune_targets,
+    estimate_note,
+    horizon,
+    label,
+    load_inputs,
+    print_table,
+    write_output,
+)
+
+__all__ = ["register", "run"]
+
+_LABELS = {
+    "vi": {"so_ket": "Xếp hạng sơ kết năm {year}", "tong_ket": "Xếp hạng tổng kết {start}–{year}",
+           "results": "Kết quả rà soát: {file} (các năm {years})", "no_results": "Không có kết quả rà soát.",
+           "estimated": "⚠ Có số ước tính trong kết quả rà soát được dùng.", "estimate_flag": "⚠"},
+    "en": {"so_ket": "Annual review ranking {year}", "tong_ket": "Final review ranking {start}-{year}",
+           "results": "Review results: {file} (years {years})", "no_results": "No review results.",
+           "estimated": "⚠ Some review results used are estimates.", "estimate_flag": "⚠"},
+}
+
+
+def register(subparsers: Any) -> None:
+    from ..scoreboard import REVIEW_KINDS
+
+    parser = subparsers.add_parser(
+        "scoreboard",
+        help="the emulation scoreboard: each commune against its own target, ranked for the review",
+        description="Compare each commune's actual review results (--results, default the data folder's "
+                    "review_results) with the plan (the scenario's projection), say whether it is on track "
+                    "for its own target, and rank the communes for the annual review (so_ket) or the final "
+                    "review (tong_ket). Without results after the baseline year it shows planned values "
+                    "and says so.",
+    )
+    add_input_arguments(parser, draws=None)
+    parser.add_argument("--results", default=None, metavar="FILE",
+                        help="review results .csv or .xlsx (default: review_results.csv/.xlsx of --data)")
+    parser.add_argument("--kind", choices=REVIEW_KINDS, default="so_ket",
+                        help="so_ket: annual review; tong_ket: final review (default: so_ket)")
+    parser.add_argument("--year", type=int, default=None,
+                        help="review year (default: the latest with results for so_ket, the end year for tong_ket)")
+    add_commune_target_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def _results(args: argparse.Namespace, baseline: Any) -> tuple[Any, str | None]:
+    from ..data import load_review_results
+
+    if args.results:
+        return load_review_results(args.results, baseline.areas), args.results
+    for name in ("review_results.csv", "review_results.xlsx"):
+        path = Path(args.data) / name
+        if path.is_file():
+            return load_review_results(path, baseline.areas), str(path)
+    return None, None
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..projection import project
+    from ..scoreboard import build_scoreboard, rank_for_review
+
+    lang = args.language
+    words = _LABELS[lang]
+    baseline, params, scenario = load_inputs(args)
+    communes, how = commune_targets(args, baseline, params)
+    until = max(horizon(args, communes), args.year or 0)
+    projection = project(baseline, scenario, params, until=until)
+    results, file = _results(args, baseline)
+    board = build_scoreboard(results, projection, communes)
+    ranked = rank_for_review(board, args.kind, args.year)
+
+    note = estimate_note(baseline, lang)
+    if note:
+        print(note)
+    if results is not None:
+        print(words["results"].format(file=file, years=", ".join(str(y) for y in results.years)))
+    else:
+        print(words["no_results"])
+    if board.attrs.get("note"):
+        print(board.attrs["note"][lang])
+    if (ranked["actual_estimate"] == True).any():  # noqa: E712 - the column holds True/False/None
+        print(words["estimated"])
+    print(label("commune_targets", lang, how=how))
+    shown = ranked.assign(basis=[label(f"basis_{b}", lang) for b in ranked["basis"]])
+    title = words[args.kind].format(year=ranked.attrs["year"], start=board.attrs["start_year"])
+    print_table(shown, {"rank": ("rank", 0), "area_name": ("commune", None), "basis": ("scoreboard_basis", None),
+                        "target_points": ("target_threshold", 2), "reduction_per_year": ("target_reduction", 2),
+                        "margin_points": ("target_margin_points", 2), "on_track": ("scoreboard_on_track", None),
+                        "dtts_reduction_per_year": ("scoreboard_dtts_reduction", 2)}, lang, title)
+    if args.out:
+        if args.out.lower().endswith(".xlsx"):
+            write_output({"scoreboard": board, "ranking": ranked}, args.out, lang)
+        else:
+            write_output(board, args.out, lang)
+    return 0
