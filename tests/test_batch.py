@@ -305,7 +305,7 @@ def test_real_commune_brief_batch(tmp_path):
     html = (out / "commune_son_lang.html").read_text(encoding="utf-8")
     assert "Poverty-reduction planning brief: Sơn Lang" in html
     assert html.count('class="thidua-chart"') == 2
-    assert "brief.commune_brief" not in html and "jp-InputArea" not in html
+    assert "brief.commune_brief" not in html and 'class="jp-InputArea' not in html
     assert "<script src=" not in html  # nothing loaded from the network
     state = json.loads((out / ".commune_son_lang.inputs.json").read_text())
     assert state["inputs_hash"] in html  # the brief prints the same hash the batch stores
