@@ -366,6 +366,7 @@ def run_briefs(
         write_atomic(index, render_index(shown, language, scenario_name))
 
     if to_run:
+        write_index()  # an interrupted first run still leaves an index saying what is not finished
         _run_parallel(to_run, jobs, results, progress, write_index)
     write_index()
     return BatchResult([results[j.name] for j in all_jobs], index, out_dir)

@@ -552,6 +552,18 @@ def allocation(brief: Brief) -> Section:
         t("allocation_difference", lang): [format_signed(r - s, lang) for r, s in zip(recommended, scenario_per_area)],
     })
     section.add(Table(frame))
+    # the gain comes as much from the mix of instruments as from the communes: show both
+    ids = list(p.instrument_ids)
+    scenario_per_instrument = p.resources.sum(axis=(0, 1)) / steps
+    recommended_k = result.table.sum(axis=0).reindex(ids).fillna(0.0).to_numpy(float)
+    name = "name_vi" if lang == "vi" else "name_en"
+    section.add(Table(pd.DataFrame({
+        t("instrument", lang): [getattr(brief.params.instruments[k], name) for k in ids],
+        t("allocation_scenario", lang): [format_number(x, lang) for x in scenario_per_instrument],
+        t("allocation_recommended", lang): [format_number(x, lang) for x in recommended_k],
+        t("allocation_difference", lang): [format_signed(r - s, lang)
+                                           for r, s in zip(recommended_k, scenario_per_instrument)],
+    })))
     poor_end = float(p.stocks("district")[-1, STATES.index("poor")])
     section.add(Paragraph(t("allocation_gain", lang, households=format_signed(poor_end - result.expected_poor_end,
                                                                             lang))))

@@ -159,9 +159,9 @@ LABELS: dict[str, dict[str, str]] = {
     "required_already_met": {"vi": "Kịch bản hiện tại đã đạt chỉ tiêu; không cần thêm kinh phí.",
                              "en": "The scenario already meets the target; no extra money is needed."},
     "required_method": {"vi": "Phương pháp", "en": "Method"},
-    "allocation_scenario": {"vi": "Theo kịch bản (triệu đồng)", "en": "Scenario (million VND)"},
-    "allocation_recommended": {"vi": "Đề xuất (triệu đồng)", "en": "Recommended (million VND)"},
-    "allocation_difference": {"vi": "Chênh lệch (triệu đồng)", "en": "Difference (million VND)"},
+    "allocation_scenario": {"vi": "Theo kịch bản (triệu đồng/năm)", "en": "Scenario (million VND/year)"},
+    "allocation_recommended": {"vi": "Đề xuất (triệu đồng/năm)", "en": "Recommended (million VND/year)"},
+    "allocation_difference": {"vi": "Chênh lệch (triệu đồng/năm)", "en": "Difference (million VND/year)"},
     "allocation_gain": {"vi": "Số hộ nghèo giảm thêm so với kịch bản: {households}",
                         "en": "Poor households fewer than under the scenario: {households}"},
     # -- scoreboard -----------------------------------------------------------------------
