@@ -107,10 +107,12 @@ def test_planner_in_jupyterlab(lab):
             assert float(after[0].replace(",", ".")) > float(before[0].replace(",", "."))
             page.screenshot(path=str(ARTIFACTS / "planner_vi.png"), full_page=True)
 
-            # switch to English: the labels follow
+            # switch to English: the labels follow, and the chart is redrawn
+            chart_vi = chart.get_attribute("src")
             page.locator(".thidua-language button", has_text="English").click()
             expect(status).to_contain_text("Target", timeout=30_000)
             expect(planner).to_contain_text("Poverty reduction planner")
+            expect(chart).not_to_have_attribute("src", chart_vi or "", timeout=30_000)
             page.screenshot(path=str(ARTIFACTS / "planner_en.png"), full_page=True)
         except Exception:
             page.screenshot(path=str(ARTIFACTS / "planner_failure.png"), full_page=True)

@@ -282,6 +282,23 @@ def test_per_year_budget_changes_one_year_only(planner):
     assert planner.budget_sliders["housing"].value == pytest.approx((400 + 200 + 800 + 0) / 4)
 
 
+def test_slider_ranges_follow_the_scenario_not_the_language(planner):
+    slider = planner.budget_sliders["livelihood"]
+    top = slider.max
+    assert top >= 3 * 500.0
+    slider.value = top
+    planner.language.value = "en"
+    assert slider.max == top and slider.value == top
+    # a typed amount past the range widens it
+    planner.budget_mode.value = "per_year"
+    for y in YEARS:
+        planner.budget_boxes[("livelihood", y)].value = 4 * top
+    assert slider.max >= 4 * top and slider.value == 4 * top
+    assert f">{4 * top:,.0f}<" in planner.budget_readouts["livelihood"].value  # English: 6,000
+    planner.language.value = "vi"
+    assert f">{4 * top:,.0f}<".replace(",", ".") in planner.budget_readouts["livelihood"].value  # 6.000
+
+
 def test_flat_slider_sets_every_year(planner):
     planner.budget_sliders["housing"].value = 100.0
     assert planner.budgets["housing"] == {y: 100.0 for y in YEARS}

@@ -249,7 +249,7 @@ class Planner:
         self.budget_grid = W.GridBox(
             grid_cells, layout=W.Layout(grid_template_columns=f"{_NAME_WIDTH} repeat({len(self.years)}, 100px)",
                                         align_items="center"))
-        self._set_budget_controls()
+        self._set_budget_controls(rescale=True)
 
         self.uncertainty = W.Checkbox(value=False, indent=False)
         self.draws = W.IntSlider(value=int(draws), min=100, max=5000, step=100, disabled=True, style=_WIDE)
@@ -410,16 +410,18 @@ class Planner:
             self._debounced()
         return handler
 
-    def _set_budget_controls(self, only: str | None = None) -> None:
-        """Show the budgets in the sliders (mean over years) and the per-year boxes."""
+    def _set_budget_controls(self, only: str | None = None, rescale: bool = False) -> None:
+        """Show the budgets in the sliders (mean over years) and the per-year boxes. ``rescale``
+        (a scenario was loaded) sets each slider's range from the scenario's amounts; otherwise a
+        range only grows, when a typed amount goes past it."""
         self._syncing = True
         try:
             for k in (only,) if only else self.instrument_ids:
                 amounts = [self._budgets[k][y] for y in self.years]
                 slider = self.budget_sliders[k]
                 mean = sum(amounts) / len(amounts) if amounts else 0.0
-                if only is None or mean > slider.max:
-                    top = max(_slider_max(amounts), slider.max if only else 0.0)
+                if rescale or mean > slider.max:
+                    top = _slider_max(amounts) if rescale else max(_slider_max(amounts), slider.max)
                     slider.max = top
                     slider.step = _nice_step(top)
                 slider.value = mean
@@ -488,7 +490,7 @@ class Planner:
                 self.scenario.value = value
         finally:
             self._syncing = False
-        self._set_budget_controls()
+        self._set_budget_controls(rescale=True)
         self.brief_output.value = ""
 
     # -- labels ------------------------------------------------------------------------------
