@@ -24,8 +24,10 @@ def run_one_brief(scenario_path: Path, area: str | None, settings: PlannerSettin
                   run_briefs: Callable[..., Any] | None = None) -> Path:
     """Render the brief of ``area`` (None: the district brief) and return its HTML file.
 
-    A commune brief is run alone (``areas=[area]``, no district brief); the district brief with
-    ``areas=[]`` (no commune briefs). Draws are the planner's when uncertainty is on, else 0.
+    A commune brief is run alone (``areas=[area]``, no district brief, one process); the district
+    brief with ``areas=[]``, meant as "no commune briefs" (run_briefs currently reads an empty list
+    as "every commune", so the district button also refreshes the commune briefs, in parallel).
+    Draws are the planner's when uncertainty is on, else 0.
     """
     if run_briefs is None:
         from .batch import run_briefs
@@ -34,7 +36,7 @@ def run_one_brief(scenario_path: Path, area: str | None, settings: PlannerSettin
     kwargs: dict[str, Any] = {
         "areas": [] if area is None else [area],
         "district": area is None,
-        "jobs": 1,
+        "jobs": 1 if area is not None else None,
         "out_dir": out_dir,
         "draws": int(settings.draws) if settings.uncertainty else 0,
         "seed": int(settings.seed),
