@@ -63,3 +63,16 @@ def test_check_keys_reports_unknown_and_missing(tmp_path):
     assert "rate.valu: found unknown key 'valu'" in text
     assert "p.yaml:2" in text  # the unknown key's own line
     assert not check_keys(errors, [1, 2], "rate", required=("value",))
+
+
+def test_user_errors_render_without_traceback_in_ipython(tmp_path, capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    path = write(tmp_path, "a: 1\na: 2\n")
+    shell = InteractiveShell.instance()
+    result = shell.run_cell(f"from thidua_sim._yaml import read_yaml\nread_yaml({str(path)!r})")
+    assert isinstance(result.error_in_exec, InputErrors)
+    shown = capsys.readouterr()
+    text = shown.out + shown.err
+    assert "InputErrors: 1 problem in the input:" in text and "p.yaml:2" in text
+    assert "Traceback" not in text and "read_yaml(" not in text

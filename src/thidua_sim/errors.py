@@ -17,7 +17,14 @@ __all__ = ["InputError", "InputErrors", "ThiduaError", "ErrorCollector"]
 
 
 class ThiduaError(Exception):
-    """Base class of every error thidua_sim raises on purpose."""
+    """Base class of every error thidua_sim raises on purpose.
+
+    In a notebook (IPython) it shows as its message alone, never as a traceback: these are
+    user mistakes, and the message says what to fix.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
 
 
 @dataclass(frozen=True)
