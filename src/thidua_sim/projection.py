@@ -14,7 +14,11 @@ Populations are written as strings:
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,7 +27,10 @@ from ._types import GROUPS, STATES, Area, Baseline, Params, Scenario
 from .engine import CompiledModel, ProjectionError, compile_model, expected_path
 
 __all__ = ["Projection", "project", "population_mask", "parse_population", "QUANTILES", "MEASURES",
-           "DEFAULT_SEED"]
+           "DEFAULT_SEED", "TABLE_FORMATS"]
+
+TABLE_FORMATS: tuple[str, ...] = (".csv", ".json", ".xlsx")
+"""File types :meth:`Projection.save` writes."""
 
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_SEED = 2021
@@ -184,6 +191,24 @@ class Projection:
             "value": values,
         })
 
+    def save(self, path: str | os.PathLike[str], populations: list[str] | None = None) -> Path:
+        """Write :meth:`table` to ``path`` (.csv UTF-8, .json records, or .xlsx), atomically: a
+        temporary file in the same folder, renamed when complete. Returns the path."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in TABLE_FORMATS:
+            raise ProjectionError(f"output file {str(path)!r}: unknown type {path.suffix or '(none)'!r}; expected a "
+                                  f"name ending in {', '.join(TABLE_FORMATS)}")
+        table = self.table(populations)
+        if suffix == ".csv":
+            _write_atomically(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+        elif suffix == ".json":
+            _write_atomically(path, lambda tmp: table.to_json(tmp, orient="records", force_ascii=False, indent=1))
+        else:
+            _write_atomically(path, lambda tmp: table.to_excel(tmp, index=False, sheet_name="projection",
+                                                                engine="openpyxl"))
+        return path
+
     def statistic_names(self) -> tuple[str, ...]:
         """``expected``, and with draws ``mean``, ``sd``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``."""
         if self.draws is None:
@@ -201,6 +226,21 @@ class Projection:
             stats.append(m.std(axis=0, ddof=1) if m.shape[0] > 1 else np.zeros(m.shape[1:]))
             stats.extend(np.quantile(m, QUANTILES, axis=0))
         return np.stack(stats, axis=1)
+
+
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """``write(tmp)`` into a temporary file beside ``path``, then rename it to ``path``; a failed
+    write leaves any earlier file untouched and no temporary file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 MEASURES: tuple[str, ...] = (*STATES, "households", "poor_rate", "near_poor_rate")
