@@ -56,6 +56,13 @@ def test_infeasible_reports_full_coverage():
         assert r.saturation * (1.0 if mode == "extra" else 100.0) >= 1000.0 - 1e-9
 
 
+def test_nothing_to_scale():
+    baseline, params, _ = one_year_case()
+    r = required_resources(baseline, make_scenario(), params, target(5.0, end=2022))
+    assert not r.feasible and "no resources to scale" in r.message
+    assert r.best_reduction_points_per_year == pytest.approx(2.0)  # 10 % of 100 poor leave: 20 % -> 18 %
+
+
 def test_already_met():
     baseline, params, scenario = one_year_case()
     r = required_resources(baseline, scenario, params, target(1.0, end=2022))

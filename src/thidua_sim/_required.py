@@ -389,6 +389,9 @@ def _message(target: Target, mode: str, feasible: bool, already: bool, answer: f
             return (f"No amount meets {target.id}{how}: even with every eligible household covered the "
                     f"probability is {best_prob:.1%} (expected reduction {best:.2f} points/yr, threshold "
                     f"{target.threshold_points:g}).")
+        if mode == "scale" and not any(r.amount_mvnd for r in lever.scenario.resources):
+            return (f"No factor meets {target.id}: the scenario has no resources to scale (expected reduction "
+                    f"{best:.2f} points/yr, threshold {target.threshold_points:g}); use mode 'extra'.")
         what = "the scenario's instruments" if mode == "scale" else "the chosen instruments"
         return (f"No amount meets {target.id}: with every eligible household covered by {what} the expected "
                 f"reduction is {best:.2f} points/yr, threshold {target.threshold_points:g}.")

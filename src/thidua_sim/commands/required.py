@@ -31,6 +31,7 @@ _LABELS = {
            "none": "Không mức kinh phí nào đạt được chỉ tiêu {how}: kể cả khi mọi hộ thuộc đối tượng đều được hỗ "
                    "trợ, mức giảm kỳ vọng chỉ là {best} điểm %/năm (yêu cầu {threshold}){prob}.",
            "best_prob": ", xác suất đạt {p}",
+           "nothing_to_scale": "Kịch bản không có kinh phí nào để nhân lên; hãy dùng --mode extra.",
            "already": "Đã đạt chỉ tiêu {how} {what}.",
            "already_scale": "ngay cả khi không có kinh phí", "already_extra": "mà không cần thêm kinh phí"},
     "en": {"mode_scale": "scale every resource of the scenario", "mode_extra": "extra money a year, spread by {rule}",
@@ -49,6 +50,8 @@ def _sentence(result: Any, words: dict[str, str], how: str, lang: str) -> str:
         return result.message
     if result.already_met:
         return words["already"].format(how=how, what=words[f"already_{result.mode}"])
+    if not result.feasible and result.mode == "scale" and "no resources to scale" in result.message:
+        return words["nothing_to_scale"]
     if not result.feasible:
         prob = ("" if result.best_probability is None
                 else words["best_prob"].format(p=format_percent(100 * result.best_probability, lang, 1)))
