@@ -42,7 +42,7 @@ _LABELS = {
 }
 
 
-def _sentence(result: Any, words: dict[str, str], how: str, lang: str) -> str:
+def _sentence(result: Any, scenario: Any, words: dict[str, str], how: str, lang: str) -> str:
     """The result in one sentence: English from the result itself, Vietnamese composed here."""
     from ..report.i18n import format_number, format_percent
 
@@ -50,7 +50,7 @@ def _sentence(result: Any, words: dict[str, str], how: str, lang: str) -> str:
         return result.message
     if result.already_met:
         return words["already"].format(how=how, what=words[f"already_{result.mode}"])
-    if not result.feasible and result.mode == "scale" and "no resources to scale" in result.message:
+    if not result.feasible and result.mode == "scale" and not any(r.amount_mvnd for r in scenario.resources):
         return words["nothing_to_scale"]
     if not result.feasible:
         prob = ("" if result.best_probability is None
@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
-    print(_sentence(result, words, how, lang))
+    print(_sentence(result, scenario, words, how, lang))
     row = {
         "target_id": target.id, "mode": result.mode, "rule": result.rule, "probability": result.probability,
         "feasible": result.feasible, "already_met": result.already_met, "factor": result.factor,
