@@ -203,7 +203,8 @@ class Projection:
         if suffix == ".csv":
             _write_atomically(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
         elif suffix == ".json":
-            _write_atomically(path, lambda tmp: table.to_json(tmp, orient="records", force_ascii=False, indent=1))
+            _write_atomically(path, lambda tmp: table.to_json(tmp, orient="records", force_ascii=False, indent=1,
+                                                               double_precision=15))
         else:
             _write_atomically(path, lambda tmp: table.to_excel(tmp, index=False, sheet_name="projection",
                                                                 engine="openpyxl"))
