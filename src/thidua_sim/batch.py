@@ -341,6 +341,11 @@ def run_briefs(
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(out_dir)
     kernel_name, env = resolve_kernel(out_dir)
+    # each kernel gets its share of the cores: numpy's BLAS threads in several kernels at once
+    # would otherwise fight over the same cores
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, min(jobs, len(specs)))))
+    env = {**{v: os.environ.get(v, threads) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
+           **env}
     all_jobs = []
     for name, kind, title, label, parameters in specs:
         notebook = notebooks_dir / NOTEBOOK_FILES[kind]
