@@ -21,6 +21,7 @@ def uncertain_params(instruments=(), interval=0.3):
 def test_same_seed_same_numbers_for_one_and_two_workers(monkeypatch):
     # small chunks so that 2 workers really split the draws between them
     monkeypatch.setattr(mc, "CHUNK_CELLS", 32)  # 4 cells -> 8 draws a chunk, 40 draws -> 5 chunks
+    monkeypatch.setattr(mc, "POOL_MIN_CELL_YEARS", 0)  # a pool even for this small run
     inst = make_instrument(cost=10.0, eligible=("poor", "near_poor"), effects={"uPO": 0.3, "dNP": 0.2})
     scenario = make_scenario([line(2022, "livelihood", 800.0, rule="poor"), line(2023, "livelihood", 300.0,
                                                                                   area="area_1")])

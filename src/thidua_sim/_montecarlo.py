@@ -39,7 +39,9 @@ national case, 1,000 x 5 x 10,600 x 2 x 3, is 1.27 GB); a chunk works on about
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
+import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,10 +73,12 @@ __all__ = ["run_draws", "sample_parameters", "ParameterSample", "quantile", "par
 EXACT_BELOW_VARIANCE = 1.0
 """Binomial and Poisson variates with a smaller variance are drawn exactly."""
 
-CHUNK_CELLS = 2**17
+CHUNK_CELLS = 2**16
 """Cell-draws per chunk (draws per chunk = CHUNK_CELLS // cells, at least 1, at most MAX_CHUNK)."""
 
 MAX_CHUNK = 4096
+POOL_MIN_CELL_YEARS = 2**23
+"""Runs with fewer cell-years (draws x transitions x cells) than this stay in one process."""
 Z90 = float(special.ndtri(0.95))  # 1.6449: the 95 % point of the standard normal
 _PARAM_STREAM = 2**31  # spawn-key prefix of the parameter streams (chunks use keys (i,))
 
@@ -191,51 +195,91 @@ def chunk_size(cells: int) -> int:
     return int(max(1, min(MAX_CHUNK, CHUNK_CELLS // max(int(cells), 1))))
 
 
-def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, exact: np.random.Generator) -> np.ndarray:
+class _Work:
+    """Scratch arrays of one chunk, reused every year (fewer allocations, fewer page faults)."""
+
+    def __init__(self, shape: tuple[int, ...], dtype: type):
+        self.a = np.empty(shape, dtype)
+        self.b = np.empty(shape, dtype)
+        self.c = np.empty(shape, dtype)
+        self.small = np.empty(shape, bool)
+
+
+class _Workspace:
+    """Every per-chunk array of :func:`simulate_chunk`, for one chunk shape (C, A, G)."""
+
+    def __init__(self, shape: tuple[int, int, int], dtype: type):
+        self.key = (shape, np.dtype(dtype))
+        self.z = np.empty((7, *shape), dtype)
+        self.u = np.empty(shape, dtype)
+        self.n = np.empty((3, *shape), dtype)
+        self.moved = np.empty((3, *shape), dtype)
+        self.households = np.empty(shape, dtype)
+        self.work = _Work(shape, dtype)
+
+
+_LOCAL = threading.local()  # one workspace per thread: concurrent projections never share arrays
+
+
+def _workspace(shape: tuple[int, int, int], dtype: type) -> _Workspace:
+    space = getattr(_LOCAL, "space", None)
+    if space is None or space.key != (shape, np.dtype(dtype)):
+        space = _LOCAL.space = _Workspace(shape, dtype)
+    return space
+
+
+def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, exact: np.random.Generator,
+              out: np.ndarray | None = None, work: _Work | None = None) -> np.ndarray:
     """Binomial(n, p) per cell (``p`` broadcasts to ``n``): exact below EXACT_BELOW_VARIANCE, else
-    the rounded Cornish-Fisher normal from the standard normals ``z``, clipped to [0, n]."""
-    mean = n * p
-    var = mean * p
-    np.subtract(mean, var, out=var)  # n p (1 - p)
-    small = var < EXACT_BELOW_VARIANCE
-    x = var  # reuse: sd with Sheppard's correction
-    x -= 1.0 / 12.0
-    np.maximum(x, 0.0, out=x)
-    np.sqrt(x, out=x)
-    q6 = p * (-1.0 / 3.0)
+    the rounded Cornish-Fisher normal from the standard normals ``z``, clipped to [0, n].
+    Written into ``out`` (scratch from ``work``) when given."""
+    work = work or _Work(n.shape, n.dtype)
+    out = np.empty(n.shape, n.dtype) if out is None else out
+    mean, sd, q6, small = work.a, work.b, work.c, work.small
+    np.multiply(n, p, out=mean)
+    np.multiply(mean, p, out=sd)
+    np.subtract(mean, sd, out=sd)  # variance n p (1 - p)
+    np.less(sd, EXACT_BELOW_VARIANCE, out=small)
+    sd -= 1.0 / 12.0  # Sheppard's correction for the rounding
+    np.maximum(sd, 0.0, out=sd)
+    np.sqrt(sd, out=sd)
+    np.multiply(p, -1.0 / 3.0, out=q6)
     q6 += 1.0 / 6.0  # (1 - 2p) / 6
-    q6 = np.broadcast_to(q6, n.shape)
-    t = q6 * z
-    t += x
-    t *= z
-    t += mean
-    t -= q6  # mean + sd z + (1 - 2p)(z^2 - 1) / 6
-    np.rint(t, out=t)
-    np.clip(t, 0.0, n, out=t)
+    np.multiply(q6, z, out=out)
+    out += sd
+    out *= z
+    out += mean
+    out -= q6  # mean + sd z + (1 - 2p)(z^2 - 1) / 6
+    np.rint(out, out=out)
+    np.clip(out, 0.0, n, out=out)
     idx = np.flatnonzero(small)
     if idx.size:
         p_flat = p.reshape(-1) if p.shape == n.shape else np.broadcast_to(p, n.shape).reshape(-1)
-        t.reshape(-1)[idx] = exact.binomial(n.reshape(-1).take(idx).astype(np.int64), p_flat.take(idx))
-    return t
+        out.reshape(-1)[idx] = exact.binomial(n.reshape(-1).take(idx).astype(np.int64), p_flat.take(idx))
+    return out
 
 
-def _poisson(lam: np.ndarray, z: np.ndarray, exact: np.random.Generator) -> np.ndarray:
+def _poisson(lam: np.ndarray, z: np.ndarray, exact: np.random.Generator, out: np.ndarray | None = None,
+             work: _Work | None = None) -> np.ndarray:
     """Poisson(lam) per cell: exact below EXACT_BELOW_VARIANCE, else Cornish-Fisher from ``z``."""
-    small = lam < EXACT_BELOW_VARIANCE
-    x = lam - 1.0 / 12.0
-    np.maximum(x, 0.0, out=x)
-    np.sqrt(x, out=x)
-    t = z * (1.0 / 6.0)
-    t += x
-    t *= z
-    t += lam
-    t -= 1.0 / 6.0  # lam + sd z + (z^2 - 1) / 6
-    np.rint(t, out=t)
-    np.maximum(t, 0.0, out=t)
+    work = work or _Work(lam.shape, lam.dtype)
+    out = np.empty(lam.shape, lam.dtype) if out is None else out
+    sd, small = work.b, work.small
+    np.less(lam, EXACT_BELOW_VARIANCE, out=small)
+    np.subtract(lam, 1.0 / 12.0, out=sd)
+    np.maximum(sd, 0.0, out=sd)
+    np.sqrt(sd, out=sd)
+    np.multiply(z, 1.0 / 6.0, out=out)
+    out += sd
+    out *= z
+    out += lam
+    out -= 1.0 / 6.0  # lam + sd z + (z^2 - 1) / 6
+    np.rint(out, out=out)
+    np.maximum(out, 0.0, out=out)
     idx = np.flatnonzero(small)
     if idx.size:
-        t.reshape(-1)[idx] = exact.poisson(lam.reshape(-1).take(idx))
-    return t
+        out.reshape(-1)[idx] = exact.poisson(lam.reshape(-1).take(idx))
+    return out
 
 
 def _conditional(p_second: np.ndarray, p_first: np.ndarray) -> np.ndarray:
@@ -245,38 +289,44 @@ def _conditional(p_second: np.ndarray, p_first: np.ndarray) -> np.ndarray:
     return np.minimum(out, 1.0, out=out)
 
 
-def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray, exact: np.random.Generator) -> np.ndarray:
+def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray, exact: np.random.Generator,
+           out: np.ndarray | None = None, work: _Work | None = None) -> np.ndarray:
     """Stocks after one year of drawn moves: each row (P, N, O) a multinomial drawn as two
     sequential binomials.
 
     ``stocks`` (3, C, A, G) whole numbers as floats (state first); ``r[rate index]`` arrays that
-    broadcast to (C, A, G); ``z`` (6, C, A, G) standard normals.
+    broadcast to (C, A, G); ``z`` (6, C, A, G) standard normals. Written into ``out`` when given.
     """
+    work = work or _Work(stocks.shape[1:], stocks.dtype)
+    out = np.empty_like(stocks) if out is None else out
     nP, nN, nO = stocks
-    P_O = _binomial(nP, r[PPO], z[0], exact)  # poor escaping to other
-    P_N = _binomial(nP - P_O, _conditional(r[PPN], r[PPO]), z[1], exact)  # ... to near-poor
-    N_P = _binomial(nN, r[PNP], z[2], exact)  # near-poor falling back
-    N_O = _binomial(nN - N_P, _conditional(r[PNO], r[PNP]), z[3], exact)  # ... escaping to other
-    O_P = _binomial(nO, r[POP], z[4], exact)  # newly poor
-    O_N = _binomial(nO - O_P, _conditional(r[PON], r[POP]), z[5], exact)  # ... newly near-poor
-    out = np.empty_like(stocks)
-    np.subtract(nP, P_O, out=out[0])
-    out[0] -= P_N
-    out[0] += N_P
-    out[0] += O_P
-    np.subtract(nN, N_P, out=out[1])
-    out[1] -= N_O
-    out[1] += P_N
-    out[1] += O_N
-    np.subtract(nO, O_P, out=out[2])
-    out[2] -= O_N
-    out[2] += P_O
-    out[2] += N_O
+    newP, newN, newO = out
+    # each row: first outflow into out[...], the households left into the stock's own slot, then
+    # the second outflow out of those (the slots are filled in an order that never overwrites a
+    # value still needed)
+    P_O = _binomial(nP, r[PPO], z[0], exact, newO, work)  # poor escaping to other
+    np.subtract(nP, P_O, out=newP)
+    P_N = _binomial(newP, _conditional(r[PPN], r[PPO]), z[1], exact, newN, work)  # ... to near-poor
+    newP -= P_N  # poor staying poor
+    N_P = _binomial(nN, r[PNP], z[2], exact, None, work)  # near-poor falling back
+    rest_N = nN - N_P
+    N_O = _binomial(rest_N, _conditional(r[PNO], r[PNP]), z[3], exact, None, work)  # ... escaping to other
+    rest_N -= N_O
+    newP += N_P
+    newN += rest_N
+    newO += N_O
+    O_P = _binomial(nO, r[POP], z[4], exact, None, work)  # newly poor
+    rest_O = nO - O_P
+    O_N = _binomial(rest_O, _conditional(r[PON], r[POP]), z[5], exact, None, work)  # ... newly near-poor
+    rest_O -= O_N
+    newP += O_P
+    newN += O_N
+    newO += rest_O
     return out
 
 
 def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, entry: np.ndarray | None,
-               z: np.ndarray, u: np.ndarray, exact: np.random.Generator) -> np.ndarray:
+               z: np.ndarray, u: np.ndarray, exact: np.random.Generator, work: _Work | None = None) -> np.ndarray:
     """New households per state (3, C, A, G).
 
     Their number is Poisson with mean ``gamma * H`` (from the normals ``z``); they are split over
@@ -285,23 +335,23 @@ def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, ent
     ``new_P = ceil(T c1 - u)``, ``new_P + new_N = ceil(T c2 - u)``. Each state gets its expected
     number ``T * share`` rounded up or down, unbiased; the split varies less than a multinomial.
     """
-    total = _poisson(households * gamma, z, exact)
+    work = work or _Work(households.shape, households.dtype)
+    total = _poisson(households * gamma, z, exact, None, work)
     if entry is None:
         c1 = np.divide(moved[0], households, out=np.zeros_like(households), where=households > 0)
         c2 = np.divide(moved[0] + moved[1], households, out=np.zeros_like(households), where=households > 0)
     else:
         cum = np.cumsum(entry, axis=-1).astype(moved.dtype)  # (G, 3)
         c1, c2 = cum[:, 0], cum[:, 1]
-    upto_P = total * np.minimum(c1, 1.0)
-    upto_P -= u
-    np.ceil(upto_P, out=upto_P)
-    upto_N = total * np.minimum(c2, 1.0)
-    upto_N -= u
-    np.ceil(upto_N, out=upto_N)
     new = np.empty_like(moved)
-    new[0] = upto_P
-    np.subtract(upto_N, upto_P, out=new[1])
-    np.subtract(total, upto_N, out=new[2])
+    np.multiply(total, np.minimum(c1, 1.0), out=new[0])
+    new[0] -= u
+    np.ceil(new[0], out=new[0])  # new_P
+    np.multiply(total, np.minimum(c2, 1.0), out=new[1])
+    new[1] -= u
+    np.ceil(new[1], out=new[1])  # new_P + new_N
+    np.subtract(total, new[1], out=new[2])
+    new[1] -= new[0]
     return new
 
 
@@ -312,8 +362,9 @@ def _work_dtype(model: CompiledModel) -> type:
 
 
 def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random.SeedSequence,
-                   dtype: type = np.int32) -> np.ndarray:
-    """Stocks (C, Y, A, G, 3) of one chunk of draws with their parameters ``sample``."""
+                   dtype: type = np.int32, out: np.ndarray | None = None) -> np.ndarray:
+    """Stocks (C, Y, A, G, 3) of one chunk of draws with their parameters ``sample`` (written into
+    ``out`` when given)."""
     C = sample.rates.shape[0]
     T, (A, G, S) = model.steps, model.stocks0.shape
     wd = _work_dtype(model)
@@ -323,33 +374,35 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
         rates = normalise_rates(sample.rates[:, None, :, :] * model.multipliers)  # (C, A, G, 7)
     base = {i: np.ascontiguousarray(rates[..., i], dtype=wd) for i in range(rates.shape[-1])}  # (C, A|1, G)
     effects = sample.effects.astype(wd)
-    costs = sample.costs[:, None, :]  # (C, 1, K)
+    costs = sample.costs[:, None, :].astype(wd)  # (C, 1, K)
     eligible = model.eligible.astype(wd)
-    out = np.empty((C, T + 1, A, G, S), dtype=dtype)
-    n = np.empty((S, C, A, G), dtype=wd)  # state first: contiguous rows
-    n[:] = np.moveaxis(np.rint(model.stocks0), -1, 0)[:, None]
+    out = np.empty((C, T + 1, A, G, S), dtype=dtype) if out is None else out
+    space = _workspace((C, A, G), wd)
+    n, moved, z, u, households, work = space.n, space.moved, space.z, space.u, space.households, space.work
+    n[:] = np.moveaxis(np.rint(model.stocks0), -1, 0)[:, None]  # state first: contiguous rows
     out[:, 0] = np.rint(model.stocks0)
     for t, year_seq in enumerate(seq.spawn(T)):
         normal_seq, exact_seq = year_seq.spawn(2)
         common = np.random.Generator(np.random.PCG64(normal_seq))  # fixed shapes: same noise in every scenario
-        z = common.standard_normal((7, C, A, G), dtype=wd)
-        u = common.random((C, A, G), dtype=wd)
+        common.standard_normal(dtype=wd, out=z)
+        common.random(dtype=wd, out=u)
         exact = np.random.Generator(np.random.PCG64(exact_seq))
         r = base
         if model.fixed_resources[t].any() or model.rule_totals[t].any():
-            resources, _ = allocate_area_resources(model, t, np.moveaxis(n, 0, -1))
-            poor_area, near_area = n[0].sum(axis=-1), n[1].sum(axis=-1)
+            resources, _ = allocate_area_resources(model, t, np.moveaxis(n, 0, -1))  # (C, A, K)
+            poor_area, near_area = n[0, ..., 0] + n[0, ..., 1], n[1, ..., 0] + n[1, ..., 1]  # (C, A)
             eligible_area = poor_area[..., None] * eligible[:, 0] + near_area[..., None] * eligible[:, 1]  # (C, A, K)
-            covered = np.minimum(resources / costs, eligible_area)
-            share = np.divide(covered, eligible_area, out=np.zeros(covered.shape), where=eligible_area > 0)
-            keeps = keep_factors(share.astype(wd), eligible, effects)
+            resources /= costs
+            covered = np.minimum(resources, eligible_area, out=resources)
+            share = np.divide(covered, eligible_area, out=np.zeros(covered.shape, wd), where=eligible_area > 0)
+            keeps = keep_factors(share, eligible, effects)
             r = dict(base)
             r[PPN], r[PPO], r[PNP], r[PNO] = adjust_rates(base[PPN], base[PPO], base[PNP], base[PNO], keeps)
-        households = n[0] + n[1]
+        np.add(n[0], n[1], out=households)
         households += n[2]
-        moved = _moves(n, r, z[:6], exact)
-        moved += _formation(moved, households, base[GAMMA], model.entry, z[6], u, exact)
-        n = moved
+        _moves(n, r, z[:6], exact, moved, work)
+        moved += _formation(moved, households, base[GAMMA], model.entry, z[6], u, exact, work)
+        n, moved = moved, n
         for s_ in range(S):
             out[:, t + 1, :, :, s_] = n[s_]
     return out
@@ -357,22 +410,107 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
 
 # -- chunks and workers -------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def _no_hugepage_advice() -> Iterator[None]:
+    """NumPy asks the kernel for transparent huge pages on large arrays; with the kernel's default
+    "defrag on madvise" each request may compact memory first, which here tripled the time spent in
+    the kernel (6 s of a 33 s national run). Turned off while drawing, restored afterwards."""
+    try:
+        from numpy._core import multiarray
+        setter = multiarray._set_madvise_hugepage
+    except (ImportError, AttributeError):  # pragma: no cover - another NumPy
+        yield
+        return
+    previous = setter(False)
+    try:
+        yield
+    finally:
+        setter(previous)
+
+
 def _chunks(draws: int, size: int) -> Iterator[tuple[int, int, int]]:
     for i, start in enumerate(range(0, draws, size)):
         yield i, start, min(draws, start + size)
 
 
-_WORKER_MODEL: CompiledModel | None = None
+_WORKER: dict[str, object] = {}
 
 
-def _init_worker(model: CompiledModel) -> None:
-    global _WORKER_MODEL
-    _WORKER_MODEL = model
+def _keep_freed_memory() -> None:
+    """In a worker process (which only draws): let glibc keep freed memory instead of returning it
+    to the kernel and faulting it back in on the next allocation of the same size. No effect
+    elsewhere than glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    mallopt(M_MMAP_THRESHOLD, 64 * 2**20)
+    mallopt(M_TRIM_THRESHOLD, 512 * 2**20)
 
 
-def _worker_chunk(args: tuple[ParameterSample, np.random.SeedSequence, type]) -> np.ndarray:
-    assert _WORKER_MODEL is not None
-    return simulate_chunk(_WORKER_MODEL, *args)
+def _init_worker(model: CompiledModel, shared: tuple[str, tuple[int, ...], str] | None) -> None:
+    _WORKER["model"] = model
+    _keep_freed_memory()
+    _WORKER["hugepages"] = _no_hugepage_advice()
+    _WORKER["hugepages"].__enter__()  # type: ignore[attr-defined]  # a worker process only draws
+    if shared is not None:
+        path, shape, dtype = shared
+        _WORKER["out"] = np.memmap(path, dtype=np.dtype(dtype), mode="r+", shape=shape)
+
+
+def _worker_chunk(args: tuple[int, int, ParameterSample, np.random.SeedSequence, type]) -> np.ndarray | None:
+    start, stop, sample, seq, dtype = args
+    model = _WORKER["model"]
+    assert isinstance(model, CompiledModel)
+    out = _WORKER.get("out")
+    if out is None:
+        return simulate_chunk(model, sample, seq, dtype)
+    simulate_chunk(model, sample, seq, dtype, out=out[start:stop])  # type: ignore[index]
+    return None
+
+
+def _shared_output(shape: tuple[int, ...], dtype: type) -> tuple[str, np.ndarray] | None:
+    """A file-backed array the worker processes write into directly (no copies through pipes):
+    in /dev/shm when it has room, else in the temporary folder; space reserved up front so that a
+    full disk is an error here, not a crash later. None when neither works."""
+    import os
+    import tempfile
+
+    nbytes = max(int(np.prod(shape)) * np.dtype(dtype).itemsize, 1)
+    for folder in ("/dev/shm", tempfile.gettempdir()):
+        try:
+            st = os.statvfs(folder)
+            if st.f_bavail * st.f_frsize < nbytes * 1.05:
+                continue
+            fd, path = tempfile.mkstemp(prefix="thidua_draws_", suffix=".bin", dir=folder)
+        except (OSError, AttributeError):  # no such folder, or no statvfs (Windows)
+            continue
+        try:
+            try:
+                if hasattr(os, "posix_fallocate"):
+                    os.posix_fallocate(fd, 0, nbytes)
+                else:  # pragma: no cover - not Linux
+                    os.ftruncate(fd, nbytes)
+            finally:
+                os.close(fd)
+            return path, np.memmap(path, dtype=dtype, mode="r+", shape=shape)
+        except OSError:
+            _unlink(path)
+    return None
+
+
+def _unlink(path: str) -> None:
+    import os
+
+    try:
+        os.unlink(path)
+    except OSError:  # pragma: no cover - e.g. still open on Windows
+        pass
 
 
 def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, workers: int = 1) -> np.ndarray:
@@ -392,16 +530,35 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
     size = chunk_size(A * G)
     chunks = list(_chunks(draws, size))
     seqs = np.random.SeedSequence(int(seed)).spawn(len(chunks))
-    out = np.empty((draws, model.steps + 1, A, G, S), dtype=dtype)
     tasks = [(sample.chunk(start, stop), seqs[i], dtype) for i, start, stop in chunks]
     workers = min(int(workers), len(chunks))
+    if draws * model.steps * A * G < POOL_MIN_CELL_YEARS:
+        workers = 1  # starting processes would cost more than it saves; the numbers are the same
+    shape = (draws, model.steps + 1, A, G, S)
     if workers == 1:
-        for (i, start, stop), task in zip(chunks, tasks):
-            out[start:stop] = simulate_chunk(model, *task)
+        with _no_hugepage_advice():
+            out = np.empty(shape, dtype=dtype)
+            for (i, start, stop), task in zip(chunks, tasks):
+                simulate_chunk(model, *task, out=out[start:stop])
         return out
     context = multiprocessing.get_context("spawn")  # no fork of a threaded process (Jupyter)
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                                initargs=(model,)) as pool:
-        for (i, start, stop), result in zip(chunks, pool.map(_worker_chunk, tasks)):
-            out[start:stop] = result
+    shared = _shared_output(shape, dtype)
+    # a plain array over the mapping (which lives as long as the array does), or results by pipe
+    out = np.empty(shape, dtype=dtype) if shared is None else np.asarray(shared[1])
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_init_worker,
+                initargs=(model, None if shared is None else (shared[0], shape, np.dtype(dtype).str))) as pool:
+            jobs = [(start, stop, *task) for (i, start, stop), task in zip(chunks, tasks)]
+            for (i, start, stop), result in zip(chunks, pool.map(_worker_chunk, jobs)):
+                if result is not None:
+                    out[start:stop] = result
+    except (concurrent.futures.process.BrokenProcessPool, RuntimeError) as exc:
+        raise ProjectionError(
+            f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, "
+            "put the code that calls project(...) under `if __name__ == \"__main__\":` (worker processes "
+            "re-import the script), or use workers=1, which gives the same numbers") from exc
+    finally:
+        if shared is not None:
+            _unlink(shared[0])  # the data stay reachable through the mapping until the array is freed
     return out

@@ -205,19 +205,21 @@ def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
     """
     fixed = model.fixed_resources[t] if fixed_resources is None else fixed_resources
     totals = model.rule_totals[t] if rule_totals is None else rule_totals  # (..., K, 2)
-    poor_all = stocks[..., P].sum(axis=-1)  # (..., A)
     poor_dtts = stocks[..., 0, P]  # (..., A)
+    poor_all = poor_dtts.copy()
+    for g in range(1, stocks.shape[-2]):  # a loop over the 2 groups beats a reduction over a short axis
+        poor_all += stocks[..., g, P]
     dtype = np.result_type(stocks.dtype, np.float32)  # float32 in the Monte Carlo, float64 on the expected path
     resources = np.broadcast_to(fixed, stocks.shape[:-2] + fixed.shape[-1:]).astype(dtype, copy=True)
     unallocated = np.zeros(stocks.shape[:-3] + (totals.shape[-2],), dtype=dtype)
     for rule, weights in ((0, poor_all), (1, poor_dtts)):
-        amount = totals[..., rule]  # (..., K)
+        amount = totals[..., rule].astype(dtype)  # (..., K)
         if not np.any(amount):
             continue
         wsum = weights.sum(axis=-1, keepdims=True)  # (..., 1)
-        share = np.divide(weights, wsum, out=np.zeros_like(weights), where=wsum > 0)  # (..., A)
+        share = np.divide(weights, wsum, out=np.zeros(weights.shape, dtype), where=wsum > 0)  # (..., A)
         resources += share[..., :, None] * amount[..., None, :]
-        unallocated += np.where(wsum > 0, 0.0, amount)
+        unallocated += np.where(wsum > 0, 0.0, amount).astype(dtype)
     return resources, unallocated
 
 
@@ -242,20 +244,20 @@ def coverage_shares(stocks: np.ndarray, resources: np.ndarray, costs: np.ndarray
 def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> tuple[np.ndarray, ...]:
     """``prod_k (1 - s_k e_k)`` for each effect e in EFFECT_NAMES order (uPO, uPN, uNO, dNP).
 
-    ``share`` (..., A, K); ``eligible`` (K, 3); ``effects`` (..., K, 4). The poor-row effects use
-    the share of instruments poor households are eligible for, the near-poor-row effects those
+    ``share`` (..., A, K); ``eligible`` (K, 3); ``effects`` (..., K, 4). The poor-row effects count
+    only instruments poor households are eligible for, the near-poor-row effects only those
     near-poor households are eligible for. Returns four arrays (..., A, 1) (to broadcast over G).
     """
-    s_poor = share * eligible[:, P]  # (..., A, K)
-    s_near = share * eligible[:, N]
-    eff = effects[..., None, :, :]  # (..., 1, K, 4) to broadcast over A
     keeps = []
-    for s, e in ((s_poor, UPO), (s_poor, UPN), (s_near, UNO), (s_near, DNP)):
-        factors = 1.0 - s * eff[..., e]  # (..., A, K)
-        keep = np.ones(factors.shape[:-1], dtype=factors.dtype)
-        for k in range(factors.shape[-1]):  # a loop over instruments beats a reduction over a short axis
-            if np.any(eff[..., k, e]):
-                keep *= factors[..., k]
+    for state, e in ((P, UPO), (P, UPN), (N, UNO), (N, DNP)):
+        keep = np.ones(share.shape[:-1], dtype=share.dtype)  # (..., A)
+        for k in range(share.shape[-1]):  # a loop over instruments beats a reduction over a short axis
+            u = effects[..., k, e]  # (...,): one value per draw, or a scalar
+            if not eligible[k, state] or not np.any(u):
+                continue
+            factor = share[..., k] * (-np.asarray(u, dtype=share.dtype)[..., None])
+            factor += 1.0
+            keep *= factor
         keeps.append(keep[..., None])
     return tuple(keeps)
 
