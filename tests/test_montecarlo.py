@@ -32,6 +32,10 @@ def test_same_seed_same_numbers_for_one_and_two_workers(monkeypatch):
     other = project(make_baseline(BASELINE), scenario, params, draws=40, seed=8, workers=1)
     np.testing.assert_array_equal(one.draws, two.draws)
     np.testing.assert_array_equal(one.draws, again.draws)
+    # the same when results come back by pipe instead of the shared file
+    monkeypatch.setattr(mc, "_shared_output", lambda shape, dtype: None)
+    piped = project(make_baseline(BASELINE), scenario, params, draws=40, seed=7, workers=2)
+    np.testing.assert_array_equal(one.draws, piped.draws)
     assert not np.array_equal(one.draws, other.draws)
     assert one.draws.dtype == np.int32 and one.draws.shape == (40, 5, 2, 2, 3)
 

@@ -269,9 +269,10 @@ def project(
     """Project households of every area and group from the baseline year to ``until``.
 
     ``draws`` = 0 gives the expected path only; ``draws`` > 0 adds Monte Carlo replicates
-    (uncertain parameters by Latin hypercube, household moves drawn per cell and year). Equal
-    ``seed`` gives equal numbers whatever ``workers`` is, and common random numbers across
-    scenarios.
+    (uncertain parameters by Latin hypercube, household moves drawn per cell and year; stored
+    as int32 counts). Equal ``seed`` gives equal numbers whatever ``workers`` is, and common
+    random numbers across scenarios. ``workers`` > 1 draws in that many processes (large runs
+    only; in a script, call under ``if __name__ == "__main__":``). See docs/model.md.
     """
     if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 0:
         raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 0")
