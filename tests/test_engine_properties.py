@@ -57,8 +57,7 @@ def test_transition_conserves_households(rates, stocks):
        seed=st.integers(0, 2**32 - 1))
 @settings(max_examples=25, deadline=None)
 def test_drawn_moves_conserve_households(rates, stocks, seed):
-    n = np.array(stocks, dtype=np.float32).reshape(2, 3, 2).transpose(1, 0, 2).copy()  # (3, C=2, A=... )
-    n = n.reshape(3, 1, 2, 2)  # (3 states, 1 draw, 2 areas, 2 groups)
+    n = np.array(stocks, dtype=np.float32).reshape(3, 1, 2, 2)  # (3 states, 1 draw, 2 areas, 2 groups)
     r = {k: np.broadcast_to(rates[None, None, :, k].astype(np.float32), (1, 2, 2)) for k in range(7)}
     z = np.random.default_rng(seed).standard_normal((6, 1, 2, 2)).astype(np.float32)
     moved = mc._moves(n, r, z, np.random.default_rng(seed + 1))

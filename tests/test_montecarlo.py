@@ -41,12 +41,15 @@ def test_same_seed_same_numbers_for_one_and_two_workers(monkeypatch):
 
 
 def test_parameter_sample_depends_on_names_not_on_other_parameters():
-    inst = make_instrument(cost=Uncertain(10.0, 8.0, 14.0).central)
+    from dataclasses import replace
+
+    inst = replace(make_instrument(), cost_mvnd=Uncertain(10.0, 8.0, 14.0), effects={"uPO": Uncertain(0.3, 0.2, 0.4)})
     model_a = project(make_baseline(), make_scenario(), uncertain_params(), until=2022).model
     model_b = project(make_baseline(), make_scenario(), uncertain_params([inst]), until=2022).model
     a = mc.sample_parameters(model_a, uncertain_params(), 50, seed=3)
     b = mc.sample_parameters(model_b, uncertain_params([inst]), 50, seed=3)
     np.testing.assert_array_equal(a.rates, b.rates)  # adding an instrument leaves the rates' draws alone
+    assert np.ptp(b.costs) > 0 and np.ptp(b.effects[:, 0, 0]) > 0  # its own cost and effect are drawn
 
 
 # -- common random numbers -----------------------------------------------------------------------

@@ -243,8 +243,12 @@ def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, exact: np.random.Gene
     sd -= 1.0 / 12.0  # Sheppard's correction for the rounding
     np.maximum(sd, 0.0, out=sd)
     np.sqrt(sd, out=sd)
-    np.multiply(p, -1.0 / 3.0, out=q6)
-    q6 += 1.0 / 6.0  # (1 - 2p) / 6
+    if p.shape == n.shape:
+        np.multiply(p, -1.0 / 3.0, out=q6)
+        q6 += 1.0 / 6.0  # (1 - 2p) / 6
+    else:  # rates shared by all areas: compute on their own small shape
+        q6 = p * (-1.0 / 3.0)
+        q6 += 1.0 / 6.0
     np.multiply(q6, z, out=out)
     out += sd
     out *= z
