@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ._types import GROUPS, Baseline, Params, Scenario, Target
-from ._widgets_labels import label, number, percent
 from .projection import Projection, project
+from .report.i18n import format_number, format_percent, t
 
 __all__ = [
     "PlannerSettings",
@@ -78,14 +78,13 @@ class PlannerView:
 
 
 def _district_target(params: Params, population: str, baseline: Baseline, until: int) -> Target:
-    for t in params.targets:
-        if t.population == population:
-            return t
-    names = {"district": ("Tỷ lệ hộ nghèo toàn huyện", "District poor rate"),
-             "dtts": ("Tỷ lệ hộ nghèo DTTS", "Ethnic-minority poor rate")}[population]
+    for target in params.targets:
+        if target.population == population:
+            return target
     points = DEFAULT_DISTRICT_POINTS if population == "district" else DEFAULT_DTTS_POINTS
-    return Target(population, names[0], names[1], population, points, baseline.year, min(2025, until),
-                  True, "assumption: no target in params; the movement's default")
+    return Target(population, t(f"planner_default_target_{population}", "vi"),
+                  t(f"planner_default_target_{population}", "en"), population, points, baseline.year,
+                  min(2025, until), True, "assumption: no target in params; the movement's default")
 
 
 def view_targets(baseline: Baseline, params: Params, area: str | None, district_points: float,
@@ -105,12 +104,12 @@ def view_targets(baseline: Baseline, params: Params, area: str | None, district_
         return (district, dtts)
     baseline.area_index(area)  # KeyError for an unknown area
     population = f"area:{area}"
-    for t in params.targets:
-        if t.population == population:
-            return (t,)
-    for t in split_district_target(baseline, district, params=params):
-        if t.population == population:
-            return (t,)
+    for target in params.targets:
+        if target.population == population:
+            return (target,)
+    for target in split_district_target(baseline, district, params=params):
+        if target.population == population:
+            return (target,)
     raise KeyError(f"no target for {population!r}")  # pragma: no cover - the split covers every area
 
 
@@ -169,7 +168,7 @@ def compute_view(baseline: Baseline, params: Params, scenario: Scenario, setting
     population = "district" if settings.area is None else f"area:{settings.area}"
     targets = view_targets(baseline, params, settings.area, settings.district_points, settings.dtts_points,
                            settings.until)
-    checks = tuple(check_target(projection, t) for t in targets)
+    checks = tuple(check_target(projection, target) for target in targets)
     return PlannerView(settings, scenario, projection, population, targets, checks,
                        coverage_table(projection, settings.area), chart_data(projection, population))
 
@@ -198,37 +197,36 @@ def target_name(target: Target, lang: str) -> str:
 
 def status_html(view: PlannerView, lang: str) -> str:
     """The target status table: reduction, threshold, met, margins and probability."""
-    headers = [label("target", lang), label("target_reduction", lang), label("target_threshold", lang),
-               label("target_met", lang), label("target_margin_points", lang),
-               label("planner_col_margin_households", lang)]
+    headers = [t("target", lang), t("target_reduction", lang), t("target_threshold", lang),
+               t("target_met", lang), t("target_margin_points", lang), t("target_margin_households", lang)]
     with_probability = any(c.probability is not None for c in view.checks)
     if with_probability:
-        headers.append(label("target_probability", lang))
+        headers.append(t("target_probability", lang))
     rows = []
     for check in view.checks:
-        t = check.target
+        target = check.target
         colour = "#1e8449" if check.met else "#c0392b"
-        met = label("planner_met" if check.met else "planner_not_met", lang)
-        sign = "> " if t.strict else "≥ "
+        met = t("yes" if check.met else "no", lang)
+        sign = "> " if target.strict else "≥ "
         row = [
-            escape(f"{target_name(t, lang)} ({t.start_year}–{t.end_year})"),
-            number(check.reduction_points_per_year, lang, 2),
-            sign + number(t.threshold_points, lang, 2),
+            escape(f"{target_name(target, lang)} ({target.start_year}–{target.end_year})"),
+            format_number(check.reduction_points_per_year, lang, 2),
+            sign + format_number(target.threshold_points, lang, 2),
             f'<b style="color:{colour}" class="thidua-met-{str(check.met).lower()}">{escape(met)}</b>',
-            ("+" if check.margin_points > 0 else "") + number(check.margin_points, lang, 2),
-            number(check.margin_households_per_year, lang, 0),
+            ("+" if check.margin_points > 0 else "") + format_number(check.margin_points, lang, 2),
+            format_number(check.margin_households_per_year, lang, 0),
         ]
         if with_probability:
-            row.append(percent(None if check.probability is None else 100.0 * check.probability, lang, 0))
+            row.append(format_percent(None if check.probability is None else 100.0 * check.probability, lang, 0))
         rows.append(row)
     note = ""
     estimated = np.asarray(view.projection.baseline.estimated, dtype=bool)
     if view.settings.area is not None:
         estimated = estimated[[view.projection.baseline.area_index(view.settings.area)]]
-    n_est = int(np.any(estimated, axis=-1).sum())
-    if n_est:
-        note = (f'<div style="color:#8a6d3b;font-size:12px">⚠ '
-                f'{escape(label("planner_estimates_note", lang, year=view.projection.years[0], n=n_est))}</div>')
+    flags = np.any(estimated, axis=-1)
+    if flags.any():
+        text = t("baseline_estimate_note", lang, year=view.projection.years[0], n=int(flags.sum()), total=len(flags))
+        note = f'<div style="color:#8a6d3b;font-size:12px">{escape(text)}</div>'
     return f'<div class="thidua-status">{_table(headers, rows)}{note}</div>'
 
 
@@ -236,22 +234,24 @@ def coverage_html(view: PlannerView, params: Params, lang: str) -> str:
     """Money, households supported, coverage and unused money per instrument."""
     years = view.projection.years
     period = f"{years[1]}–{years[-1]}"
-    headers = [label("instrument", lang), label("planner_col_money", lang, period=period),
-               label("beneficiaries", lang), label("planner_col_coverage", lang), label("planner_col_unused", lang)]
+    headers = [t("instrument", lang), t("planner_col_money", lang, period=period),
+               t("beneficiaries", lang), t("coverage", lang), t("unused_mvnd", lang)]
     rows = []
     table = view.coverage
     for rec in table.itertuples(index=False):
         inst = params.instruments[rec.instrument]
         name = inst.name_vi if lang == "vi" else inst.name_en
-        rows.append([escape(name), number(rec.money_mvnd, lang, 0), number(rec.households_supported, lang, 0),
-                     percent(rec.coverage_percent, lang, 1), number(rec.unused_mvnd, lang, 0)])
-    rows.append([f"<b>{escape(label('total', lang))}</b>", f"<b>{number(table['money_mvnd'].sum(), lang, 0)}</b>",
-                 f"<b>{number(table['households_supported'].sum(), lang, 0)}</b>", "",
-                 f"<b>{number(table['unused_mvnd'].sum(), lang, 0)}</b>"])
+        rows.append([escape(name), format_number(rec.money_mvnd, lang, 0),
+                     format_number(rec.households_supported, lang, 0),
+                     format_percent(rec.coverage_percent, lang, 1), format_number(rec.unused_mvnd, lang, 0)])
+    rows.append([f"<b>{escape(t('total', lang))}</b>", f"<b>{format_number(table['money_mvnd'].sum(), lang, 0)}</b>",
+                 f"<b>{format_number(table['households_supported'].sum(), lang, 0)}</b>", "",
+                 f"<b>{format_number(table['unused_mvnd'].sum(), lang, 0)}</b>"])
     note = ""
     unallocated = float(table["unallocated_mvnd"].sum())
     if unallocated > 0.5:
-        note = f'<div style="font-size:12px">{escape(label("planner_unallocated_note", lang, amount=number(unallocated, lang, 0)))}</div>'
+        text = t("planner_unallocated_note", lang, amount=format_number(unallocated, lang, 0))
+        note = f'<div style="font-size:12px">{escape(text)}</div>'
     return f'<div class="thidua-coverage">{_table(headers, rows)}{note}</div>'
 
 

@@ -38,7 +38,6 @@ import ipywidgets as W
 
 from ._types import Baseline, Params, Scenario
 from ._widgets_debounce import Debouncer
-from ._widgets_labels import LANGUAGES, label, number
 from ._widgets_scenario import (
     budget_table,
     budget_years,
@@ -56,6 +55,7 @@ from ._widgets_view import (
     view_targets,
 )
 from .errors import ThiduaError
+from .report.i18n import check_language, format_number, format_percent, lower_first, t
 
 __all__ = ["Planner", "find_project_dir", "PlannerSettings", "PlannerView"]
 
@@ -63,8 +63,8 @@ log = logging.getLogger(__name__)
 
 _DISTRICT = ""  # dropdown value of the whole district
 _SCENARIO_RULE = ""  # dropdown value of "as in the scenario"
-_RULES = ((_SCENARIO_RULE, "planner_rule_scenario"), ("poor", "planner_rule_poor"),
-          ("poor_dtts", "planner_rule_poor_dtts"), ("equal", "planner_rule_equal"))
+_RULES = ((_SCENARIO_RULE, "spread_rule_scenario"), ("poor", "spread_rule_poor"),
+          ("poor_dtts", "spread_rule_poor_dtts"), ("equal", "spread_rule_equal"))  # dropdown value, label key
 _LANGUAGE_NAMES = (("Tiếng Việt", "vi"), ("English", "en"))
 _WIDE = {"description_width": "initial"}
 _NAME_WIDTH = "330px"
@@ -133,8 +133,7 @@ class Planner:
         run_briefs: Callable[..., Any] | None = None,
         live_required: bool = True,
     ):
-        if lang not in LANGUAGES:
-            raise ValueError(f"language {lang!r}: expected one of {', '.join(LANGUAGES)}")
+        check_language(lang)
         self.baseline = baseline
         self.params = params
         self.until = int(until)
@@ -257,9 +256,9 @@ class Planner:
         self.dtts_points = W.FloatSlider(min=0.0, max=10.0, step=0.1, style=_WIDE, readout=False)
         self.district_readout, self.dtts_readout = W.HTML(), W.HTML()
         district_t, dtts_t = view_targets(self.baseline, self.params, None, 2.0, 3.0, self.until)
-        for t, slider in ((district_t, self.district_points), (dtts_t, self.dtts_points)):
-            t_default = next((x for x in self.params.targets if x.population == t.population), None)
-            slider.value = float(t_default.threshold_points) if t_default is not None else float(t.threshold_points)
+        for target, slider in ((district_t, self.district_points), (dtts_t, self.dtts_points)):
+            given = next((x for x in self.params.targets if x.population == target.population), None)
+            slider.value = float(given.threshold_points) if given is not None else float(target.threshold_points)
 
         self.targets_title = W.HTML()
         self.outputs_title = W.HTML()
@@ -425,20 +424,21 @@ class Planner:
                     slider.max = top
                     slider.step = _nice_step(top)
                 slider.value = mean
-                self.budget_readouts[k].value = f'<div style="text-align:right">{number(mean, self.lang, 0)}</div>'
+                shown = format_number(mean, self.lang, 0)
+                self.budget_readouts[k].value = f'<div style="text-align:right">{shown}</div>'
                 for y in self.years:
                     self.budget_boxes[(k, y)].value = self._budgets[k][y]
                 varies = len({round(a, 6) for a in amounts}) > 1
                 self.budget_notes[k].value = (
-                    f'<span style="font-size:11px;color:#777">({escape(label("planner_budget_varies", self.lang))})</span>'
+                    f'<span style="font-size:11px;color:#777">({escape(t("planner_budget_varies", self.lang))})</span>'
                     if varies else "")
         finally:
             self._syncing = False
 
     def _show_target_readouts(self) -> None:
-        unit = label("unit_points_per_year", self.lang)
+        unit = t("unit_points_per_year", self.lang)
         for slider, readout in ((self.district_points, self.district_readout), (self.dtts_points, self.dtts_readout)):
-            readout.value = f"{number(slider.value, self.lang, 1)} {escape(unit)}"
+            readout.value = f"{format_number(slider.value, self.lang, 1)} {escape(unit)}"
 
     def _show_budget_mode(self) -> None:
         flat = self.budget_mode.value == "flat"
@@ -463,7 +463,7 @@ class Planner:
         try:
             loaded = load_scenario(path, params=self.params, areas=self.baseline.areas)
         except (ThiduaError, OSError) as exc:
-            self._show_message(label("planner_scenario_error", self.lang, file=path.name, error=str(exc)))
+            self._show_message(t("planner_scenario_error", self.lang, file=path.name, error=str(exc)))
             if previous is not None:
                 self._syncing = True
                 try:
@@ -498,23 +498,23 @@ class Planner:
         lang = self.lang
         self._syncing = True
         try:
-            self.title.value = (f"<h3 style='margin:4px 0'>{escape(label('planner_title', lang))}</h3>"
-                                f"<div style='font-size:12px;color:#555'>{escape(label('planner_subtitle', lang))}</div>")
-            self.language.description = label("planner_language", lang)
-            self.area.description = label("planner_area", lang)
+            self.title.value = (f"<h3 style='margin:4px 0'>{escape(t('planner_title', lang))}</h3>"
+                                f"<div style='font-size:12px;color:#555'>{escape(t('brief_movement', lang))}</div>")
+            self.language.description = t("provenance_language", lang)
+            self.area.description = t("area", lang)
             area_value = self.area.value
-            self.area.options = [(label("planner_whole_district", lang), _DISTRICT),
+            self.area.options = [(t("district", lang), _DISTRICT),
                                  *((a.name, a.id) for a in self.baseline.areas)]
             self.area.value = area_value
-            self.scenario.description = label("planner_scenario", lang)
-            self.budget_title.value = f"<b>{escape(label('planner_budget', lang))}</b>"
+            self.scenario.description = t("brief_scenario", lang)
+            self.budget_title.value = f"<b>{escape(t('planner_budget', lang))}</b>"
             mode = self.budget_mode.value
-            self.budget_mode.options = [(label("planner_budget_flat", lang), "flat"),
-                                        (label("planner_budget_per_year", lang), "per_year")]
+            self.budget_mode.options = [(t("planner_budget_flat", lang), "flat"),
+                                        (t("planner_budget_per_year", lang), "per_year")]
             self.budget_mode.value = mode
             rule = self.rule.value
-            self.rule.description = label("planner_rule", lang)
-            self.rule.options = [(label(key, lang), v) for v, key in _RULES]
+            self.rule.description = t("planner_rule", lang)
+            self.rule.options = [(t(key, lang), v) for v, key in _RULES]
             self.rule.value = rule
             for k in self.instrument_ids:
                 inst = self.params.instruments[k]
@@ -522,21 +522,21 @@ class Planner:
                 cell = f'<span title="{escape(inst.programme, quote=True)}" style="font-size:13px">{escape(name)}</span>'
                 self.budget_names[k].value = cell
                 self._grid_names[k].value = cell
-            self.uncertainty.description = label("planner_uncertainty", lang)
-            self.draws.description = label("planner_draws", lang)
-            self.targets_title.value = f"<b>{escape(label('planner_targets', lang))}</b>"
-            self.district_points.description = label("planner_target_district", lang)
-            self.dtts_points.description = label("planner_target_dtts", lang)
-            self.outputs_title.value = f"<b>{escape(label('planner_outputs', lang))}</b>"
-            self.status_title.value = f"<b>{escape(label('planner_status', lang))}</b>"
-            self.coverage_title.value = f"<b>{escape(label('planner_coverage', lang))}</b>"
-            self.required_button.description = label("planner_required", lang)
-            self.required_button.tooltip = label("planner_required_hint", lang)
-            self.save_name.description = label("planner_save_name", lang)
-            self.save_button.description = label("planner_save", lang)
-            self.overwrite_button.description = label("planner_overwrite", lang)
-            self.cancel_button.description = label("planner_cancel", lang)
-            self.brief_button.description = label("planner_brief", lang)
+            self.uncertainty.description = t("planner_uncertainty", lang)
+            self.draws.description = t("brief_draws", lang)
+            self.targets_title.value = f"<b>{escape(t('section_targets', lang))}</b>"
+            self.district_points.description = t("planner_target_district", lang)
+            self.dtts_points.description = t("planner_target_dtts", lang)
+            self.outputs_title.value = f"<b>{escape(t('planner_outputs', lang))}</b>"
+            self.status_title.value = f"<b>{escape(t('target_status', lang))}</b>"
+            self.coverage_title.value = f"<b>{escape(t('section_resources', lang))}</b>"
+            self.required_button.description = t("planner_required", lang)
+            self.required_button.tooltip = t("planner_required_hint", lang)
+            self.save_name.description = t("planner_save_name", lang)
+            self.save_button.description = t("planner_save", lang)
+            self.overwrite_button.description = t("planner_overwrite", lang)
+            self.cancel_button.description = t("planner_cancel", lang)
+            self.brief_button.description = t("planner_brief", lang)
         finally:
             self._syncing = False
         self._show_target_readouts()
@@ -557,10 +557,10 @@ class Planner:
             scenario = self.current_scenario()
             view = compute_view(self.baseline, self.params, scenario, settings)
         except ImportError as exc:  # Monte Carlo module missing in this installation
-            self._show_message(label("planner_mc_unavailable", settings.lang, error=str(exc)))
+            self._show_message(t("planner_mc_unavailable", settings.lang, error=str(exc)))
             return None
         except (ThiduaError, ValueError, KeyError) as exc:
-            self._show_message(label("planner_error", settings.lang, error=str(exc)))
+            self._show_message(t("planner_error", settings.lang, error=str(exc)))
             return None
         computed = time.perf_counter()
         self.view = view
@@ -570,7 +570,7 @@ class Planner:
         tabled = time.perf_counter()
         self.required_results = []
         if settings.uncertainty or not self.live_required:
-            self.required_output.value = (f'<i style="color:#777">{escape(label("planner_required_hint", settings.lang))}'
+            self.required_output.value = (f'<i style="color:#777">{escape(t("planner_required_hint", settings.lang))}'
                                           "</i>")
         else:
             self.compute_required()
@@ -587,7 +587,7 @@ class Planner:
             self.refresh()
         except Exception as exc:  # a bug: show it rather than lose it in a timer thread
             log.exception("planner refresh failed")
-            self._show_message(label("planner_error", self.lang, error=f"{type(exc).__name__}: {exc}"))
+            self._show_message(t("planner_error", self.lang, error=f"{type(exc).__name__}: {exc}"))
 
     def flush(self) -> None:
         """Run a pending debounced refresh now."""
@@ -604,26 +604,26 @@ class Planner:
             return []
         lang = self.lang
         settings = self.view.settings
-        self.required_output.value = f"<i>{escape(label('planner_computing', lang))}</i>"
+        self.required_output.value = f"<i>{escape(t('planner_computing', lang))}</i>"
         rule = settings.rule or "poor"
         probability = 0.8 if settings.uncertainty else None
         results, lines = [], []
         for check in self.view.checks:
             name = check.target.name_vi if lang == "vi" else check.target.name_en
             if check.met and probability is None:
-                lines.append(label("planner_required_met", lang, target=name))
+                lines.append(t("planner_required_met", lang, target=name))
                 continue
             try:
                 result = required_resources(self.baseline, self.view.scenario, self.params, check.target,
                                             mode="extra", rule=rule, probability=probability,
                                             draws=settings.draws, seed=settings.seed, until=settings.until)
             except ThiduaError as exc:
-                lines.append(label("planner_error", lang, error=str(exc)))
+                lines.append(t("planner_error", lang, error=str(exc)))
                 continue
             results.append(result)
             lines.append(self._required_text(result, name, rule, probability, lang))
         self.required_results = results
-        self.required_output.value = "".join(f"<div>{escape(t)}</div>" for t in lines)
+        self.required_output.value = "".join(f"<div>{escape(line)}</div>" for line in lines)
         return results
 
     @staticmethod
@@ -631,14 +631,14 @@ class Planner:
         rule_key = dict((v, k) for v, k in _RULES)[rule]
         if not getattr(result, "feasible", True):
             best = getattr(result, "best_reduction_points_per_year", None)
-            return label("planner_required_infeasible", lang, target=name, best=number(best, lang, 2))
+            return t("planner_required_infeasible", lang, target=name, best=format_number(best, lang, 2))
         extra = float(getattr(result, "extra_mvnd_per_year", 0.0) or 0.0)
         if extra <= 0:
-            return label("planner_required_met", lang, target=name)
-        p_text = "" if probability is None else label("planner_required_probability", lang,
-                                                      p=f"{number(100 * probability, lang, 0)} %")
-        return label("planner_required_amount", lang, target=name, amount=number(extra, lang, 0),
-                     rule=label(rule_key, lang).lower(), probability=p_text)
+            return t("planner_required_met", lang, target=name)
+        p_text = "" if probability is None else t("planner_required_probability", lang,
+                                                  p=format_percent(100 * probability, lang, 0))
+        return t("planner_required_amount", lang, target=name, amount=format_number(extra, lang, 0),
+                 rule=lower_first(t(rule_key, lang)), probability=p_text)
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, name: str | None = None, *, overwrite: bool = False) -> Path | None:
@@ -652,15 +652,15 @@ class Planner:
         name = (self.save_name.value if name is None else name).strip()
         self.confirm_box.layout.display = "none"
         if not valid_scenario_name(name):
-            self._save_feedback(label("planner_bad_name", lang, name=name), "error")
+            self._save_feedback(t("planner_bad_name", lang, name=name), "error")
             return None
         if self.scenario_dir is None:
-            self._save_feedback(label("planner_no_scenario_dir", lang), "error")
+            self._save_feedback(t("planner_no_scenario_dir", lang), "error")
             return None
         path = self.scenario_dir / f"{name}.yaml"
         if path.exists() and not (overwrite and self._pending_save == path):
             self._pending_save = path
-            self.overwrite_question.value = escape(label("planner_overwrite_question", lang, file=path.name))
+            self.overwrite_question.value = escape(t("planner_overwrite_question", lang, file=path.name))
             self.confirm_box.layout.display = None
             self._save_feedback("", "info")
             return None
@@ -675,10 +675,10 @@ class Planner:
             save_scenario(scenario, path, overwrite=path.exists())
             loaded = load_scenario(path, params=self.params, areas=self.baseline.areas)
         except (ThiduaError, OSError) as exc:
-            self._save_feedback(label("planner_save_failed", lang, error=str(exc)), "error")
+            self._save_feedback(t("planner_save_failed", lang, error=str(exc)), "error")
             return None
         self._use_scenario(loaded, path)
-        self._save_feedback(label("planner_saved", lang, file=str(path)), "info")
+        self._save_feedback(t("planner_saved", lang, file=str(path)), "info")
         self._debounced()
         return path
 
@@ -686,7 +686,7 @@ class Planner:
         """Answer "no" to the overwrite question: nothing is written."""
         self._pending_save = None
         self.confirm_box.layout.display = "none"
-        self._save_feedback(label("planner_save_cancelled", self.lang), "info")
+        self._save_feedback(t("planner_save_cancelled", self.lang), "info")
 
     def _save_feedback(self, text: str, kind: str) -> None:
         colour = "#c0392b" if kind == "error" else "#1e8449"
@@ -701,12 +701,12 @@ class Planner:
         lang = self.lang
         path = self.scenario_file
         if path is None:
-            self.brief_output.value = f'<span style="color:#c0392b">{escape(label("planner_brief_needs_save", lang))}</span>'
+            self.brief_output.value = f'<span style="color:#c0392b">{escape(t("planner_brief_needs_save", lang))}</span>'
             return None
         area = self.area.value or None
-        area_name = label("planner_whole_district", lang) if area is None else next(
+        area_name = t("district", lang) if area is None else next(
             a.name for a in self.baseline.areas if a.id == area)
-        self.brief_output.value = f"<i>{escape(label('planner_brief_running', lang, area=area_name))}</i>"
+        self.brief_output.value = f"<i>{escape(t('planner_brief_running', lang, area=area_name))}</i>"
         settings = self.settings()
         if wait:
             return self._render_brief(path, area, settings)
@@ -724,11 +724,11 @@ class Planner:
                                  out_dir=self.brief_dir, run_briefs=self._run_briefs)
         except Exception as exc:  # shown in the planner; a failing brief must not kill the kernel thread
             self.brief_output.value = (f'<span style="color:#c0392b">'
-                                       f'{escape(label("planner_brief_failed", lang, error=str(exc)))}</span>')
+                                       f'{escape(t("planner_brief_failed", lang, error=str(exc)))}</span>')
             return None
         finally:
             self.brief_button.disabled = False
         self.last_brief = html
-        self.brief_output.value = f"{escape(label('planner_brief_ready', lang))} {brief_link(html)}"
+        self.brief_output.value = f"{escape(t('planner_brief_ready', lang))} {brief_link(html)}"
         return html
 

@@ -12,24 +12,6 @@ from .check import add_input_arguments, estimate_note, load_inputs, print_table,
 
 __all__ = ["register", "run", "parse_limit"]
 
-_LABELS = {
-    "vi": {"title": "Phân bổ {budget} triệu đồng/năm cho các xã và chính sách (thêm vào kịch bản {scenario}), "
-                    "năm {first}–{last}",
-           "weight": "Hộ nghèo DTTS được tính {w} lần.",
-           "poor_end": "Hộ nghèo kỳ vọng năm {year}: {best} (phân bổ theo số hộ nghèo, chia đều các chính sách: "
-                       "{prop}); ít hơn {gain} hộ.",
-           "not_prop": "Phân bổ theo số hộ nghèo không thỏa các mức trần/sàn đã cho; chỉ dùng để so sánh.",
-           "total": "Tổng", "money": "Kinh phí (triệu đồng/năm)"},
-    "en": {"title": "Allocating {budget} million VND a year over communes and instruments (on top of scenario "
-                    "{scenario}), {first}-{last}",
-           "weight": "Poor dtts households count {w} times.",
-           "poor_end": "Expected poor households in {year}: {best} (by poor households, instruments equally: "
-                       "{prop}); {gain} fewer.",
-           "not_prop": "The allocation by poor households breaks the caps or minimums given; it is shown for "
-                       "comparison only.",
-           "total": "Total", "money": "Money (million VND/year)"},
-}
-
 
 def parse_limit(text: str) -> tuple[Any, float]:
     """``KEY=MVND`` with KEY an area id, an instrument id or ``area/instrument``."""
@@ -68,37 +50,36 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..planning import allocate_budget
-    from ..report.i18n import format_number
+    from ..report.i18n import format_number, t
 
     lang = args.language
-    words = _LABELS[lang]
     baseline, params, scenario = load_inputs(args)
     instruments = [k.strip() for k in args.instruments.split(",") if k.strip()] if args.instruments else None
     result = allocate_budget(baseline, scenario, params, args.budget, instruments=instruments,
                              caps=dict(args.cap) or None, minimums=dict(args.minimum) or None,
                              dtts_weight=args.dtts_weight, until=args.until)
-    print(words["title"].format(budget=format_number(args.budget, lang), scenario=scenario.id,
-                                first=result.years[0], last=result.years[-1]))
+    print(t("allocate_title", lang, budget=format_number(args.budget, lang), scenario=scenario.id,
+            first=result.years[0], last=result.years[-1]))
     note = estimate_note(baseline, lang)
     if note:
         print(note)
     if args.dtts_weight != 1.0:
-        print(words["weight"].format(w=format_number(args.dtts_weight, lang, 2)))
+        print(t("allocate_dtts_weight", lang, w=format_number(args.dtts_weight, lang, 2)))
     names = {a.id: a.name for a in baseline.areas}
     tidy = result.tidy()
     tidy.insert(1, "area_name", [names[a] for a in tidy["area_id"]])
     inst_names = {k: (i.name_vi if lang == "vi" else i.name_en) for k, i in params.instruments.items()}
     shown = tidy.assign(instrument_name=[inst_names[k] for k in tidy["instrument"]])
-    total = pd.DataFrame([{"area_name": words["total"], "instrument_name": "",
+    total = pd.DataFrame([{"area_name": t("total", lang), "instrument_name": "",
                            "mvnd_per_year": result.budget_mvnd_per_year}])
     print_table(pd.concat([shown, total], ignore_index=True),
-                {"area_name": ("commune", None), "instrument_name": ("instrument", None),
-                 "mvnd_per_year": (words["money"], 0)}, lang)
-    print(words["poor_end"].format(year=result.end_year, best=format_number(result.expected_poor_end, lang, 1),
-                                   prop=format_number(result.expected_poor_end_proportional, lang, 1),
-                                   gain=format_number(result.gain_over_proportional, lang, 1)))
+                {"area_name": (t("commune", lang), None), "instrument_name": (t("instrument", lang), None),
+                 "mvnd_per_year": (t("money_mvnd_per_year", lang), 0)}, lang)
+    print(t("allocate_poor_end", lang, year=result.end_year, best=format_number(result.expected_poor_end, lang, 1),
+            prop=format_number(result.expected_poor_end_proportional, lang, 1),
+            gain=format_number(result.gain_over_proportional, lang, 1)))
     if not result.proportional_feasible:
-        print(words["not_prop"])
+        print(t("allocate_not_proportional", lang))
     if args.out:
         summary = pd.DataFrame([{
             "budget_mvnd_per_year": result.budget_mvnd_per_year, "first_year": result.years[0],

@@ -16,39 +16,8 @@ from typing import Any
 import pandas as pd
 
 from ..calibrate import DEFAULT_OBS_CV, CalibrationError
-from .check import label
 
 __all__ = ["register", "run"]
-
-_LABELS: dict[str, dict[str, str]] = {
-    "data_used": {"vi": "Số liệu dùng để ước lượng: {file}; các năm {steps}; {areas} đơn vị; kịch bản {scenario}",
-                  "en": "Data fitted: {file}; transitions {steps}; {areas} unit(s); scenario {scenario}"},
-    "estimate_warning": {"vi": "⚠ Số liệu rà soát đầu vào có số ước tính (không phải kết quả rà soát).",
-                         "en": "⚠ The review results fitted contain estimates, not reported figures."},
-    "rates_title": {"vi": "Tỷ lệ chuyển dịch cơ sở: tiên nghiệm và sau ước lượng (khoảng 90 %)",
-                    "en": "Base rates: prior and fitted (90 % interval)"},
-    "fit_title": {"vi": "Số quan sát và số mô hình tái tạo", "en": "Observed figures and the fit"},
-    "ess": {"vi": "Cỡ mẫu hiệu dụng: {values}", "en": "Effective sample size: {values}"},
-    "group": {"vi": "Nhóm", "en": "Group"},
-    "rate": {"vi": "Tỷ lệ", "en": "Rate"},
-    "prior": {"vi": "Tiên nghiệm", "en": "Prior"},
-    "fitted": {"vi": "Ước lượng", "en": "Fitted"},
-    "area": {"vi": "Đơn vị", "en": "Unit"},
-    "year": {"vi": "Năm", "en": "Year"},
-    "measure": {"vi": "Chỉ số", "en": "Measure"},
-    "observed": {"vi": "Quan sát", "en": "Observed"},
-    "fit_value": {"vi": "Mô hình (ước lượng)", "en": "Model (fitted)"},
-    "prior_value": {"vi": "Mô hình (tiên nghiệm)", "en": "Model (prior)"},
-    "gap": {"vi": "Chênh lệch (%)", "en": "Gap (%)"},
-    "fixed": {"vi": "cố định", "en": "fixed"},
-}
-
-
-def _label(key: str, lang: str, **values: object) -> str:
-    if key in _LABELS:
-        text = _LABELS[key][lang]
-        return text.format(**values) if values else text
-    return label(key, lang, **values)
 
 
 def register(subparsers: Any) -> None:
@@ -97,50 +66,50 @@ def run(args: argparse.Namespace) -> int:
         scenario = scenario.scaled(args.scale)
     result = calibrate(review, scenario, params, obs_cv=args.obs_cv, samples=args.samples, seed=args.seed)
 
-    from ..report.i18n import format_number
+    from ..report.i18n import format_number, t
 
     used = result.data_used
-    print(_label("data_used", lang, file=used["review_results"], steps=", ".join(used["transitions"]),
-                 areas=len(used["areas"]), scenario=used["scenario"]))
+    print(t("calibrate_data_used", lang, file=used["review_results"], steps=", ".join(used["transitions"]),
+            areas=len(used["areas"]), scenario=used["scenario"]))
     if used["estimated_figures"]:
-        print(_label("estimate_warning", lang))
+        print(t("review_results_estimated", lang))
 
     def interval(c: float, lo: float | None, hi: float | None, fitted: bool = True) -> str:
         if not fitted or lo is None or hi is None or lo != lo:
-            return f"{format_number(c, lang, 4)} ({_label('fixed', lang)})"
+            return f"{format_number(c, lang, 4)} ({t('calibrate_fixed', lang)})"
         return f"{format_number(c, lang, 4)} [{format_number(lo, lang, 4)}–{format_number(hi, lang, 4)}]"
 
     est = result.estimates
     rates = pd.DataFrame({
-        _label("group", lang): est["group"],
-        _label("rate", lang): est["rate"],
-        _label("prior", lang): [interval(c, lo, hi, f) for c, lo, hi, f in
-                                zip(est.prior_central, est.prior_low, est.prior_high, est.fitted)],
-        _label("fitted", lang): [interval(c, lo, hi, f) for c, lo, hi, f in
-                                 zip(est.central, est.low, est.high, est.fitted)],
+        t("group", lang): est["group"],
+        t("parameter", lang): est["rate"],
+        t("calibrate_prior", lang): [interval(c, lo, hi, f) for c, lo, hi, f in
+                                     zip(est.prior_central, est.prior_low, est.prior_high, est.fitted)],
+        t("calibrate_fitted", lang): [interval(c, lo, hi, f) for c, lo, hi, f in
+                                      zip(est.central, est.low, est.high, est.fitted)],
     })
     print()
-    print(_label("rates_title", lang))
+    print(t("calibrate_rates_title", lang))
     print(rates.to_string(index=False))
 
     fit = result.fit
     shown = pd.DataFrame({
-        _label("area", lang): fit["area"],
-        _label("group", lang): fit["group"],
-        _label("year", lang): fit["year"].astype(str),
-        _label("measure", lang): fit["measure"],
-        _label("observed", lang): [format_number(v, lang) for v in fit.observed],
-        _label("fit_value", lang): [format_number(v, lang) for v in fit.fitted],
-        _label("prior_value", lang): [format_number(v, lang) for v in fit.prior_fit],
-        _label("gap", lang): [format_number(100.0 * (f - o) / o if o else float("nan"), lang, 2)
-                              for f, o in zip(fit.fitted, fit.observed)],
+        t("area", lang): fit["area"],
+        t("group", lang): fit["group"],
+        t("year", lang): fit["year"].astype(str),
+        t("statistic", lang): fit["measure"],
+        t("calibrate_observed", lang): [format_number(v, lang) for v in fit.observed],
+        t("calibrate_model_fitted", lang): [format_number(v, lang) for v in fit.fitted],
+        t("calibrate_model_prior", lang): [format_number(v, lang) for v in fit.prior_fit],
+        t("calibrate_gap_percent", lang): [format_number(100.0 * (f - o) / o if o else float("nan"), lang, 2)
+                                           for f, o in zip(fit.fitted, fit.observed)],
     })
     print()
-    print(_label("fit_title", lang))
+    print(t("calibrate_fit_title", lang))
     print(shown.to_string(index=False))
-    print(_label("ess", lang, values=", ".join(f"{g} {v:.0f}" for g, v in result.ess.items())))
+    print(t("calibrate_ess", lang, values=", ".join(f"{g} {v:.0f}" for g, v in result.ess.items())))
     prior_path = Path(args.params) / "base_rates.yaml"
     written = save_base_rates(result, out, read_yaml(prior_path) if prior_path.exists() else None)
     print()
-    print(label("written", lang, path=written))
+    print(t("file_written", lang, path=written))
     return 0

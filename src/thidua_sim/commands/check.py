@@ -3,7 +3,8 @@
 Also home of the small helpers the planning commands share (``required``, ``allocate``,
 ``scoreboard``): the common input options, loading the inputs, the commune targets, printing a
 table in Vietnamese or English and writing it to .csv/.xlsx. Doors only: every number comes from
-``thidua_sim.targets`` / ``planning`` / ``scoreboard``.
+``thidua_sim.targets`` / ``planning`` / ``scoreboard``; every word from
+:func:`thidua_sim.report.i18n.t`.
 """
 
 from __future__ import annotations
@@ -16,44 +17,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["register", "run", "add_input_arguments", "load_inputs", "commune_targets", "print_table",
-           "write_output", "estimate_note"]
-
-# Headers that the report labels do not have (the rest come from thidua_sim.report.i18n).
-_LABELS: dict[str, dict[str, str]] = {
-    "target": {"vi": "Chỉ tiêu", "en": "Target"},
-    "population": {"vi": "Đối tượng", "en": "Population"},
-    "status": {"vi": "Tình trạng", "en": "Status"},
-    "status_met": {"vi": "đạt", "en": "met"},
-    "status_not_met": {"vi": "chưa đạt", "en": "not met"},
-    "status_at_risk": {"vi": "có nguy cơ không đạt", "en": "at risk"},
-    "district_targets": {"vi": "Chỉ tiêu của huyện", "en": "District targets"},
-    "commune_targets": {"vi": "Chỉ tiêu huyện giao từng xã ({how})", "en": "Each commune's own target ({how})"},
-    "from_file": {"vi": "theo tệp {file}", "en": "from {file}"},
-    "proposed": {"vi": "đề xuất, {rule}", "en": "proposed, {rule}"},
-    "rule_equal": {"vi": "cùng mức giảm ở mọi xã", "en": "the same points in every commune"},
-    "rule_proportional": {"vi": "tỷ lệ với tỷ lệ hộ nghèo năm gốc", "en": "in proportion to the baseline rate"},
-    "rule_dtts_weighted": {"vi": "tăng theo tỷ trọng hộ DTTS", "en": "weighted up by the dtts share"},
-    "written": {"vi": "Đã ghi {path}", "en": "Wrote {path}"},
-    "estimate_note": {"vi": "⚠ Số liệu năm gốc {year} của {n}/{total} xã là số ước tính, không phải kết quả rà soát.",
-                      "en": "⚠ The {year} baseline of {n} of {total} communes is an estimate, not review results."},
-    "scenario_line": {"vi": "Kịch bản: {name} ({id}); năm gốc {year}; {draws}",
-                      "en": "Scenario: {name} ({id}); baseline {year}; {draws}"},
-    "draws": {"vi": "{n} lần mô phỏng Monte Carlo, hạt giống {seed}", "en": "{n} Monte Carlo draws, seed {seed}"},
-    "no_draws": {"vi": "đường kỳ vọng (không mô phỏng)", "en": "expected path only (no draws)"},
-}
-
-
-def label(key: str, lang: str, **values: object) -> str:
-    """A CLI label: the report's label when it has one, else this module's."""
-    from ..report.i18n import has_label, t
-
-    if key in _LABELS:
-        text = _LABELS[key][lang]
-        return text.format(**values) if values else text
-    if has_label(key):
-        return t(key, lang, **values)
-    return key
-
+           "write_output", "estimate_note", "scenario_line"]
 
 # -- shared by the planning commands ---------------------------------------------------------
 
@@ -90,6 +54,16 @@ def horizon(args: argparse.Namespace, targets: Sequence[Any]) -> int:
     return max([t.end_year for t in targets] or [2025])
 
 
+def scenario_line(args: argparse.Namespace, scenario: Any, baseline: Any, lang: str) -> str:
+    """The first line of a command's output: the scenario, the baseline year and the draws."""
+    from ..report.i18n import t
+
+    draws = getattr(args, "draws", 0)
+    how = t("run_draws", lang, n=draws, seed=args.seed) if draws else t("run_no_draws", lang)
+    return t("run_scenario_line", lang, name=scenario.name_vi if lang == "vi" else scenario.name_en,
+             id=scenario.id, year=baseline.year, draws=how)
+
+
 def commune_targets(args: argparse.Namespace, baseline: Any, params: Any) -> tuple[tuple[Any, ...], str]:
     """Each commune's own target and how it was obtained.
 
@@ -97,23 +71,24 @@ def commune_targets(args: argparse.Namespace, baseline: Any, params: Any) -> tup
     else proposed by splitting the district target (population "district") by --split-rule.
     """
     from ..params import load_targets
+    from ..report.i18n import t
     from ..targets import PlanningError, split_district_target
 
     lang = args.language
     path = getattr(args, "commune_targets", None)
     if path:
-        found = tuple(t for t in load_targets(path, baseline.areas) if t.population.startswith("area:"))
-        return found, label("from_file", lang, file=path)
-    own = tuple(t for t in params.targets if t.population.startswith("area:"))
+        found = tuple(x for x in load_targets(path, baseline.areas) if x.population.startswith("area:"))
+        return found, t("commune_targets_from_file", lang, file=path)
+    own = tuple(x for x in params.targets if x.population.startswith("area:"))
     if own:
-        return own, label("from_file", lang, file=str(Path(args.params) / "targets.yaml"))
-    district = [t for t in params.targets if t.population == "district"]
+        return own, t("commune_targets_from_file", lang, file=str(Path(args.params) / "targets.yaml"))
+    district = [x for x in params.targets if x.population == "district"]
     if not district:
         raise PlanningError(f"{Path(args.params) / 'targets.yaml'} has no district target to split over communes; "
                             "add one (population: district) or give --commune-targets FILE")
     rule = getattr(args, "split_rule", "proportional")
     return (split_district_target(baseline, district[0], rule, params=params),
-            label("proposed", lang, rule=label(f"rule_{rule}", lang)))
+            t("commune_targets_proposed", lang, rule=t(f"split_rule_{rule}", lang)))
 
 
 def add_commune_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -128,30 +103,32 @@ def add_commune_target_arguments(parser: argparse.ArgumentParser) -> None:
 
 def estimate_note(baseline: Any, lang: str) -> str | None:
     """A warning line when baseline figures are estimates."""
+    from ..report.i18n import t
+
     flags = baseline.estimated.any(axis=1)
     if not flags.any():
         return None
-    return label("estimate_note", lang, year=baseline.year, n=int(flags.sum()), total=len(flags))
+    return t("baseline_estimate_note", lang, year=baseline.year, n=int(flags.sum()), total=len(flags))
 
 
 def print_table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, int | str | None]], lang: str,
                 title: str | None = None) -> None:
-    """Print ``frame``'s ``columns`` (column -> (label key, decimals; None for text, "%" for a share
-    shown in percent)), numbers in the language's format."""
-    from ..report.i18n import format_number, format_percent
+    """Print ``frame``'s ``columns`` (column -> (header, decimals; None for text, "%" for a share
+    shown in percent)), numbers in the language's format. Headers are text, e.g. ``t("target", lang)``."""
+    from ..report.i18n import format_number, format_percent, t
 
     shown = pd.DataFrame(index=frame.index)
-    for column, (key, decimals) in columns.items():
+    for column, (header, decimals) in columns.items():
         values = frame[column]
         if decimals == "%":
-            shown[label(key, lang)] = [format_percent(None if v is None or v != v else 100.0 * float(v), lang, 1)
-                                       for v in values]
+            shown[header] = [format_percent(None if v is None or v != v else 100.0 * float(v), lang, 1)
+                             for v in values]
         elif decimals is None:
-            shown[label(key, lang)] = [label("yes" if v else "no", lang) if isinstance(v, bool)
-                                       else ("–" if v is None or (isinstance(v, float) and v != v) else str(v))
-                                       for v in values]
+            shown[header] = [t("yes" if v else "no", lang) if isinstance(v, bool)
+                             else ("–" if v is None or (isinstance(v, float) and v != v) else str(v))
+                             for v in values]
         else:
-            shown[label(key, lang)] = [format_number(None if v is None else float(v), lang, decimals) for v in values]
+            shown[header] = [format_number(None if v is None else float(v), lang, decimals) for v in values]
     if title:
         print(title)
     print(shown.to_string(index=False) if len(shown) else "(–)")
@@ -159,10 +136,11 @@ def print_table(frame: pd.DataFrame, columns: Mapping[str, tuple[str, int | str 
 
 def write_output(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str, lang: str) -> None:
     """Write to .csv/.xlsx (atomically) and say so."""
+    from ..report.i18n import t
     from ..scoreboard import export_table
 
     written = export_table(frames, path)
-    print(label("written", lang, path=written))
+    print(t("file_written", lang, path=written))
 
 
 # -- thidua-sim check --------------------------------------------------------------------------
@@ -182,37 +160,36 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..projection import project
+    from ..report.i18n import t
     from ..targets import check_targets, commune_feasibility
 
     lang = args.language
     baseline, params, scenario = load_inputs(args)
     communes, how = commune_targets(args, baseline, params)
-    district_targets = [t for t in params.targets if not t.population.startswith("area:")]
+    district_targets = [x for x in params.targets if not x.population.startswith("area:")]
     until = horizon(args, [*district_targets, *communes])
     projection = project(baseline, scenario, params, until=until, draws=args.draws, seed=args.seed)
 
-    draws = (label("draws", lang, n=args.draws, seed=args.seed) if args.draws else label("no_draws", lang))
-    print(label("scenario_line", lang, name=scenario.name_vi if lang == "vi" else scenario.name_en,
-                id=scenario.id, year=baseline.year, draws=draws))
+    print(scenario_line(args, scenario, baseline, lang))
     note = estimate_note(baseline, lang)
     if note:
         print(note)
     district = check_targets(projection, district_targets)
     shown = district.assign(name=district["name_vi"] if lang == "vi" else district["name_en"])
-    columns = {"name": ("target", None), "threshold_points": ("target_threshold", 2),
-               "reduction_points_per_year": ("target_reduction", 2), "met": ("target_met", None),
-               "margin_points": ("target_margin_points", 2),
-               "margin_households_per_year": ("target_margin_households", 1)}
+    columns = {"name": (t("target", lang), None), "threshold_points": (t("target_threshold", lang), 2),
+               "reduction_points_per_year": (t("target_reduction", lang), 2), "met": (t("target_met", lang), None),
+               "margin_points": (t("target_margin_points", lang), 2),
+               "margin_households_per_year": (t("target_margin_households", lang), 1)}
     if args.draws:
-        columns["probability"] = ("target_probability", "%")
+        columns["probability"] = (t("target_probability", lang), "%")
     print()
-    print_table(shown, columns, lang, label("district_targets", lang))
+    print_table(shown, columns, lang, t("section_targets", lang))
     table = commune_feasibility(projection, communes)
-    shown = table.assign(status=[label(f"status_{s}", lang) for s in table["status"]])
-    commune_columns = {"area_name": ("commune", None), **{k: v for k, v in columns.items() if k != "name"},
-                       "status": ("status", None)}
+    shown = table.assign(status=[t(f"target_status_{s}", lang) for s in table["status"]])
+    commune_columns = {"area_name": (t("commune", lang), None), **{k: v for k, v in columns.items() if k != "name"},
+                       "status": (t("target_status", lang), None)}
     print()
-    print_table(shown, commune_columns, lang, label("commune_targets", lang, how=how))
+    print_table(shown, commune_columns, lang, t("commune_targets", lang, how=how))
     if args.out:
         district.insert(0, "level", "district")
         table.insert(0, "level", "commune")

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..engine import ProjectionError
 from ..projection import DEFAULT_SEED, TABLE_FORMATS
-from .check import estimate_note, label
+from .check import estimate_note, scenario_line
 
 __all__ = ["register", "run"]
 
@@ -60,9 +60,7 @@ def run(args: argparse.Namespace) -> int:
     projection = project(baseline, scenario, params, until=args.until, draws=args.draws, seed=args.seed,
                          workers=args.workers)
 
-    draws = label("draws", lang, n=args.draws, seed=args.seed) if args.draws else label("no_draws", lang)
-    print(label("scenario_line", lang, name=scenario.name_vi if lang == "vi" else scenario.name_en,
-                id=scenario.id, year=baseline.year, draws=draws))
+    print(scenario_line(args, scenario, baseline, lang))
     note = estimate_note(baseline, lang)
     if note:
         print(note)
@@ -74,5 +72,5 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         written = projection.save(args.out)
         print()
-        print(label("written", lang, path=written))
+        print(t("file_written", lang, path=written))
     return 0

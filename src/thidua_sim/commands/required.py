@@ -19,48 +19,24 @@ from .check import (
 
 __all__ = ["register", "run"]
 
-_LABELS = {
-    "vi": {"mode_scale": "nhân toàn bộ kinh phí của kịch bản", "mode_extra": "thêm kinh phí mỗi năm, chia theo {rule}",
-           "expected": "trên đường kỳ vọng", "with_probability": "với xác suất {p}",
-           "title": "Kinh phí cần có để đạt: {name}",
-           "rule_poor": "số hộ nghèo", "rule_poor_dtts": "số hộ nghèo DTTS", "rule_equal": "đều các xã",
-           "extra": "Kinh phí cần thêm (triệu đồng/năm)", "total": "Tổng kinh phí (triệu đồng/năm)",
-           "met_scale": "Đạt chỉ tiêu {how} khi nhân kinh phí của kịch bản với {factor} "
-                        "({total} triệu đồng/năm bình quân).",
-           "met_extra": "Đạt chỉ tiêu {how} khi thêm {extra} triệu đồng/năm.",
-           "none": "Không mức kinh phí nào đạt được chỉ tiêu {how}: kể cả khi mọi hộ thuộc đối tượng đều được hỗ "
-                   "trợ, mức giảm kỳ vọng chỉ là {best} điểm %/năm (yêu cầu {threshold}){prob}.",
-           "best_prob": ", xác suất đạt {p}",
-           "nothing_to_scale": "Kịch bản không có kinh phí nào để nhân lên; hãy dùng --mode extra.",
-           "already": "Đã đạt chỉ tiêu {how} {what}.",
-           "already_scale": "ngay cả khi không có kinh phí", "already_extra": "mà không cần thêm kinh phí"},
-    "en": {"mode_scale": "scale every resource of the scenario", "mode_extra": "extra money a year, spread by {rule}",
-           "expected": "on the expected path", "with_probability": "with probability {p}",
-           "title": "Resources needed to meet: {name}",
-           "rule_poor": "poor households", "rule_poor_dtts": "poor dtts households", "rule_equal": "commune, equally",
-           "extra": "Extra money (million VND/year)", "total": "All money (million VND/year)"},
-}
+def _sentence(result: Any, scenario: Any, how: str, lang: str) -> str:
+    """The result in one sentence in ``lang`` (``result.message`` says the same for developers, in English)."""
+    from ..report.i18n import format_number, format_percent, t
 
-
-def _sentence(result: Any, scenario: Any, words: dict[str, str], how: str, lang: str) -> str:
-    """The result in one sentence: English from the result itself, Vietnamese composed here."""
-    from ..report.i18n import format_number, format_percent
-
-    if lang == "en":
-        return result.message
     if result.already_met:
-        return words["already"].format(how=how, what=words[f"already_{result.mode}"])
+        return t("required_answer_already", lang, how=how, what=t(f"required_answer_already_{result.mode}", lang))
     if not result.feasible and result.mode == "scale" and not any(r.amount_mvnd for r in scenario.resources):
-        return words["nothing_to_scale"]
+        return t("required_answer_nothing_to_scale", lang)
     if not result.feasible:
-        prob = ("" if result.best_probability is None
-                else words["best_prob"].format(p=format_percent(100 * result.best_probability, lang, 1)))
-        return words["none"].format(how=how, best=format_number(result.best_reduction_points_per_year, lang, 2),
-                                    threshold=format_number(result.target.threshold_points, lang, 2), prob=prob)
+        prob = ("" if result.best_probability is None else
+                t("required_answer_none_probability", lang, p=format_percent(100 * result.best_probability, lang, 1)))
+        return t("required_answer_none", lang, how=how, prob=prob,
+                 best=format_number(result.best_reduction_points_per_year, lang, 2),
+                 threshold=format_number(result.target.threshold_points, lang, 2))
     if result.mode == "scale":
-        return words["met_scale"].format(how=how, factor=format_number(result.factor, lang, 3),
-                                         total=format_number(result.mvnd_per_year, lang))
-    return words["met_extra"].format(how=how, extra=format_number(result.extra_mvnd_per_year, lang))
+        return t("required_answer_scale", lang, how=how, factor=format_number(result.factor, lang, 3),
+                 total=format_number(result.mvnd_per_year, lang))
+    return t("required_answer_extra", lang, how=how, extra=format_number(result.extra_mvnd_per_year, lang))
 
 
 def register(subparsers: Any) -> None:
@@ -107,7 +83,7 @@ def _find_target(args: argparse.Namespace, baseline: Any, params: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from ..planning import required_resources
-    from ..report.i18n import format_percent
+    from ..report.i18n import format_percent, lower_first, t
 
     lang = args.language
     baseline, params, scenario = load_inputs(args)
@@ -116,16 +92,16 @@ def run(args: argparse.Namespace) -> int:
     result = required_resources(baseline, scenario, params, target, mode=args.mode, rule=args.rule,
                                 instruments=instruments, probability=args.probability, draws=args.draws,
                                 seed=args.seed, until=args.until)
-    words = _LABELS[lang]
     name = target.name_vi if lang == "vi" else target.name_en
-    how = (words["expected"] if args.probability is None
-           else words["with_probability"].format(p=format_percent(100 * args.probability, lang, 0)))
-    mode = words["mode_" + args.mode].format(rule=words["rule_" + args.rule])
-    print(words["title"].format(name=name) + f" ({mode}, {how})")
+    how = (t("required_on_expected_path", lang) if args.probability is None
+           else t("required_with_probability", lang, p=format_percent(100 * args.probability, lang, 0)))
+    mode = (t("required_mode_scale", lang) if args.mode == "scale"
+            else t("required_mode_extra", lang, rule=lower_first(t(f"spread_rule_{args.rule}", lang))))
+    print(t("required_title", lang, name=name) + f" ({mode}, {how})")
     note = estimate_note(baseline, lang)
     if note:
         print(note)
-    print(_sentence(result, scenario, words, how, lang))
+    print(_sentence(result, scenario, how, lang))
     row = {
         "target_id": target.id, "mode": result.mode, "rule": result.rule, "probability": result.probability,
         "feasible": result.feasible, "already_met": result.already_met, "factor": result.factor,
@@ -137,17 +113,17 @@ def run(args: argparse.Namespace) -> int:
         "monte_carlo_runs": result.monte_carlo_runs, "message": result.message,
     }
     frame = pd.DataFrame([row])
-    shown = frame.rename(columns={"extra_mvnd_per_year": words["extra"], "mvnd_per_year": words["total"]})
-    columns: dict[str, tuple[str, int | str | None]] = {"feasible": ("required_feasible", None)}
+    columns: dict[str, tuple[str, int | str | None]] = {"feasible": (t("required_feasible", lang), None)}
     if args.mode == "scale":
-        columns["factor"] = ("required_factor", 3)
+        columns["factor"] = (t("required_factor", lang), 3)
     else:
-        columns[words["extra"]] = (words["extra"], 0)
-    columns.update({words["total"]: (words["total"], 0), "threshold_points": ("target_threshold", 2),
-                    "reduction_points_per_year": ("target_reduction", 2)})
+        columns["extra_mvnd_per_year"] = (t("required_extra_mvnd_per_year", lang), 0)
+    columns.update({"mvnd_per_year": (t("required_total_mvnd_per_year", lang), 0),
+                    "threshold_points": (t("target_threshold", lang), 2),
+                    "reduction_points_per_year": (t("target_reduction", lang), 2)})
     if args.probability is not None:
-        columns["achieved_probability"] = ("target_probability", "%")
-    print_table(shown, columns, lang)
+        columns["achieved_probability"] = (t("target_probability", lang), "%")
+    print_table(frame, columns, lang)
     if args.out:
         write_output(frame, args.out, lang)
     return 0

@@ -13,22 +13,12 @@ from .check import (
     commune_targets,
     estimate_note,
     horizon,
-    label,
     load_inputs,
     print_table,
     write_output,
 )
 
 __all__ = ["register", "run"]
-
-_LABELS = {
-    "vi": {"so_ket": "Xếp hạng sơ kết năm {year}", "tong_ket": "Xếp hạng tổng kết {start}–{year}",
-           "results": "Kết quả rà soát: {file} (các năm {years})", "no_results": "Không có kết quả rà soát.",
-           "estimated": "⚠ Có số ước tính trong kết quả rà soát được dùng.", "estimate_flag": "⚠"},
-    "en": {"so_ket": "Annual review ranking {year}", "tong_ket": "Final review ranking {start}-{year}",
-           "results": "Review results: {file} (years {years})", "no_results": "No review results.",
-           "estimated": "⚠ Some review results used are estimates.", "estimate_flag": "⚠"},
-}
 
 
 def register(subparsers: Any) -> None:
@@ -68,10 +58,10 @@ def _results(args: argparse.Namespace, baseline: Any) -> tuple[Any, str | None]:
 
 def run(args: argparse.Namespace) -> int:
     from ..projection import project
+    from ..report.i18n import t
     from ..scoreboard import build_scoreboard, rank_for_review
 
     lang = args.language
-    words = _LABELS[lang]
     baseline, params, scenario = load_inputs(args)
     communes, how = commune_targets(args, baseline, params)
     until = max(horizon(args, communes), args.year or 0)
@@ -84,20 +74,26 @@ def run(args: argparse.Namespace) -> int:
     if note:
         print(note)
     if results is not None:
-        print(words["results"].format(file=file, years=", ".join(str(y) for y in results.years)))
+        print(t("scoreboard_results_file", lang, file=file, years=", ".join(str(y) for y in results.years)))
     else:
-        print(words["no_results"])
+        print(t("scoreboard_no_results", lang))
     if board.attrs.get("note"):
         print(board.attrs["note"][lang])
     if (ranked["actual_estimate"] == True).any():  # noqa: E712 - the column holds True/False/None
-        print(words["estimated"])
-    print(label("commune_targets", lang, how=how))
-    shown = ranked.assign(basis=[label(f"basis_{b}", lang) for b in ranked["basis"]])
-    title = words[args.kind].format(year=ranked.attrs["year"], start=board.attrs["start_year"])
-    print_table(shown, {"rank": ("rank", 0), "area_name": ("commune", None), "basis": ("scoreboard_basis", None),
-                        "target_points": ("target_threshold", 2), "reduction_per_year": ("target_reduction", 2),
-                        "margin_points": ("target_margin_points", 2), "on_track": ("scoreboard_on_track", None),
-                        "dtts_reduction_per_year": ("scoreboard_dtts_reduction", 2)}, lang, title)
+        print(t("review_results_estimated", lang))
+    print(t("commune_targets", lang, how=how))
+    shown = ranked.assign(basis=[t(f"basis_{b}", lang) for b in ranked["basis"]])
+    if args.kind == "so_ket":
+        title = t("scoreboard_review_annual", lang, year=ranked.attrs["year"])
+    else:
+        title = t("scoreboard_review", lang, start=board.attrs["start_year"], end=ranked.attrs["year"])
+    print_table(shown, {"rank": (t("rank", lang), 0), "area_name": (t("commune", lang), None),
+                        "basis": (t("scoreboard_basis", lang), None),
+                        "target_points": (t("target_threshold", lang), 2),
+                        "reduction_per_year": (t("target_reduction", lang), 2),
+                        "margin_points": (t("target_margin_points", lang), 2),
+                        "on_track": (t("scoreboard_on_track", lang), None),
+                        "dtts_reduction_per_year": (t("scoreboard_dtts_reduction", lang), 2)}, lang, title)
     if args.out:
         if args.out.lower().endswith(".xlsx"):
             write_output({"scoreboard": board, "ranking": ranked}, args.out, lang)

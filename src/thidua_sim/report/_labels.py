@@ -1,6 +1,14 @@
-"""The label table behind :func:`thidua_sim.report.i18n.t`: key -> {"vi": ..., "en": ...}.
+"""The one label table of the package, behind :func:`thidua_sim.report.i18n.t`: key -> {"vi": ..., "en": ...}.
 
-Vietnamese with its diacritics (Unicode NFC). ``{name}`` fields are filled by ``t(key, lang, name=...)``.
+Every word a planner reads comes from here: the briefs, the command line (check, required,
+allocate, scoreboard, project, calibrate) and the JupyterLab planner. One key per meaning: a
+word that the briefs, the command line and the planner all show is one entry, used by all.
+Sections follow where the labels are used; the first sections are shared.
+
+Vietnamese with its diacritics (Unicode NFC), in the planners' own terms (hộ nghèo, hộ cận
+nghèo, đồng bào DTTS, chỉ tiêu huyện giao, sơ kết, tổng kết). ``{name}`` fields are filled by
+``t(key, lang, name=...)`` and are the same in both languages (tests/test_i18n.py checks this,
+and that every key the source uses is here).
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ LABELS: dict[str, dict[str, str]] = {
     "district": {"vi": "Toàn huyện", "en": "District"},
     "district_name": {"vi": "Huyện {name}", "en": "{name} district"},
     "commune": {"vi": "Xã, thị trấn", "en": "Commune or town"},
-    "area": {"vi": "Đơn vị", "en": "Unit"},
+    "area": {"vi": "Địa bàn", "en": "Area"},
     "group": {"vi": "Nhóm hộ", "en": "Group"},
     "group_all": {"vi": "Tất cả hộ", "en": "All households"},
     "group_dtts": {"vi": "Hộ đồng bào DTTS", "en": "Ethnic-minority households"},
@@ -101,17 +109,22 @@ LABELS: dict[str, dict[str, str]] = {
     "target_reduction": {"vi": "Mức giảm dự báo (điểm %/năm)", "en": "Projected fall (points/year)"},
     "target_met": {"vi": "Đạt?", "en": "Met?"},
     "target_margin_points": {"vi": "Chênh lệch (điểm %/năm)", "en": "Margin (points/year)"},
-    "target_margin_households": {"vi": "Chênh lệch (hộ/năm)", "en": "Margin (households/year)"},
+    "target_margin_households": {"vi": "Số hộ cần thoát nghèo thêm mỗi năm",
+                                 "en": "More households out of poverty needed per year"},
     "target_probability": {"vi": "Xác suất đạt", "en": "Probability"},
     "target_period": {"vi": "Giai đoạn", "en": "Period"},
     "target_more_than": {"vi": "giảm trên {points}/năm", "en": "down more than {points}/year"},
     "target_at_least": {"vi": "giảm ít nhất {points}/năm", "en": "down at least {points}/year"},
     "yes": {"vi": "Đạt", "en": "Yes"},
     "no": {"vi": "Chưa đạt", "en": "No"},
+    "target_status": {"vi": "Tình trạng chỉ tiêu", "en": "Target status"},
+    "target_status_met": {"vi": "đạt", "en": "met"},
+    "target_status_not_met": {"vi": "chưa đạt", "en": "not met"},
+    "target_status_at_risk": {"vi": "có nguy cơ không đạt", "en": "at risk"},
     "not_simulated": {"vi": "chưa mô phỏng (draws = 0)", "en": "not simulated (draws = 0)"},
     "margin_note": {
-        "vi": "Chênh lệch dương: vượt chỉ tiêu; âm: còn thiếu. Chênh lệch theo hộ là số hộ thoát nghèo thêm mỗi năm cần có để đạt chỉ tiêu.",
-        "en": "A positive margin is above the target, a negative one short of it. In households: how many more households must leave poverty each year to meet it."},
+        "vi": "Chênh lệch dương: vượt chỉ tiêu; âm: còn thiếu. Số hộ cần thoát nghèo thêm mỗi năm để đạt chỉ tiêu là 0 khi đã đạt.",
+        "en": "A positive margin is above the target, a negative one short of it. More households out of poverty needed per year is 0 when the target is met."},
     "rate_start": {"vi": "Tỷ lệ nghèo {year}", "en": "Poverty rate {year}"},
     "rate_end": {"vi": "Tỷ lệ nghèo {year}", "en": "Poverty rate {year}"},
     "poor_start": {"vi": "Hộ nghèo {year}", "en": "Poor {year}"},
@@ -123,7 +136,7 @@ LABELS: dict[str, dict[str, str]] = {
     "share_of_district": {"vi": "Tỷ trọng hộ nghèo của huyện", "en": "Share of district poor"},
     "split_rule": {"vi": "Cách phân bổ: {rule}", "en": "Split rule: {rule}"},
     # -- trajectory table -----------------------------------------------------------------
-    "statistic": {"vi": "Chỉ số", "en": "Statistic"},
+    "statistic": {"vi": "Chỉ số", "en": "Measure"},
     "expected": {"vi": "Kỳ vọng", "en": "Expected"},
     "q05": {"vi": "Cận dưới 5 %", "en": "5 % point"},
     "q95": {"vi": "Cận trên 95 %", "en": "95 % point"},
@@ -149,8 +162,9 @@ LABELS: dict[str, dict[str, str]] = {
                             "en": "Extra money a year (district-wide, spread by poor households)"},
     "split_rule_proportional": {"vi": "tỷ lệ thuận với tỷ lệ hộ nghèo năm gốc của từng xã",
                                 "en": "in proportion to each commune's baseline poverty rate"},
-    "split_rule_equal": {"vi": "mọi xã cùng mức giảm", "en": "the same fall in every commune"},
-    "split_rule_dtts_weighted": {"vi": "tăng theo tỷ trọng hộ DTTS", "en": "weighted up by the share of dtts households"},
+    "split_rule_equal": {"vi": "cùng mức giảm ở mọi xã", "en": "the same fall in every commune"},
+    "split_rule_dtts_weighted": {"vi": "tăng theo tỷ trọng hộ DTTS",
+                                 "en": "weighted up by the share of ethnic-minority households"},
     "required_total_mvnd": {"vi": "Tổng kinh phí cần có (triệu đồng)", "en": "Total money needed (million VND)"},
     "required_feasible": {"vi": "Có thể đạt?", "en": "Attainable?"},
     "required_infeasible": {
@@ -166,6 +180,7 @@ LABELS: dict[str, dict[str, str]] = {
                         "en": "Poor households fewer than under the scenario: {households}"},
     # -- scoreboard -----------------------------------------------------------------------
     "scoreboard_review": {"vi": "Xếp hạng tổng kết {start}–{end}", "en": "Final review ranking {start}–{end}"},
+    "scoreboard_review_annual": {"vi": "Xếp hạng sơ kết năm {year}", "en": "Annual review ranking {year}"},
     "scoreboard_basis": {"vi": "Căn cứ", "en": "Basis"},
     "scoreboard_on_track": {"vi": "Đạt chỉ tiêu?", "en": "On track?"},
     "scoreboard_dtts_reduction": {"vi": "Giảm nghèo DTTS (điểm %/năm)", "en": "Ethnic-minority fall (points/year)"},
@@ -215,4 +230,143 @@ LABELS: dict[str, dict[str, str]] = {
     "status_failed": {"vi": "Lỗi", "en": "Failed"},
     "status_pending": {"vi": "Chưa chạy xong", "en": "Not finished"},
     "district_brief_link": {"vi": "Bản tin toàn huyện", "en": "District brief"},
+    # -- estimates (command line and planner) ---------------------------------------------
+    "baseline_estimate_note": {
+        "vi": "⚠ Số liệu năm gốc {year} của {n}/{total} xã là số ước tính, không phải kết quả rà soát.",
+        "en": "⚠ The {year} baseline of {n} of {total} communes is an estimate, not review results."},
+    "review_results_estimated": {"vi": "⚠ Có số ước tính trong kết quả rà soát được dùng.",
+                                 "en": "⚠ Some review results used are estimates, not reported figures."},
+    # -- spread of money over communes (planner and `thidua-sim required --rule`) ----------
+    "spread_rule_scenario": {"vi": "Theo kịch bản", "en": "As in the scenario"},
+    "spread_rule_poor": {"vi": "Theo số hộ nghèo", "en": "By poor households"},
+    "spread_rule_poor_dtts": {"vi": "Theo số hộ nghèo DTTS", "en": "By poor ethnic-minority households"},
+    "spread_rule_equal": {"vi": "Chia đều các xã", "en": "Equal per commune"},
+    # -- command line: shared by the commands ----------------------------------------------
+    "run_scenario_line": {"vi": "Kịch bản: {name} ({id}); năm gốc {year}; {draws}",
+                          "en": "Scenario: {name} ({id}); baseline {year}; {draws}"},
+    "run_draws": {"vi": "{n} lần mô phỏng Monte Carlo, hạt giống {seed}", "en": "{n} Monte Carlo draws, seed {seed}"},
+    "run_no_draws": {"vi": "đường kỳ vọng (không mô phỏng)", "en": "expected path only (no draws)"},
+    "file_written": {"vi": "Đã ghi {path}", "en": "Wrote {path}"},
+    "commune_targets": {"vi": "Chỉ tiêu huyện giao từng xã ({how})", "en": "Each commune's own target ({how})"},
+    "commune_targets_from_file": {"vi": "theo tệp {file}", "en": "from {file}"},
+    "commune_targets_proposed": {"vi": "đề xuất, {rule}", "en": "proposed, {rule}"},
+    "money_mvnd_per_year": {"vi": "Kinh phí (triệu đồng/năm)", "en": "Money (million VND/year)"},
+    # -- command line: required ------------------------------------------------------------
+    "required_title": {"vi": "Kinh phí cần có để đạt: {name}", "en": "Resources needed to meet: {name}"},
+    "required_mode_scale": {"vi": "nhân toàn bộ kinh phí của kịch bản", "en": "scale every resource of the scenario"},
+    "required_mode_extra": {"vi": "thêm kinh phí mỗi năm, {rule}", "en": "extra money a year, {rule}"},
+    "required_on_expected_path": {"vi": "trên đường kỳ vọng", "en": "on the expected path"},
+    "required_with_probability": {"vi": "với xác suất {p}", "en": "with probability {p}"},
+    "required_extra_mvnd_per_year": {"vi": "Kinh phí cần thêm (triệu đồng/năm)", "en": "Extra money (million VND/year)"},
+    "required_total_mvnd_per_year": {"vi": "Tổng kinh phí (triệu đồng/năm)", "en": "All money (million VND/year)"},
+    "required_answer_scale": {
+        "vi": "Đạt chỉ tiêu {how} khi nhân kinh phí của kịch bản với {factor} ({total} triệu đồng/năm bình quân).",
+        "en": "The target is met {how} with the scenario's money times {factor} ({total} million VND a year on average)."},
+    "required_answer_extra": {"vi": "Đạt chỉ tiêu {how} khi thêm {extra} triệu đồng/năm.",
+                              "en": "The target is met {how} with {extra} million VND a year more."},
+    "required_answer_none": {
+        "vi": "Không mức kinh phí nào đạt được chỉ tiêu {how}: kể cả khi mọi hộ thuộc đối tượng đều được hỗ trợ, "
+              "mức giảm kỳ vọng chỉ là {best} điểm %/năm (yêu cầu {threshold}){prob}.",
+        "en": "No amount of money meets the target {how}: even with every eligible household supported, "
+              "the expected fall is only {best} points/year (required {threshold}){prob}."},
+    "required_answer_none_probability": {"vi": ", xác suất đạt {p}", "en": ", probability of meeting it {p}"},
+    "required_answer_nothing_to_scale": {"vi": "Kịch bản không có kinh phí nào để nhân lên; hãy dùng --mode extra.",
+                                         "en": "The scenario has no money to scale; use --mode extra."},
+    "required_answer_already": {"vi": "Đã đạt chỉ tiêu {how} {what}.", "en": "The target is already met {how} {what}."},
+    "required_answer_already_scale": {"vi": "ngay cả khi không có kinh phí", "en": "even with no money at all"},
+    "required_answer_already_extra": {"vi": "mà không cần thêm kinh phí", "en": "without extra money"},
+    # -- command line: allocate ------------------------------------------------------------
+    "allocate_title": {
+        "vi": "Phân bổ {budget} triệu đồng/năm cho các xã và chính sách (thêm vào kịch bản {scenario}), năm {first}–{last}",
+        "en": "Allocating {budget} million VND a year over communes and instruments (on top of scenario {scenario}), "
+              "{first}–{last}"},
+    "allocate_dtts_weight": {"vi": "Hộ nghèo DTTS được tính {w} lần.", "en": "Poor ethnic-minority households count {w} times."},
+    "allocate_poor_end": {
+        "vi": "Hộ nghèo kỳ vọng năm {year}: {best} (phân bổ theo số hộ nghèo, chia đều các chính sách: {prop}); "
+              "ít hơn {gain} hộ.",
+        "en": "Expected poor households in {year}: {best} (by poor households, instruments equally: {prop}); "
+              "{gain} fewer."},
+    "allocate_not_proportional": {
+        "vi": "Phân bổ theo số hộ nghèo không thỏa các mức trần/sàn đã cho; chỉ dùng để so sánh.",
+        "en": "The allocation by poor households breaks the caps or minimums given; it is shown for comparison only."},
+    # -- command line: scoreboard ----------------------------------------------------------
+    "scoreboard_results_file": {"vi": "Kết quả rà soát: {file} (các năm {years})",
+                                "en": "Review results: {file} (years {years})"},
+    "scoreboard_no_results": {"vi": "Không có kết quả rà soát.", "en": "No review results."},
+    # -- command line: calibrate -----------------------------------------------------------
+    "calibrate_data_used": {
+        "vi": "Số liệu dùng để ước lượng: {file}; các năm {steps}; {areas} địa bàn; kịch bản {scenario}",
+        "en": "Data fitted: {file}; transitions {steps}; {areas} area(s); scenario {scenario}"},
+    "calibrate_rates_title": {"vi": "Tỷ lệ chuyển đổi cơ sở: tiên nghiệm và sau ước lượng (khoảng 90 %)",
+                              "en": "Base transition rates: prior and fitted (90 % interval)"},
+    "calibrate_fit_title": {"vi": "Số quan sát và số mô hình tái tạo", "en": "Observed figures and the fit"},
+    "calibrate_ess": {"vi": "Cỡ mẫu hiệu dụng: {values}", "en": "Effective sample size: {values}"},
+    "calibrate_prior": {"vi": "Tiên nghiệm", "en": "Prior"},
+    "calibrate_fitted": {"vi": "Ước lượng", "en": "Fitted"},
+    "calibrate_fixed": {"vi": "cố định", "en": "fixed"},
+    "calibrate_observed": {"vi": "Quan sát", "en": "Observed"},
+    "calibrate_model_fitted": {"vi": "Mô hình (ước lượng)", "en": "Model (fitted)"},
+    "calibrate_model_prior": {"vi": "Mô hình (tiên nghiệm)", "en": "Model (prior)"},
+    "calibrate_gap_percent": {"vi": "Chênh lệch (%)", "en": "Gap (%)"},
+    # -- planner (JupyterLab) --------------------------------------------------------------
+    # The planner also shows shared keys: district, area, brief_scenario, provenance_language,
+    # brief_movement, brief_draws, section_targets, section_resources, target_*, yes/no,
+    # instrument, beneficiaries, coverage, unused_mvnd, total, unit_points_per_year.
+    "planner_title": {"vi": "Lập kế hoạch giảm nghèo", "en": "Poverty reduction planner"},
+    "planner_budget": {"vi": "Kinh phí toàn huyện (triệu đồng/năm)", "en": "District budget (million VND per year)"},
+    "planner_budget_flat": {"vi": "Như nhau các năm", "en": "Same every year"},
+    "planner_budget_per_year": {"vi": "Theo từng năm", "en": "Year by year"},
+    "planner_budget_varies": {"vi": "thay đổi theo năm; giá trị hiện là bình quân",
+                              "en": "varies by year; the value shown is the average"},
+    "planner_rule": {"vi": "Cách phân bổ", "en": "Allocation"},
+    "planner_uncertainty": {"vi": "Tính đến bất định (Monte Carlo)", "en": "Uncertainty (Monte Carlo)"},
+    "planner_target_district": {"vi": "Huyện: giảm (điểm %/năm)", "en": "District: down (points/year)"},
+    "planner_target_dtts": {"vi": "DTTS: giảm (điểm %/năm)", "en": "Ethnic minority: down (points/year)"},
+    "planner_default_target_district": {"vi": "Tỷ lệ hộ nghèo toàn huyện", "en": "District poverty rate"},
+    "planner_default_target_dtts": {"vi": "Tỷ lệ hộ nghèo đồng bào DTTS", "en": "Ethnic-minority poverty rate"},
+    "planner_outputs": {"vi": "Kết quả", "en": "Results"},
+    "planner_col_money": {"vi": "Kinh phí {period} (triệu đồng)", "en": "Money {period} (million VND)"},
+    "planner_unallocated_note": {
+        "vi": "Kinh phí toàn huyện không phân bổ được (không còn hộ nghèo): {amount} triệu đồng.",
+        "en": "District money that could not be allocated (no poor households left): {amount} million VND."},
+    "planner_required": {"vi": "Tính kinh phí cần thêm", "en": "Extra budget required"},
+    "planner_required_hint": {"vi": "Bấm để tính kinh phí cần bổ sung cho từng chỉ tiêu chưa đạt.",
+                              "en": "Click to compute the extra budget each unmet target needs."},
+    "planner_required_met": {"vi": "{target}: đã đạt, không cần thêm kinh phí.",
+                             "en": "{target}: met, no extra money needed."},
+    "planner_required_amount": {"vi": "{target}: cần thêm {amount} triệu đồng/năm ({rule}){probability}.",
+                                "en": "{target}: needs {amount} million VND more per year ({rule}){probability}."},
+    "planner_required_probability": {"vi": " để đạt với xác suất {p}", "en": " to meet it with probability {p}"},
+    "planner_required_infeasible": {
+        "vi": "{target}: không thể đạt dù hỗ trợ mọi hộ đủ điều kiện; mức giảm tối đa {best} điểm %/năm.",
+        "en": "{target}: cannot be met even with every eligible household supported; "
+              "best reachable fall {best} points/year."},
+    "planner_computing": {"vi": "Đang tính…", "en": "Computing…"},
+    "planner_save_name": {"vi": "Tên kịch bản mới", "en": "New scenario name"},
+    "planner_save": {"vi": "Lưu kịch bản", "en": "Save scenario"},
+    "planner_saved": {"vi": "Đã lưu {file}.", "en": "Saved {file}."},
+    "planner_overwrite_question": {"vi": "Tệp {file} đã có. Ghi đè lên tệp này?",
+                                   "en": "{file} already exists. Overwrite it?"},
+    "planner_overwrite": {"vi": "Ghi đè", "en": "Overwrite"},
+    "planner_cancel": {"vi": "Hủy", "en": "Cancel"},
+    "planner_save_cancelled": {"vi": "Không lưu; tệp cũ được giữ nguyên.", "en": "Not saved; the existing file is kept."},
+    "planner_bad_name": {
+        "vi": "Tên kịch bản “{name}” không dùng được: chỉ dùng chữ thường không dấu (a–z), số, “_” hoặc “-”, "
+              "bắt đầu bằng chữ hoặc số, tối đa 60 ký tự (ví dụ: tang_sinh_ke_2024).",
+        "en": "Scenario name “{name}” cannot be used: use lower-case letters without accents (a–z), digits, "
+              "“_” or “-”, starting with a letter or digit, at most 60 characters (e.g. more_livelihoods_2024)."},
+    "planner_save_failed": {"vi": "Không lưu được kịch bản: {error}", "en": "The scenario was not saved: {error}"},
+    "planner_no_scenario_dir": {"vi": "Chưa có thư mục kịch bản để lưu.", "en": "There is no scenario folder to save into."},
+    "planner_brief": {"vi": "Tạo bản tin", "en": "Render brief"},
+    "planner_brief_needs_save": {
+        "vi": "Các thiết lập hiện tại chưa được lưu: hãy lưu kịch bản trước khi tạo bản tin.",
+        "en": "The current settings are not saved: save the scenario before rendering a brief."},
+    "planner_brief_running": {"vi": "Đang tạo bản tin cho {area} (có thể mất một phút)…",
+                              "en": "Rendering the brief for {area} (this may take a minute)…"},
+    "planner_brief_ready": {"vi": "Bản tin đã sẵn sàng:", "en": "The brief is ready:"},
+    "planner_brief_failed": {"vi": "Không tạo được bản tin: {error}", "en": "The brief could not be rendered: {error}"},
+    "planner_error": {"vi": "Lỗi: {error}", "en": "Error: {error}"},
+    "planner_scenario_error": {"vi": "Không đọc được kịch bản {file}: {error}", "en": "Could not read scenario {file}: {error}"},
+    "planner_mc_unavailable": {"vi": "Chưa chạy được mô phỏng Monte Carlo: {error}",
+                               "en": "Monte Carlo is not available: {error}"},
 }

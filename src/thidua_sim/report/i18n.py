@@ -1,8 +1,9 @@
 """Labels in Vietnamese and English, and numbers written the way each language writes them.
 
-Every label, title, axis and table header of a brief goes through :func:`t`. An unknown key
-is an error (:class:`UnknownLabel`), so a missing translation cannot slip into a brief.
-Vietnamese is the default language.
+Every label, title, axis and table header of a brief, of the command line and of the planner
+goes through :func:`t`; the one table of labels is :mod:`thidua_sim.report._labels`. An unknown
+key is an error (:class:`UnknownLabel`), never the key shown as text, so a missing translation
+cannot slip into what a planner reads. Vietnamese is the default language.
 
 Numbers: Vietnamese groups thousands with a dot and uses a decimal comma (``1.234,5``;
 percent ``12,3 %``); English uses ``1,234.5`` and ``12.3%``.
@@ -22,6 +23,7 @@ __all__ = [
     "check_language",
     "t",
     "has_label",
+    "lower_first",
     "format_number",
     "format_percent",
     "format_points",
@@ -61,6 +63,16 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
         raise UnknownLabel(f"no label {key!r}; add it to thidua_sim/report/_labels.py") from None
     text = entry[lang]
     return text.format(**values) if values else text
+
+
+def lower_first(text: str) -> str:
+    """``text`` with its first letter in lower case, for a label used inside a sentence; the rest
+    is kept, so an abbreviation stays upper case.
+
+    >>> lower_first("Theo số hộ nghèo DTTS")
+    'theo số hộ nghèo DTTS'
+    """
+    return text[:1].lower() + text[1:]
 
 
 def _group(digits: str, sep: str) -> str:
