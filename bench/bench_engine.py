@@ -167,22 +167,28 @@ def national_child(workers: int) -> None:
     baseline = synthetic_baseline(10600, 27.0e6, 0.13, seed=10600)
     params = synthetic_params()
     scenario = synthetic_scenario(9.0e6)
+    def cpu() -> float:
+        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
     with PeakMemory() as memory:
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), cpu()
         result = project(baseline, scenario, params, until=2025, draws=1000, seed=2021, workers=workers)
-        seconds = time.perf_counter() - start
+        seconds, cpu_seconds = time.perf_counter() - start, cpu() - cpu0
         start = time.perf_counter()
         rate = result.rate("district", draws=True)
         rate_seconds = time.perf_counter() - start
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"seconds": seconds, "rate_seconds": rate_seconds, "peak_pss_mb": memory.peak,
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "rate_seconds": rate_seconds, "peak_pss_mb": memory.peak,
                       "self_mb": self_kb / 1024, "children_mb": child_kb / 1024,
                       "draws_mb": result.draws.nbytes / 2**20, "households": float(baseline.households.sum()),
                       "rate_2025_q05_q95": [float(np.quantile(rate[:, -1], q)) for q in (0.05, 0.95)]}))
 
 
 def main() -> None:
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine slows "
+          "every figure below)")
     label, baseline, scenario, params = kbang_inputs()
     A = len(baseline.areas)
     print(f"Kbang: {label}; {A} areas x 2 groups, 2021 -> 2025")
@@ -205,7 +211,8 @@ def main() -> None:
             continue
         fig = json.loads(proc.stdout.strip().splitlines()[-1])
         print(f"national: 10,600 areas x 2 groups x 4 transitions x 1,000 draws, {fig['households'] / 1e6:.1f} M "
-              f"households, workers={workers}: {fig['seconds']:.1f} s (target <= 15 s); peak memory "
+              f"households, workers={workers}: {fig['seconds']:.1f} s (target <= 15 s; {fig['cpu_seconds']:.1f} CPU-s "
+              f"in all processes); peak memory "
               f"{fig['peak_pss_mb']:.0f} MB (summed PSS of the process and its workers, sampled every 0.5 s; "
               f"ru_maxrss {fig['self_mb']:.0f} MB main, {fig['children_mb']:.0f} MB largest worker; target <= "
               f"2048 MB); draws array {fig['draws_mb']:.0f} MB int32; district rate per draw "

@@ -387,7 +387,7 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
     out[:, 0] = np.rint(model.stocks0)
     for t, year_seq in enumerate(seq.spawn(T)):
         normal_seq, exact_seq = year_seq.spawn(2)
-        common = np.random.Generator(np.random.PCG64(normal_seq))  # fixed shapes: same noise in every scenario
+        common = np.random.Generator(np.random.SFC64(normal_seq))  # fixed shapes: same noise in every scenario
         common.standard_normal(dtype=wd, out=z)
         common.random(dtype=wd, out=u)
         exact = np.random.Generator(np.random.PCG64(exact_seq))
