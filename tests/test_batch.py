@@ -315,3 +315,17 @@ def test_real_commune_brief_batch(tmp_path):
     other = run_briefs(SCENARIO, ["son_lang"], 1, out_dir=out, data_dir=DATA, params_dir=PARAMS, draws=11,
                        district=False, language="en", progress=False)
     assert [r.status for r in other.results] == ["ok"]
+
+
+def test_empty_area_list_builds_the_district_brief_alone(tmp_path):
+    # The planner's "brief for the district" button passes areas=[]; that must not mean "every commune".
+    notebooks = _write_fake_notebooks(tmp_path / "nb")
+    control = tmp_path / "control"
+    control.mkdir()
+    try:
+        result = run_briefs(SCENARIO, [], 1, out_dir=tmp_path / "out", data_dir=DATA, params_dir=PARAMS,
+                            notebooks_dir=notebooks, extra_parameters={"control_dir": str(control)},
+                            district=True, progress=False)
+    finally:
+        _kill_recorded_kernels(control)
+    assert [(r.name, r.status) for r in result.results] == [("district", "ok")]

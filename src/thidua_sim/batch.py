@@ -292,7 +292,8 @@ def run_briefs(
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     progress: bool = True,
 ) -> BatchResult:
-    """Build the briefs of ``areas`` (default: every commune of ``data_dir``) and, with
+    """Build the briefs of ``areas`` (None, the default: every commune of ``data_dir``; an empty
+    list: no commune brief) and, with
     ``district``, the district brief, under ``scenario``; see the module text.
 
     ``jobs``: parallel processes (default: all cores). ``extra_parameters`` go to every notebook;
@@ -318,7 +319,7 @@ def run_briefs(
         raise BatchError(f"jobs = {jobs}: expected a whole number >= 1")
 
     names = _area_names(data_dir)
-    wanted = list(dict.fromkeys(areas)) if areas else list(names)
+    wanted = list(dict.fromkeys(areas)) if areas is not None else list(names)
     common = {"scenario": str(scenario_path), "data_dir": str(data_dir), "params_dir": str(params_dir),
               "draws": int(draws), "seed": int(seed), "language": language, "until": int(until),
               **dict(extra_parameters or {})}
