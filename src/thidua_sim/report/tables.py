@@ -171,7 +171,7 @@ def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | 
             format_number(check.reduction_points_per_year, lang, 2),
             t("yes" if check.met else "no", lang),
             format_signed(check.margin_points, lang, 2),
-            "0" if check.met else format_signed(-check.margin_households_per_year, lang, 0),
+            "0" if check.met else format_number(check.margin_households_per_year, lang, 0),
             _probability(check.probability, lang),
         ]
         for key, value in zip(rows, values):
@@ -219,7 +219,7 @@ def ranking_table(values: pd.DataFrame, lang: str, start: int, end: int) -> pd.D
         out[t("target_threshold", lang)] = [format_number(x, lang, 2) for x in values["target"]]
         out[t("target_met", lang)] = [t("yes" if m else "no", lang) for m in values["met"]]
         out[t("target_margin_households", lang)] = [
-            "0" if m else format_signed(-h, lang, 0) for m, h in zip(values["met"], values["margin_households"])]
+            "0" if m else format_number(h, lang, 0) for m, h in zip(values["met"], values["margin_households"])]
         out[t("target_probability", lang)] = [_probability(p, lang) for p in values["probability"]]
     return pd.DataFrame(out)
 
