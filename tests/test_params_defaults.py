@@ -12,10 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from thidua_sim import project
+from thidua_sim import data, project
 from thidua_sim.params import load_params, load_scenario
-
-data = pytest.importorskip("thidua_sim.data")
 
 ROOT = Path(__file__).resolve().parents[1]
 
