@@ -28,7 +28,15 @@ from ._types import GROUPS, STATES, Baseline, Params, Scenario, Target
 from .errors import ThiduaError
 from .report import charts, tables
 from .report.html import Chart, Facts, Note, Paragraph, Section, Table
-from .report.i18n import check_language, format_number, format_percent, format_points, format_signed, t
+from .report.i18n import (
+    check_language,
+    format_number,
+    format_percent,
+    format_points,
+    format_signed,
+    lower_first,
+    t,
+)
 
 __all__ = [
     "Brief",
@@ -312,13 +320,15 @@ def summary(brief: Brief) -> Section:
                                                        f"{brief.area_name} – {t('group_dtts_short', lang)}")]
         checks = [brief.commune_checks[brief.settings.area_id]] if brief.own_target else []
     else:
-        pops = [("district", t("district", lang)), ("dtts", t("group_dtts", lang))]
+        # inside a sentence: "Tỷ lệ hộ nghèo toàn huyện", not "... Toàn huyện"
+        pops = [("district", lower_first(t("district", lang))), ("dtts", t("group_dtts_in_sentence", lang))]
         checks = brief.district_checks
     for pop, label in pops:
         if p.households(pop)[0] > 0:
             section.add(Paragraph(_rate_sentence(brief, pop, label)))
     poor = p.stocks(brief.population)[:, STATES.index("poor")]
-    section.add(Paragraph(t("summary_households", lang, population=brief.area_name, start=format_number(poor[0], lang),
+    in_sentence = brief.area_name if brief.kind == "commune" else lower_first(brief.area_name)
+    section.add(Paragraph(t("summary_households", lang, population=in_sentence, start=format_number(poor[0], lang),
                             y0=years[0], end=format_number(poor[-1], lang), y1=years[-1])))
     for check in checks:
         for note in _check_sentences(check, lang):

@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
     "group_all": {"vi": "Tất cả hộ", "en": "All households"},
     "group_dtts": {"vi": "Hộ đồng bào DTTS", "en": "Ethnic-minority households"},
     "group_other": {"vi": "Hộ khác", "en": "Other households"},
+    "group_dtts_in_sentence": {"vi": "đồng bào DTTS", "en": "ethnic-minority households"},
     "group_dtts_short": {"vi": "DTTS", "en": "Ethnic minority"},
     "group_other_short": {"vi": "Khác", "en": "Other"},
     "poor": {"vi": "Hộ nghèo", "en": "Poor households"},
