@@ -171,7 +171,7 @@ def test_template_refuses_to_overwrite(tmp_path):
 def test_template_command(tmp_path, capsys):
     out = tmp_path / "t.xlsx"
     assert cli_main(["template", "--out", str(out), "--year", "2024"]) == 0
-    assert out.exists() and "wrote" in capsys.readouterr().out
+    assert out.exists() and f"Đã ghi {out}" in capsys.readouterr().out  # Vietnamese by default, like every command
     rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 26 and rows[0][2] == 2024                # 13 units after Đăk HLơ's dissolution x 2
     assert cli_main(["template", "--out", str(out)]) == 1        # exists: refused, no traceback

@@ -27,12 +27,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--year", type=int, default=None,
                         help="review year to pre-fill (also picks the communes in force that year)")
     parser.add_argument("--force", action="store_true", help="replace the file if it exists")
+    parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the message printed")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..data import write_template
+    from ..report.i18n import t
 
     path = write_template(args.out, areas=args.data, year=args.year, overwrite=args.force)
-    print(f"wrote {path}")
+    print(t("file_written", args.language, path=path))
     return 0
