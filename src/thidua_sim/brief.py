@@ -369,9 +369,7 @@ def targets(brief: Brief) -> Section:
     else:
         section = Section(t("section_targets", lang), section_id="targets")
         checks = brief.district_checks
-    for check in checks:
-        for note in _check_sentences(check, lang):
-            section.add(note)
+    # the verdicts in words are the summary's; here the table with every margin
     section.add(Table(tables.target_checks_table(checks, lang)))
     section.add(Paragraph(t("margin_note", lang)))
     return section

@@ -171,7 +171,7 @@ def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | 
             format_number(check.reduction_points_per_year, lang, 2),
             t("yes" if check.met else "no", lang),
             format_signed(check.margin_points, lang, 2),
-            "0" if check.met else format_number(check.margin_households_per_year, lang, 0),
+            _households_needed(check.margin_households_per_year, check.met, lang),
             _probability(check.probability, lang),
         ]
         for key, value in zip(rows, values):
@@ -219,9 +219,19 @@ def ranking_table(values: pd.DataFrame, lang: str, start: int, end: int) -> pd.D
         out[t("target_threshold", lang)] = [format_number(x, lang, 2) for x in values["target"]]
         out[t("target_met", lang)] = [t("yes" if m else "no", lang) for m in values["met"]]
         out[t("target_margin_households", lang)] = [
-            "0" if m else format_number(h, lang, 0) for m, h in zip(values["met"], values["margin_households"])]
+            _households_needed(h, m, lang) for m, h in zip(values["met"], values["margin_households"])]
         out[t("target_probability", lang)] = [_probability(p, lang) for p in values["probability"]]
     return pd.DataFrame(out)
+
+
+def _households_needed(households: float, met: bool, lang: str) -> str:
+    """More households out of poverty needed a year: 0 when met; "< 1" when missed by less than
+    half a household, so that a missed target never shows 0."""
+    if met:
+        return "0"
+    if round(households) < 1:
+        return "< 1"
+    return format_number(households, lang, 0)
 
 
 def _interval(value, lang: str, decimals: int = 3) -> str:
