@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import math
 import sys
 from pathlib import Path
+
+from _review_csv import render  # scripts/_review_csv.py: the loader's own columns
 
 ROOT = Path(__file__).resolve().parents[1]
 AREAS_FILE = ROOT / "data" / "kbang" / "areas.csv"
@@ -90,8 +91,6 @@ TO_TUNG = ("to_tung", "kong_long_khong")
 BALANCED_DTTS = ("lo_ku", "dak_smar", "dong", "nghia_an", "kong_bo_la", "dak_hlo")
 REST_PEOPLE = ("dak_rong", "krong", "lo_ku", "dak_smar", "dong", "kon_pne")
 
-COLUMNS = ("area_id", "group", "year", "households", "poor", "near_poor", "escaped_poverty", "fell_back",
-           "newly_poor", "near_poor_to_poor", "estimate", "method", "source")
 
 SRC_DISTRICT = "online.flipbuilder.com/hlmut/gnba (district households)"
 SRC_PROVINCE = "Report 67/BC-UBND 7/6/2022 (Gia Lai 2021)"
@@ -283,14 +282,6 @@ def estimate(area_ids: list[str]) -> tuple[list[dict[str, object]], list[str]]:
             })
     return rows, log
 
-
-def render(rows: list[dict[str, object]]) -> str:
-    """The CSV text (UTF-8, "\\n" line ends, minimal quoting)."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def summary(rows: list[dict[str, object]]) -> list[str]:

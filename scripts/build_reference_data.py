@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import math
 import sys
 from pathlib import Path
 
+from _review_csv import render  # scripts/_review_csv.py: the loader's own columns
+
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "data" / "gialai" / "figures.csv"
 AREA_ID = "gia_lai"
-COLUMNS = ("area_id", "group", "year", "households", "poor", "near_poor", "escaped_poverty", "fell_back",
-           "newly_poor", "near_poor_to_poor", "estimate", "method", "source")
 METHOD = ("households derived as poor / poor rate (rates published to 0.01 %, so households are within "
           "about 0.1 %); other = all - dtts; poor and near-poor counts as published")
 TOLERANCE_PCT = 0.01   # a derived near-poor rate may differ from the published one by at most this
@@ -65,13 +64,6 @@ def derive(figures: dict[tuple[int, str, str], tuple[float, str]]) -> list[dict[
                          "near_poor_to_poor": "", "estimate": "true", "method": METHOD, "source": source})
     return rows
 
-
-def render(rows: list[dict[str, object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:
