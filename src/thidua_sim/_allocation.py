@@ -41,16 +41,7 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from ._types import GROUPS, STATES, Baseline, Params, ResourceLine, Scenario
-from .engine import (
-    GAMMA,
-    CompiledModel,
-    add_new_households,
-    allocate_area_resources,
-    compile_model,
-    coverage_shares,
-    primed_rates,
-    transition,
-)
+from .engine import CompiledModel, compile_model, expected_path
 from .targets import PlanningError
 
 __all__ = ["Allocation", "allocate_budget", "batch_expected_path", "acting_years", "budget_year", "resolve_instruments"]
@@ -60,28 +51,10 @@ _DTTS = GROUPS.index("dtts")
 
 
 def batch_expected_path(model: CompiledModel, fixed_resources: np.ndarray, rule_totals: np.ndarray) -> np.ndarray:
-    """Expected stocks (B, Y, A, G, 3) for a batch of money arrays.
-
-    ``fixed_resources`` (B, T, A, K) and ``rule_totals`` (B, T, K, 2) replace the model's own.
-    Same recurrence as :func:`thidua_sim.engine.expected_path`, vectorised over the batch.
-    """
-    fixed_resources = np.asarray(fixed_resources, dtype=float)
-    rule_totals = np.asarray(rule_totals, dtype=float)
-    B = fixed_resources.shape[0]
-    T = model.steps
-    A, G, S = model.stocks0.shape
-    stocks = np.empty((B, T + 1, A, G, S))
-    stocks[:, 0] = model.stocks0
-    rates = np.broadcast_to(model.rates, (B, A, G, model.rates.shape[-1]))
-    gamma = model.rates[..., GAMMA]
-    for t in range(T):
-        n = stocks[:, t]
-        resources, _ = allocate_area_resources(model, t, n, rule_totals[:, t], fixed_resources[:, t])
-        share, _, _ = coverage_shares(n, resources, model.costs, model.eligible)
-        primed = primed_rates(rates, share, model.eligible, model.effects)
-        moved = transition(n, primed)
-        stocks[:, t + 1] = add_new_households(moved, n.sum(axis=-1), gamma, model.entry)
-    return stocks
+    """Expected stocks (B, Y, A, G, 3) for a batch of money arrays: ``fixed_resources``
+    (B, T, A, K) and ``rule_totals`` (B, T, K, 2) replace the model's own. The engine's own
+    :func:`thidua_sim.engine.expected_path`, vectorised over the batch."""
+    return expected_path(model, fixed_resources, rule_totals).stocks
 
 
 def acting_years(baseline: Baseline, until: int, years: Sequence[int] | None = None) -> tuple[int, ...]:

@@ -336,20 +336,32 @@ class PathResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def expected_path(model: CompiledModel) -> PathResult:
-    """The recurrence of model.md section 2 on expected counts, every parameter central."""
+def expected_path(model: CompiledModel, fixed_resources: np.ndarray | None = None,
+                  rule_totals: np.ndarray | None = None) -> PathResult:
+    """The recurrence of model.md section 2 on expected counts, every parameter central.
+
+    ``fixed_resources`` (..., T, A, K) and ``rule_totals`` (..., T, K, 2) replace the scenario's
+    money; with leading batch axes, many money arrays run in one vectorised pass (the planning
+    layer's searches). Every result array then carries the same leading axes.
+    """
+    fixed = model.fixed_resources if fixed_resources is None else np.asarray(fixed_resources, dtype=float)
+    totals = model.rule_totals if rule_totals is None else np.asarray(rule_totals, dtype=float)
+    batch = np.broadcast_shapes(fixed.shape[:-3], totals.shape[:-3])
     T, (A, G, S), K = model.steps, model.stocks0.shape, len(model.instrument_ids)
-    stocks = np.empty((T + 1, A, G, S))
-    stocks[0] = model.stocks0
-    resources = np.zeros((T, A, K))
-    beneficiaries = np.zeros((T, A, G, K))
-    unused = np.zeros((T, A, K))
-    unallocated = np.zeros((T, K))
+    stocks = np.empty(batch + (T + 1, A, G, S))
+    stocks[..., 0, :, :, :] = model.stocks0
+    resources = np.zeros(batch + (T, A, K))
+    beneficiaries = np.zeros(batch + (T, A, G, K))
+    unused = np.zeros(batch + (T, A, K))
+    unallocated = np.zeros(batch + (T, K))
+    gamma = model.rates[..., GAMMA]
     for t in range(T):
-        n = stocks[t]
-        resources[t], unallocated[t] = allocate_area_resources(model, t, n)
-        share, beneficiaries[t], unused[t] = coverage_shares(n, resources[t], model.costs, model.eligible)
+        n = stocks[..., t, :, :, :]
+        money, unallocated[..., t, :] = allocate_area_resources(model, t, n, totals[..., t, :, :],
+                                                                fixed[..., t, :, :])
+        resources[..., t, :, :] = money
+        share, beneficiaries[..., t, :, :, :], unused[..., t, :, :] = coverage_shares(
+            n, money, model.costs, model.eligible)
         rates = primed_rates(model.rates, share, model.eligible, model.effects)
-        moved = transition(n, rates)
-        stocks[t + 1] = add_new_households(moved, n.sum(axis=-1), model.rates[..., GAMMA], model.entry)
+        stocks[..., t + 1, :, :, :] = add_new_households(transition(n, rates), n.sum(axis=-1), gamma, model.entry)
     return PathResult(stocks, resources, beneficiaries, unused, unallocated)
