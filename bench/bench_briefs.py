@@ -1,5 +1,5 @@
 """Speed of the batch of briefs: every commune brief plus the district brief, run in parallel by
-``thidua_sim.batch.run_briefs`` (2 processes), against a sequential loop of papermill over the
+``thidua_sim.apps.briefs.batch.run_briefs`` (2 processes), against a sequential loop of papermill over the
 same notebooks with the same parameters. Prints both times and the ratio.
 
     .venv/bin/python bench/bench_briefs.py [draws]
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(argv: list[str] | None = None) -> None:
     import papermill
 
-    from thidua_sim.batch import default_notebooks_dir, run_briefs
+    from thidua_sim.apps.briefs.batch import default_notebooks_dir, run_briefs
     from thidua_sim.data import load_baseline
 
     argv = sys.argv[1:] if argv is None else argv

@@ -24,7 +24,7 @@ def main() -> None:
     from thidua_sim.data import load_baseline
     from thidua_sim.params import load_params, load_scenario
     from thidua_sim.planning import allocate_budget, required_resources
-    from thidua_sim.targets import check_targets, split_district_target
+    from thidua_sim.planning.targets import check_targets, split_district_target
 
     baseline = load_baseline(ROOT / "data" / "kbang")
     params = load_params(ROOT / "params", areas=baseline.areas)

@@ -50,7 +50,7 @@ def _print(title: str, stages: dict[str, list[float]]) -> None:
 
 
 def main() -> None:
-    from thidua_sim.widgets import Planner
+    from thidua_sim.apps.planner import Planner
 
     start = time.perf_counter()
     planner = Planner.from_files(project_dir=ROOT, debounce_s=0, brief_dir=ROOT / "out" / "planner")

@@ -19,12 +19,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from thidua_sim import batch
-from thidua_sim._batch_hash import inputs_hash
-from thidua_sim._batch_index import render_index
-from thidua_sim._batch_io import TMP_MARK, remove_stale_temporaries, temporary_path, write_atomic
-from thidua_sim._batch_kernel import kernel_python, resolve_kernel
-from thidua_sim.batch import BatchError, BriefResult, run_briefs
+from thidua_sim.apps.briefs import batch
+from thidua_sim.apps.briefs._hash import inputs_hash
+from thidua_sim.apps.briefs._index import render_index
+from thidua_sim.apps.briefs._io import TMP_MARK, remove_stale_temporaries, temporary_path, write_atomic
+from thidua_sim.apps.briefs._kernel import kernel_python, resolve_kernel
+from thidua_sim.apps.briefs.batch import BatchError, BriefResult, run_briefs
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "params/scenarios/status_quo.yaml"
@@ -143,7 +143,7 @@ def test_kernel_resolves_to_this_interpreter(tmp_path):
 
 
 def test_kernel_falls_back_to_a_private_spec(tmp_path, monkeypatch):
-    import thidua_sim._batch_kernel as kernel
+    import thidua_sim.apps.briefs._kernel as kernel
 
     monkeypatch.setattr(kernel, "kernel_python", lambda name="python3": "/usr/bin/some-other-python")
     name, env = kernel.resolve_kernel(tmp_path)
@@ -225,7 +225,7 @@ def test_failure_does_not_stop_the_others_and_dead_kernel_is_retried(tmp_path):
 
 @pytest.mark.slow
 def test_cli_exit_code_and_summary(tmp_path, capsys):
-    from thidua_sim.cli import main
+    from thidua_sim.apps.cli import main
 
     notebooks = _write_fake_notebooks(tmp_path / "nb")
     control = tmp_path / "control"
@@ -262,7 +262,7 @@ def test_interrupted_run_leaves_no_half_files_and_resumes(tmp_path):
     control = tmp_path / "control"
     control.mkdir()
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "thidua_sim.cli", "briefs", "--scenario", str(SCENARIO), "--data", str(DATA),
+    command = [sys.executable, "-m", "thidua_sim.apps.cli", "briefs", "--scenario", str(SCENARIO), "--data", str(DATA),
                "--params", str(PARAMS), "--areas", "kbang", "dak_rong", "--no-district", "--jobs", "2", "--quiet",
                "--notebooks", str(notebooks), "-p", f"control_dir={control}", "--out", str(out)]
     proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from thidua_sim.batch import run_briefs
+from thidua_sim.apps.briefs.batch import run_briefs
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"

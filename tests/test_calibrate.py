@@ -9,7 +9,7 @@ import pytest
 from factories import line, make_baseline, make_instrument, make_params, make_scenario
 
 from thidua_sim import Area, BaseRates, Uncertain, project
-from thidua_sim.calibrate import CalibrationError, base_rates_document, calibrate
+from thidua_sim.model.calibrate import CalibrationError, base_rates_document, calibrate
 from thidua_sim.data import REVIEW_COLUMNS, ReviewResults
 
 TRUE = {
@@ -156,8 +156,8 @@ def test_entered_poverty_used_only_without_escapes():
 
 
 def test_fixed_rates_stay_and_document_round_trips(tmp_path):
-    from thidua_sim._yaml import read_yaml
-    from thidua_sim.calibrate import save_base_rates
+    from thidua_sim.io._yaml import read_yaml
+    from thidua_sim.model.calibrate import save_base_rates
     from thidua_sim.params import load_base_rates
 
     baseline, scenario, inst, stocks = simulated_district(areas=6)

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import thidua_sim
-from thidua_sim.cli import COMMANDS, build_parser, main
+from thidua_sim.apps.cli import COMMANDS, build_parser, main
 
 
 def test_every_command_has_help(capsys):
@@ -30,7 +30,7 @@ def test_a_user_mistake_is_a_message_not_a_traceback(tmp_path):
     scenario = tmp_path / "broken.yaml"
     scenario.write_text("id: x\nid: y\n", encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "thidua_sim.cli", "project", "--scenario", str(scenario)],
+        [sys.executable, "-m", "thidua_sim.apps.cli", "project", "--scenario", str(scenario)],
         capture_output=True, text=True, encoding="utf-8",
     )
     assert done.returncode == 1
@@ -41,4 +41,4 @@ def test_a_user_mistake_is_a_message_not_a_traceback(tmp_path):
 def test_public_api_names_exist():
     missing = [name for name in thidua_sim.__all__ if not hasattr(thidua_sim, name)]
     assert missing == []
-    assert callable(thidua_sim.run_briefs) and thidua_sim.run_briefs.__module__ == "thidua_sim.batch"
+    assert callable(thidua_sim.run_briefs) and thidua_sim.run_briefs.__module__ == "thidua_sim.apps.briefs.batch"

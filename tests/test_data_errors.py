@@ -4,7 +4,7 @@ what was found and what is expected, and all problems of a file come together.""
 import openpyxl
 import pytest
 
-from thidua_sim.cli import main as cli_main
+from thidua_sim.apps.cli import main as cli_main
 from thidua_sim.data import load_area_info, load_crosswalk, load_figures, load_review_results
 from thidua_sim.errors import InputErrors
 

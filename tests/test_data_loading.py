@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from thidua_sim import GROUPS, project
-from thidua_sim.cli import main as cli_main
+from thidua_sim.apps.cli import main as cli_main
 from thidua_sim.data import (
     SHIPPED_DATA,
     load_areas,

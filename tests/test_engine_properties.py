@@ -6,9 +6,9 @@ from factories import line, make_baseline, make_params, make_scenario
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import thidua_sim._montecarlo as mc
+import thidua_sim.model._montecarlo as mc
 from thidua_sim import BaseRates, Instrument, Uncertain, project
-from thidua_sim.engine import PNO, PNP, POP, PON, PPN, PPO, primed_rates, transition, transition_matrix
+from thidua_sim.model.engine import PNO, PNP, POP, PON, PPN, PPO, primed_rates, transition, transition_matrix
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 prob = st.floats(0.0, 1.0, allow_nan=False)

@@ -53,7 +53,7 @@ def test_the_label_table_names_each_key_once():
 
 # Modules allowed a {"vi": ..., "en": ...} of their own, and why.
 _OWN_VI_EN = {
-    "scoreboard.py": "NOTE_PLANNED_ONLY travels with the scoreboard table in frame.attrs['note']",
+    "planning/scoreboard.py": "NOTE_PLANNED_ONLY travels with the scoreboard table in frame.attrs['note']",
 }
 
 
@@ -160,9 +160,9 @@ def test_every_label_used_in_the_package_exists():
     used = _label_keys_used_in_source()
     places = {p.split(":")[0] for where in used.values() for p in where}
     # the briefs, the command line and the planner all take their words from t(...)
-    for module in ("brief.py", "commands/check.py", "commands/required.py", "commands/allocate.py",
-                   "commands/scoreboard.py", "commands/project.py", "commands/calibrate.py", "widgets.py",
-                   "_widgets_view.py"):
+    for module in ("apps/briefs/sections.py", "apps/cli/commands/check.py", "apps/cli/commands/required.py", "apps/cli/commands/allocate.py",
+                   "apps/cli/commands/scoreboard.py", "apps/cli/commands/project.py", "apps/cli/commands/calibrate.py", "apps/planner/__init__.py",
+                   "apps/planner/_view.py"):
         assert module in places, f"no t(...) call found in {module}"
     missing = sorted(f"{pattern} ({', '.join(where)})" for pattern, where in used.items()
                      if not any(re.fullmatch(pattern, key) for key in LABELS))
@@ -171,9 +171,9 @@ def test_every_label_used_in_the_package_exists():
 
 def test_every_key_of_a_label_family_exists():
     # keys built from a value (f"split_rule_{rule}") must exist for every value the code can give
-    from thidua_sim._required import EXTRA_RULES
-    from thidua_sim._types import GROUPS
-    from thidua_sim.targets import SPLIT_RULES
+    from thidua_sim.planning._required import EXTRA_RULES
+    from thidua_sim.core.types import GROUPS
+    from thidua_sim.planning.targets import SPLIT_RULES
 
     families = {
         "split_rule_{}": SPLIT_RULES,                      # brief and check --split-rule
@@ -192,7 +192,7 @@ def test_every_key_of_a_label_family_exists():
 
 def test_the_command_line_and_the_planner_fail_on_an_unknown_key():
     # a typo in a key is an error, never the key shown as text
-    from thidua_sim.commands import check
+    from thidua_sim.apps.cli.commands import check
 
     assert not hasattr(check, "label") and not hasattr(check, "_LABELS")
     with pytest.raises(UnknownLabel):

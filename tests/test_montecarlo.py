@@ -6,7 +6,7 @@ import pytest
 from factories import line, make_baseline, make_instrument, make_params, make_rates, make_scenario
 from scipy import stats
 
-import thidua_sim._montecarlo as mc
+import thidua_sim.model._montecarlo as mc
 from thidua_sim import ProjectionError, Uncertain, project
 
 BASELINE = [[(100, 50, 350), (20, 30, 450)], [(200, 80, 220), (10, 10, 180)]]

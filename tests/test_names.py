@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from thidua_sim import Area
-from thidua_sim._names import AreaInfo, UnknownArea, match_area, name_key, suggest_areas
+from thidua_sim.data._names import AreaInfo, UnknownArea, match_area, name_key, suggest_areas
 from thidua_sim.data import SHIPPED_DATA, load_area_info
 
 KBANG = load_area_info(SHIPPED_DATA / "kbang" / "areas.csv")

@@ -3,7 +3,7 @@ rounded numbers) give the stored outputs. Dates, hashes and paths are sanitised
 (tests/nbval_sanitize.cfg).
 
 After a change to the model, the shipped data or the parameters that moves a rounded summary
-figure, refresh the stored outputs: ``.venv/bin/python -m thidua_sim._batch_refresh notebooks``.
+figure, refresh the stored outputs: ``.venv/bin/python scripts/refresh_notebooks.py notebooks``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import nbformat
 import papermill
 import pytest
 
-from thidua_sim.brief import BRIEF_PARAMETERS
+from thidua_sim.apps.briefs.sections import BRIEF_PARAMETERS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = [ROOT / "notebooks/commune_brief.ipynb", ROOT / "notebooks/district_brief.ipynb"]
@@ -45,5 +45,5 @@ def test_nbval_brief_notebooks():
     tail = "\n".join(result.stdout.splitlines()[-40:])
     assert result.returncode == 0, (
         f"nbval failed on the brief notebooks. If only the rounded summary moved after an intended change of "
-        f"model, data or parameters, refresh: .venv/bin/python -m thidua_sim._batch_refresh notebooks\n{tail}")
+        f"model, data or parameters, refresh: .venv/bin/python scripts/refresh_notebooks.py notebooks\n{tail}")
     assert " passed" in result.stdout and "failed" not in result.stdout

@@ -5,9 +5,9 @@ import pytest
 from factories import line, make_baseline, make_instrument, make_params, make_rates, make_scenario
 
 from thidua_sim import Target, project
-from thidua_sim.engine import compile_model
+from thidua_sim.model.engine import compile_model
 from thidua_sim.planning import PlanningError, batch_expected_path, required_resources
-from thidua_sim.targets import check_target
+from thidua_sim.planning.targets import check_target
 
 ZERO = {"pPN": 0.0, "pPO": 0.1, "pNP": 0.0, "pNO": 0.0, "pOP": 0.0, "pON": 0.0, "gamma": 0.0}
 

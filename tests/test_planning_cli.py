@@ -7,11 +7,11 @@ import pandas as pd
 import pytest
 
 from thidua_sim import project
-from thidua_sim.cli import main
+from thidua_sim.apps.cli import main
 from thidua_sim.data import load_baseline
 from thidua_sim.params import load_params, load_scenario
 from thidua_sim.planning import allocate_budget, required_resources
-from thidua_sim.targets import check_targets, split_district_target
+from thidua_sim.planning.targets import check_targets, split_district_target
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = str(ROOT / "params" / "scenarios" / "status_quo.yaml")

@@ -1,4 +1,4 @@
-"""``thidua-sim project`` and ``thidua-sim calibrate`` through ``thidua_sim.cli.main``."""
+"""``thidua-sim project`` and ``thidua-sim calibrate`` through ``thidua_sim.apps.cli.main``."""
 
 import json
 
@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from thidua_sim.cli import main
+from thidua_sim.apps.cli import main
 from thidua_sim.data import load_baseline
 from thidua_sim.params import load_base_rates, load_params, load_scenario
-from thidua_sim.projection import project
+from thidua_sim.model.projection import project
 from thidua_sim.report.i18n import format_percent
 
 SCENARIO = "params/scenarios/status_quo.yaml"

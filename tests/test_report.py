@@ -100,7 +100,7 @@ def test_ranking_values_reduction_and_order(projection):
 
 def test_target_checks_table_formats_a_missed_target(projection):
     from thidua_sim import Target
-    from thidua_sim.targets import check_target
+    from thidua_sim.planning.targets import check_target
 
     target = Target("t", "Chỉ tiêu thử", "Test target", "area:kon_pne", 50.0, 2021, 2023, True, "test")
     check = check_target(projection, target)
@@ -203,7 +203,7 @@ def test_chart_block_inlines_a_png(projection):
 
 def test_a_target_missed_by_a_fraction_of_a_household_never_shows_zero(projection):
     from thidua_sim import Target
-    from thidua_sim.targets import check_target
+    from thidua_sim.planning.targets import check_target
 
     rate = projection.rate("area:kon_pne")
     achieved = (rate[0] - rate[2]) / 2

@@ -1,4 +1,4 @@
-"""The brief functions (thidua_sim.brief) on the shipped Kbang inputs, in-process and with few draws."""
+"""The brief functions (thidua_sim.apps.briefs.sections) on the shipped Kbang inputs, in-process and with few draws."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from thidua_sim import brief
-from thidua_sim.brief import BriefError
+from thidua_sim.apps.briefs.sections import BriefError
 from thidua_sim.report._labels import LABELS
 from thidua_sim.report.i18n import format_number, format_percent
 
@@ -48,7 +48,7 @@ def test_summary_numbers_are_the_communes_slice(commune_vi):
 
 
 def test_own_target_comes_from_the_split(commune_vi):
-    from thidua_sim.targets import split_district_target
+    from thidua_sim.planning.targets import split_district_target
 
     district = next(t for t in commune_vi.params.targets if t.population == "district")
     split = split_district_target(commune_vi.baseline, district, "proportional", params=commune_vi.params)

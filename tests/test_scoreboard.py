@@ -6,7 +6,7 @@ import pytest
 from factories import make_baseline, make_params, make_scenario
 
 from thidua_sim import Area, Target, project
-from thidua_sim.scoreboard import (
+from thidua_sim.planning.scoreboard import (
     NOTE_PLANNED_ONLY,
     RANKING_COLUMNS,
     SCOREBOARD_COLUMNS,
@@ -14,7 +14,7 @@ from thidua_sim.scoreboard import (
     export_table,
     rank_for_review,
 )
-from thidua_sim.targets import PlanningError
+from thidua_sim.planning.targets import PlanningError
 
 AREAS = (Area("a0", "Xã Một"), Area("a1", "Xã Hai"), Area("a2", "Xã Ba"))
 HOUSEHOLDS = [[(100, 50, 350), (20, 30, 450)], [(200, 80, 220), (10, 10, 180)], [(50, 50, 400), (5, 20, 475)]]

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from thidua_sim.errors import InputErrors, ThiduaError
-from thidua_sim.standards import (
+from thidua_sim.params.standards import (
     Indicator,
     Standard,
     StandardsError,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from thidua_sim._yaml import check_keys, line_of, read_yaml
+from thidua_sim.io._yaml import check_keys, line_of, read_yaml
 from thidua_sim.errors import ErrorCollector, InputErrors
 
 
@@ -70,7 +70,7 @@ def test_user_errors_render_without_traceback_in_ipython(tmp_path, capsys):
 
     path = write(tmp_path, "a: 1\na: 2\n")
     shell = InteractiveShell.instance()
-    result = shell.run_cell(f"from thidua_sim._yaml import read_yaml\nread_yaml({str(path)!r})")
+    result = shell.run_cell(f"from thidua_sim.io._yaml import read_yaml\nread_yaml({str(path)!r})")
     assert isinstance(result.error_in_exec, InputErrors)
     shown = capsys.readouterr()
     text = shown.out + shown.err

@@ -5,7 +5,7 @@ import pytest
 from factories import SIMPLE_RATES, line, make_baseline, make_instrument, make_params, make_rates, make_scenario
 
 from thidua_sim import Area, Target, project
-from thidua_sim.targets import (
+from thidua_sim.planning.targets import (
     CHECK_COLUMNS,
     PlanningError,
     check_target,

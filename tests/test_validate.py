@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from thidua_sim.cli import main
+from thidua_sim.apps.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

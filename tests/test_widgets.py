@@ -12,16 +12,16 @@ import pytest
 from factories import line, make_baseline, make_instrument, make_params, make_scenario
 
 from thidua_sim import Target, project
-from thidua_sim._widgets_debounce import Debouncer
-from thidua_sim._widgets_scenario import (
+from thidua_sim.apps.planner._debounce import Debouncer
+from thidua_sim.apps.planner._scenario import (
     budget_table,
     budget_years,
     scenario_with_budgets,
     valid_scenario_name,
 )
-from thidua_sim._widgets_view import coverage_table
+from thidua_sim.apps.planner._view import coverage_table
 from thidua_sim.params import load_scenario, save_scenario
-from thidua_sim.widgets import Planner, find_project_dir
+from thidua_sim.apps.planner import Planner, find_project_dir
 
 YEARS = (2022, 2023, 2024, 2025)
 
@@ -323,7 +323,7 @@ def test_commune_view_shows_the_commune_slice_and_its_own_target(planner):
     (check,) = view.checks
     assert check.target.population == "area:area_1"
     # the split's target for this commune, with the planner's district threshold
-    from thidua_sim.targets import split_district_target
+    from thidua_sim.planning.targets import split_district_target
     district = Target("district", "d", "d", "district", planner.district_points.value, 2021, 2025)
     split = {t.population: t.threshold_points for t in split_district_target(planner.baseline, district,
                                                                              params=planner.params)}
@@ -538,7 +538,7 @@ def test_a_broken_scenario_file_is_a_message_and_the_previous_scenario_stays(pla
 
 
 def fake_batch(status="ok", error=None):
-    """A stand-in for thidua_sim.batch.run_briefs that records its calls and writes one HTML;
+    """A stand-in for thidua_sim.apps.briefs.batch.run_briefs that records its calls and writes one HTML;
     it answers with the attributes of a BatchResult the planner reads (results: name, status,
     html_name, error; out_dir). The real run is in test_real_brief_from_the_planner."""
     from types import SimpleNamespace
@@ -637,7 +637,7 @@ def test_display_bundle_is_the_widget(planner):
 def test_brief_url_is_served_by_the_kernels_jupyter_server(tmp_path):
     import os
 
-    from thidua_sim._widgets_brief import brief_link, brief_url
+    from thidua_sim.apps.planner._brief import brief_link, brief_url
 
     html = tmp_path / "project" / "out" / "planner" / "commune_krong.html"
     html.parent.mkdir(parents=True)

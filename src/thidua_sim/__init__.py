@@ -11,9 +11,10 @@ The layers, each usable alone::
           -> doors (cli, brief notebooks via batch, widgets)
 
 The batch runner and calibration pull in papermill/nbconvert and a larger part of
-scipy; they are imported on first use (``thidua_sim.run_briefs``; fitting is ``thidua_sim.calibrate.calibrate``), so that
+scipy; they are imported on first use (``thidua_sim.run_briefs``; fitting is ``thidua_sim.model.calibrate.calibrate``), so that
 ``import thidua_sim`` and the command line stay quick. The JupyterLab planner is
-``thidua_sim.widgets.Planner`` (not re-exported: it needs ipywidgets).
+``thidua_sim.Planner`` (imported on first use: it needs ipywidgets), and the brief
+notebooks' sections are ``thidua_sim.brief``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ __version__ = "0.1.0"
 import importlib
 from typing import Any
 
-from ._types import (
+from .core.types import (
     ALLOCATION_RULES,
     EFFECT_NAMES,
     GROUPS,
@@ -51,7 +52,7 @@ from .data import (
     validate_data_file,
     write_template,
 )
-from .engine import ProjectionError
+from .model.engine import ProjectionError
 from .errors import InputError, InputErrors, ThiduaError
 from .params import (
     load_base_rates,
@@ -63,10 +64,10 @@ from .params import (
     validate_params_file,
 )
 from .planning import Allocation, RequiredResources, allocate_budget, required_resources
-from .projection import Projection, population_mask, project
-from .scoreboard import build_scoreboard, export_table, rank_for_review
-from .standards import classify, load_standards, standard_for
-from .targets import (
+from .model.projection import Projection, population_mask, project
+from .planning.scoreboard import build_scoreboard, export_table, rank_for_review
+from .params.standards import classify, load_standards, standard_for
+from .planning.targets import (
     SPLIT_RULES,
     PlanningError,
     TargetCheck,
@@ -76,17 +77,20 @@ from .targets import (
     split_district_target,
 )
 
-# name -> module, imported on first use (see the module docstring)
+# name -> module, imported on first use (see the module docstring); None: the module itself
 _LAZY = {
-    "run_briefs": "batch",
-    "BatchResult": "batch",
-    "BriefResult": "batch",
-    "BatchError": "batch",
-    "Calibration": "calibrate",
-    "CalibrationError": "calibrate",
-    "save_base_rates": "calibrate",
+    "run_briefs": "apps.briefs.batch",
+    "BatchResult": "apps.briefs.batch",
+    "BriefResult": "apps.briefs.batch",
+    "BatchError": "apps.briefs.batch",
+    "Calibration": "model.calibrate",
+    "CalibrationError": "model.calibrate",
+    "save_base_rates": "model.calibrate",
+    "Planner": "apps.planner",
     "report": None,
+    "brief": None,
 }
+_MODULES = {"report": "report", "brief": "apps.briefs.sections"}
 
 
 def __getattr__(name: str) -> Any:
@@ -94,7 +98,7 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'thidua_sim' has no attribute {name!r}")
     module_name = _LAZY[name]
     if module_name is None:
-        value = importlib.import_module(f".{name}", __name__)
+        value = importlib.import_module(f".{_MODULES[name]}", __name__)
     else:
         value = getattr(importlib.import_module(f".{module_name}", __name__), name)
     globals()[name] = value
@@ -172,4 +176,6 @@ __all__ = [
     "BatchResult",
     "BriefResult",
     "BatchError",
+    "brief",
+    "Planner",
 ]

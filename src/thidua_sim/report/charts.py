@@ -20,7 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .._types import GROUPS
+from ..core.types import GROUPS
 from .i18n import format_number, t
 
 __all__ = [
@@ -158,7 +158,7 @@ def trajectory_chart(projection, population: str = "district", lang: str = "vi",
 
 
 def _baseline_estimated(projection, population: str) -> bool:
-    from ..projection import population_mask
+    from ..model.projection import population_mask
 
     mask = population_mask(population, projection.areas)
     estimated = np.asarray(projection.baseline.estimated, dtype=bool)
@@ -205,7 +205,7 @@ def ranking_chart(table: pd.DataFrame, lang: str = "vi", ax: Axes | None = None,
 def resources_chart(projection, population: str = "district", lang: str = "vi", ax: Axes | None = None) -> Figure:
     """Money by instrument over the projection, used and unused, for ``population``
     (``"district"`` or ``"area:<id>"``), in million VND summed over the years."""
-    from ..projection import population_mask
+    from ..model.projection import population_mask
 
     mask = population_mask(population, projection.areas).max(axis=1)  # (A,)
     spent = np.einsum("yak,a->k", projection.resources, mask)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .._types import GROUPS, RATE_NAMES, STATES, Baseline, Params
+from ..core.types import GROUPS, RATE_NAMES, STATES, Baseline, Params
 from .i18n import format_number, format_percent, format_signed, t
 
 __all__ = [
@@ -101,7 +101,7 @@ def resources_values(projection, population: str = "district") -> pd.DataFrame:
     """Per instrument, over the whole projection for ``population`` (``"district"`` or ``"area:<id>"``):
     money (million VND), beneficiary household-years, eligible household-years, coverage
     (beneficiaries / eligible, 0-1) and unused money."""
-    from ..projection import population_mask
+    from ..model.projection import population_mask
 
     mask = population_mask(population, projection.areas)  # (A, G)
     area_mask = mask.max(axis=1)
@@ -149,7 +149,7 @@ def target_name(target, lang: str) -> str:
 
 
 def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Target checks (``thidua_sim.targets.TargetCheck``) as a table: threshold, projected fall,
+    """Target checks (``thidua_sim.planning.targets.TargetCheck``) as a table: threshold, projected fall,
     met, margins in points and households, probability."""
     rows = {
         t("target", lang): [],

@@ -1,0 +1,1 @@
+"""Doors: the command line, the brief notebooks and their batch, the planner."""

@@ -1,0 +1,1 @@
+"""Brief notebooks: sections and the batch that runs them."""

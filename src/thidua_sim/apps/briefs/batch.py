@@ -1,0 +1,422 @@
+"""Batch runs of the planning briefs: one brief per commune plus the district brief.
+
+:func:`run_briefs` executes the brief notebooks with papermill in parallel processes, renders
+each to a standalone HTML file without code, and writes ``index.html`` with a status table
+linking every brief. What it guarantees:
+
+- **One failure never stops the others.** A failed brief keeps its executed notebook (with
+  papermill's error cell) under ``notebooks/``; the index and the summary list it with the last
+  line of its error; :attr:`BatchResult.failed` is non-empty (the CLI exits 1).
+- **Atomic outputs.** Every file is written to a temporary file in the same folder and moved
+  into place with ``os.replace``; a killed run leaves no half-written brief (its temporaries are
+  removed by the next run).
+- **Resume.** A brief whose inputs (parameter files, data files, scenario, notebook, package
+  version and source, parameters) did not change since it last succeeded is skipped; the hash
+  is stored beside it (``.<name>.inputs.json``). ``force=True`` rebuilds everything.
+- **The project's Python.** The kernel is this interpreter (:mod:`._batch_kernel`), with a kernel
+  start timeout and a cell timeout; a kernel that dies is restarted once.
+
+Layout of ``out_dir``: ``index.html``, ``district.html``, ``commune_<area id>.html``,
+``notebooks/<name>.ipynb`` (executed) and the hidden ``.<name>.inputs.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ._hash import inputs_hash
+from ._index import render_index
+from ._io import remove_stale_temporaries, temporary_path, write_atomic
+from ...errors import ThiduaError
+from ...report.i18n import check_language, t
+
+__all__ = [
+    "BatchError",
+    "BriefJob",
+    "BriefResult",
+    "BatchResult",
+    "run_briefs",
+    "notebook_parameters",
+    "default_notebooks_dir",
+    "DEFAULT_START_TIMEOUT",
+    "DEFAULT_CELL_TIMEOUT",
+]
+
+DEFAULT_START_TIMEOUT = 120
+"""Seconds a kernel may take to start."""
+DEFAULT_CELL_TIMEOUT = 900
+"""Seconds one notebook cell may run."""
+NOTEBOOK_FILES = {"commune": "commune_brief.ipynb", "district": "district_brief.ipynb"}
+
+
+class BatchError(ThiduaError):
+    """A batch that cannot start: a missing folder or file, a parameter no notebook declares."""
+
+
+def default_notebooks_dir() -> Path:
+    """``notebooks/`` of the project this package is installed from (editable install), else the
+    working folder's ``notebooks/``."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "notebooks"
+        if (candidate / NOTEBOOK_FILES["district"]).is_file():
+            return candidate
+    return Path.cwd() / "notebooks"
+
+
+@dataclass(frozen=True)
+class BriefJob:
+    """One brief to build: which notebook, with which parameters, into which files."""
+
+    name: str
+    kind: str
+    title: str
+    label: str
+    notebook: str
+    parameters: dict
+    out_dir: str
+    inputs_hash: str
+    language: str = "vi"
+    kernel_name: str = "python3"
+    env: dict = field(default_factory=dict)
+    start_timeout: int = DEFAULT_START_TIMEOUT
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT
+
+    @property
+    def html_path(self) -> Path:
+        return Path(self.out_dir) / f"{self.name}.html"
+
+    @property
+    def notebook_path(self) -> Path:
+        return Path(self.out_dir) / "notebooks" / f"{self.name}.ipynb"
+
+    @property
+    def log_path(self) -> Path:
+        return Path(self.out_dir) / "logs" / f"{self.name}.log"
+
+    @property
+    def state_path(self) -> Path:
+        return Path(self.out_dir) / f".{self.name}.inputs.json"
+
+
+@dataclass
+class BriefResult:
+    """What became of one brief. ``status``: ``"ok"`` (built now), ``"skipped"`` (inputs
+    unchanged, the earlier brief is kept), ``"failed"`` (``error``: the error's last line) or,
+    in the index of a run still going, ``"pending"``."""
+
+    name: str
+    title: str
+    label: str
+    status: str
+    inputs_hash: str
+    html_name: str = ""
+    notebook_name: str = ""
+    error: str | None = None
+    seconds: float | None = None
+    attempts: int = 0
+
+
+@dataclass
+class BatchResult:
+    """All briefs of a run, in display order (district first), and where the index is."""
+
+    results: list[BriefResult]
+    index: Path
+    out_dir: Path
+
+    @property
+    def failed(self) -> list[BriefResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def built(self) -> list[BriefResult]:
+        return [r for r in self.results if r.status == "ok"]
+
+    @property
+    def skipped(self) -> list[BriefResult]:
+        return [r for r in self.results if r.status == "skipped"]
+
+    def summary(self) -> str:
+        """A few lines for the terminal: counts, each failure with its error, the index."""
+        lines = [f"{len(self.built)} built, {len(self.skipped)} unchanged (skipped), {len(self.failed)} failed "
+                 f"of {len(self.results)} briefs."]
+        for r in self.failed:
+            lines.append(f"  FAILED {r.name}: {r.error}  (executed notebook: {self.out_dir / r.notebook_name})")
+        lines.append(f"Index: {self.index}")
+        return "\n".join(lines)
+
+
+# -- parameters ----------------------------------------------------------------------------------
+
+def notebook_parameters(notebook: Path) -> tuple[str, ...]:
+    """The parameters a notebook declares in its cell tagged ``parameters`` (papermill)."""
+    import papermill
+
+    return tuple(papermill.inspect_notebook(str(notebook)).keys())
+
+
+def _check_parameters(notebook: Path, parameters: Mapping[str, object]) -> None:
+    declared = notebook_parameters(notebook)
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise BatchError(
+            f"{notebook.name} does not declare the parameter{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(unknown)}; it declares {', '.join(declared) or 'none'}. "
+            "Remove the unknown ones or add them to the notebook's cell tagged 'parameters'.")
+
+
+# -- one brief (runs in a worker process) ------------------------------------------------------
+
+def _last_line(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", None)
+    evalue = getattr(exc, "evalue", None)
+    text = f"{ename}: {evalue}" if ename else f"{type(exc).__name__}: {exc}"
+    lines = [line for line in str(text).strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else type(exc).__name__
+
+
+def _execute(job: BriefJob) -> BriefResult:
+    """Run one brief notebook with the worker's (and so the kernel's) standard error going to
+    ``logs/<name>.log``, so kernel chatter does not garble the progress bar."""
+    job.log_path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(job.log_path, "w", encoding="utf-8") as log:
+            os.dup2(log.fileno(), 2)
+            return _execute_logged(job)
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def _execute_logged(job: BriefJob) -> BriefResult:
+    """Run one brief notebook, keep the executed notebook, render the HTML, store the hash."""
+    import nbformat
+    import papermill
+    from nbclient.exceptions import DeadKernelError
+
+    from ._render import render_html
+
+    os.environ.update(job.env)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy in the kernel
+    started = time.perf_counter()
+    error: str | None = None
+    attempts = 0
+    job.notebook_path.parent.mkdir(parents=True, exist_ok=True)
+    job.state_path.unlink(missing_ok=True)  # a brief being rebuilt is not up to date until it succeeds
+    while True:
+        attempts += 1
+        with temporary_path(job.notebook_path) as tmp:
+            try:
+                papermill.execute_notebook(
+                    job.notebook, str(tmp), parameters=dict(job.parameters), kernel_name=job.kernel_name,
+                    cwd=str(Path(job.notebook).parent), progress_bar=False, log_output=False,
+                    start_timeout=job.start_timeout, execution_timeout=job.cell_timeout,
+                )
+            except DeadKernelError as exc:
+                if attempts < 2:
+                    continue  # the temporary file is dropped; start a fresh kernel once more
+                error = _last_line(exc)
+            except papermill.PapermillExecutionError as exc:
+                error = _last_line(exc)
+            except Exception as exc:  # noqa: BLE001 - kernel start failures, timeouts: reported, never fatal
+                error = _last_line(exc)
+            if tmp.stat().st_size == 0:
+                nbformat.write(nbformat.read(job.notebook, as_version=4), str(tmp))
+        break
+    html_name = ""
+    if error is None:
+        try:
+            write_atomic(job.html_path, render_html(job.notebook_path, job.title, job.language))
+            html_name = job.html_path.name
+        except Exception as exc:  # noqa: BLE001 - a rendering failure fails this brief only
+            error = _last_line(exc)
+    if error is not None:
+        job.html_path.unlink(missing_ok=True)  # never leave an outdated brief that looks current
+    seconds = time.perf_counter() - started
+    result = BriefResult(job.name, job.title, job.label, "failed" if error else "ok", job.inputs_hash, html_name,
+                         f"notebooks/{job.notebook_path.name}", error, round(seconds, 2), attempts)
+    if error is None:
+        write_atomic(job.state_path, json.dumps(asdict(result), ensure_ascii=False, indent=1))
+    return result
+
+
+def _up_to_date(job: BriefJob) -> BriefResult | None:
+    """The stored result when the brief's inputs did not change since it last succeeded."""
+    try:
+        state = json.loads(job.state_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if state.get("inputs_hash") != job.inputs_hash or state.get("status") != "ok" or not job.html_path.is_file():
+        return None
+    return BriefResult(job.name, job.title, job.label, "skipped", job.inputs_hash, job.html_path.name,
+                       f"notebooks/{job.notebook_path.name}", None, state.get("seconds"))
+
+
+# -- the batch -----------------------------------------------------------------------------------
+
+def _area_names(data_dir: Path) -> dict[str, str]:
+    from ...data import load_baseline
+
+    return {a.id: a.name for a in load_baseline(data_dir).areas}
+
+
+def run_briefs(
+    scenario: str | Path,
+    areas: Sequence[str] | None = None,
+    jobs: int | None = None,
+    *,
+    out_dir: str | Path,
+    data_dir: str | Path = "data/kbang",
+    params_dir: str | Path = "params",
+    draws: int = 200,
+    seed: int = 2021,
+    language: str = "vi",
+    until: int = 2025,
+    force: bool = False,
+    district: bool = True,
+    notebooks_dir: str | Path | None = None,
+    extra_parameters: Mapping[str, object] | None = None,
+    start_timeout: int = DEFAULT_START_TIMEOUT,
+    cell_timeout: int = DEFAULT_CELL_TIMEOUT,
+    progress: bool = True,
+) -> BatchResult:
+    """Build the briefs of ``areas`` (None, the default: every commune of ``data_dir``; an empty
+    list: no commune brief) and, with
+    ``district``, the district brief, under ``scenario``; see the module text.
+
+    ``jobs``: parallel processes (default: all cores). ``extra_parameters`` go to every notebook;
+    one that a notebook does not declare is refused before anything runs. Returns a
+    :class:`BatchResult`; failures are in it, not raised.
+    """
+    check_language(language)
+    out_dir = Path(out_dir).resolve()
+    data_dir, params_dir = Path(data_dir).resolve(), Path(params_dir).resolve()
+    notebooks_dir = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir()
+    for label, folder in (("data", data_dir), ("params", params_dir), ("notebooks", notebooks_dir)):
+        if not folder.is_dir():
+            raise BatchError(f"{label} folder {folder}: no such folder")
+    scenario_path = Path(scenario)
+    if not scenario_path.is_file() and (params_dir / "scenarios" / f"{scenario}.yaml").is_file():
+        scenario_path = params_dir / "scenarios" / f"{scenario}.yaml"
+    if not scenario_path.is_file():
+        raise BatchError(f"scenario {scenario}: no such file; expected a scenario .yaml, "
+                         f"e.g. {params_dir / 'scenarios' / 'status_quo.yaml'}")
+    scenario_path = scenario_path.resolve()
+    jobs = (os.cpu_count() or 1) if jobs is None else int(jobs)
+    if jobs < 1:
+        raise BatchError(f"jobs = {jobs}: expected a whole number >= 1")
+
+    names = _area_names(data_dir)
+    wanted = list(dict.fromkeys(areas)) if areas is not None else list(names)
+    common = {"scenario": str(scenario_path), "data_dir": str(data_dir), "params_dir": str(params_dir),
+              "draws": int(draws), "seed": int(seed), "language": language, "until": int(until),
+              **dict(extra_parameters or {})}
+    specs: list[tuple[str, str, str, str, dict]] = []
+    if district:
+        specs.append(("district", "district", t("brief_district_title", language), t("district_brief_link", language),
+                      dict(common)))
+    for area_id in wanted:
+        name = names.get(area_id, area_id)
+        specs.append((f"commune_{area_id}", "commune", t("brief_commune_title", language, area=name), name,
+                      {"area_id": area_id, **common}))
+    for kind in dict.fromkeys(s[1] for s in specs):
+        notebook = notebooks_dir / NOTEBOOK_FILES[kind]
+        if not notebook.is_file():
+            raise BatchError(f"no brief notebook {notebook}")
+        _check_parameters(notebook, next(s[4] for s in specs if s[1] == kind))
+
+    from ._kernel import resolve_kernel
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(out_dir)
+    kernel_name, env = resolve_kernel(out_dir)
+    # each kernel gets its share of the cores: numpy's BLAS threads in several kernels at once
+    # would otherwise fight over the same cores
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, min(jobs, len(specs)))))
+    env = {**{v: os.environ.get(v, threads) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")},
+           **env}
+    all_jobs = []
+    for name, kind, title, label, parameters in specs:
+        notebook = notebooks_dir / NOTEBOOK_FILES[kind]
+        digest = inputs_hash(params_dir=params_dir, data_dir=data_dir, scenario=scenario_path, notebook=notebook,
+                             parameters=parameters)
+        all_jobs.append(BriefJob(name, kind, title, label, str(notebook), parameters, str(out_dir), digest, language,
+                                 kernel_name, env, int(start_timeout), int(cell_timeout)))
+
+    results: dict[str, BriefResult] = {}
+    to_run = []
+    for job in all_jobs:
+        stored = None if force else _up_to_date(job)
+        if stored is not None:
+            results[job.name] = stored
+        else:
+            to_run.append(job)
+
+    scenario_name = _scenario_name(scenario_path, language)
+    index = out_dir / "index.html"
+
+    def write_index() -> None:
+        shown = [results.get(j.name) or BriefResult(j.name, j.title, j.label, "pending", j.inputs_hash) for j in all_jobs]
+        write_atomic(index, render_index(shown, language, scenario_name))
+
+    if to_run:
+        write_index()  # an interrupted first run still leaves an index saying what is not finished
+        _run_parallel(to_run, jobs, results, progress, write_index)
+    write_index()
+    return BatchResult([results[j.name] for j in all_jobs], index, out_dir)
+
+
+def _scenario_name(path: Path, language: str) -> str:
+    try:
+        from ...io._yaml import read_yaml
+
+        data = read_yaml(path)
+        return str(data.get("name_vi" if language == "vi" else "name_en") or data.get("name") or path.stem)
+    except Exception:  # noqa: BLE001 - the title of the index only; the briefs report real problems
+        return path.stem
+
+
+def _run_parallel(to_run: list[BriefJob], jobs: int, results: dict[str, BriefResult], progress: bool,
+                  on_done) -> None:
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(to_run), desc="briefs", unit="brief", file=sys.stderr, disable=not progress,
+               dynamic_ncols=True)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(to_run)), mp_context=context) as pool:
+        futures = {pool.submit(_execute, job): job for job in to_run}
+        try:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a crashed worker fails its brief only
+                        result = BriefResult(job.name, job.title, job.label, "failed", job.inputs_hash,
+                                             notebook_name=f"notebooks/{job.notebook_path.name}",
+                                             error=_last_line(exc))
+                    results[job.name] = result
+                    bar.set_postfix_str(f"{job.name}: {result.status}")
+                    bar.update(1)
+                    on_done()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        finally:
+            bar.close()
+

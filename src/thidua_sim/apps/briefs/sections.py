@@ -1,0 +1,616 @@
+"""What the brief notebooks show: each notebook cell calls one function here and displays the
+:class:`~thidua_sim.report.html.Section` it returns.
+
+A brief starts with :func:`commune_brief` or :func:`district_brief`, which load the inputs, run
+the **district** projection (district totals are spread over communes by their poor
+households, so a commune can only be projected within its district) and check the targets.
+The other functions turn that :class:`Brief` into sections: summary, baseline, trajectory,
+targets, resources, what more it would take, assumptions and provenance; for the district
+also every commune, the ranking, the commune target split, the recommended allocation and the
+emulation scoreboard.
+
+Everything a reader sees goes through :mod:`thidua_sim.report` (Vietnamese by default,
+English with ``language="en"``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from ... import __version__
+from ._hash import inputs_hash
+from ...core.types import GROUPS, STATES, Baseline, Params, Scenario, Target
+from ...errors import ThiduaError
+from ...report import charts, tables
+from ...report.html import Chart, Facts, Note, Paragraph, Section, Table
+from ...report.i18n import (
+    check_language,
+    format_number,
+    format_percent,
+    format_points,
+    format_signed,
+    lower_first,
+    t,
+)
+
+__all__ = [
+    "Brief",
+    "BriefSettings",
+    "BRIEF_PARAMETERS",
+    "commune_brief",
+    "district_brief",
+    "summary",
+    "baseline",
+    "trajectory",
+    "targets",
+    "resources",
+    "required",
+    "assumptions",
+    "provenance",
+    "communes",
+    "ranking",
+    "target_split",
+    "allocation",
+    "scoreboard",
+]
+
+BRIEF_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "commune": ("area_id", "scenario", "data_dir", "params_dir", "draws", "seed", "language", "until"),
+    "district": ("scenario", "data_dir", "params_dir", "draws", "seed", "language", "until"),
+}
+"""The parameters each brief notebook declares (its cell tagged ``parameters``)."""
+
+NOTEBOOKS = {"commune": "commune_brief.ipynb", "district": "district_brief.ipynb"}
+SPLIT_RULE = "proportional"
+
+
+class BriefError(ThiduaError):
+    """A brief asked for something the inputs do not have (an unknown commune, no district target)."""
+
+
+@dataclass(frozen=True)
+class BriefSettings:
+    """The parameters of one brief, as given to the notebook."""
+
+    kind: str
+    scenario: str
+    data_dir: str
+    params_dir: str
+    draws: int
+    seed: int
+    language: str
+    until: int
+    area_id: str | None = None
+
+    def parameters(self) -> dict[str, object]:
+        out = {"scenario": self.scenario, "data_dir": self.data_dir, "params_dir": self.params_dir,
+               "draws": self.draws, "seed": self.seed, "language": self.language, "until": self.until}
+        if self.kind == "commune":
+            out["area_id"] = self.area_id
+        return out
+
+
+@dataclass
+class Brief:
+    """The inputs and results one brief is made of. Shows itself as the brief's title block."""
+
+    settings: BriefSettings
+    baseline: Baseline
+    params: Params
+    scenario: Scenario
+    projection: object
+    created: _dt.datetime
+    inputs_hash: str
+    scenario_path: Path
+    cache: dict = field(default_factory=dict)
+
+    # -- convenience ----------------------------------------------------------------------
+    @property
+    def lang(self) -> str:
+        return self.settings.language
+
+    @property
+    def kind(self) -> str:
+        return self.settings.kind
+
+    @property
+    def population(self) -> str:
+        """``"area:<id>"`` for a commune brief, ``"district"`` for the district brief."""
+        return f"area:{self.settings.area_id}" if self.kind == "commune" else "district"
+
+    @property
+    def area_name(self) -> str:
+        if self.kind == "district":
+            return t("district", self.lang)
+        return self.baseline.areas[self.baseline.area_index(self.settings.area_id)].name
+
+    @property
+    def area_names(self) -> dict[str, str]:
+        return {a.id: a.name for a in self.baseline.areas}
+
+    @property
+    def scenario_name(self) -> str:
+        return self.scenario.name_vi if self.lang == "vi" else self.scenario.name_en
+
+    @cached_property
+    def district_targets(self) -> tuple[Target, ...]:
+        """The params' targets on the district or a group (the 2-point and 3-point targets)."""
+        return tuple(x for x in self.params.targets if x.population in ("district", *GROUPS))
+
+    @cached_property
+    def district_target(self) -> Target | None:
+        """The district's poverty-rate target, the one split over communes."""
+        return next((x for x in self.district_targets if x.population == "district"), None)
+
+    @cached_property
+    def commune_targets(self) -> tuple[Target, ...]:
+        """The district target split over communes (default rule)."""
+        from ...planning.targets import split_district_target
+
+        if self.district_target is None:
+            return ()
+        return split_district_target(self.baseline, self.district_target, SPLIT_RULE, params=self.params)
+
+    @cached_property
+    def own_target(self) -> Target | None:
+        """The commune's own target ("chỉ tiêu huyện giao"); None for the district brief."""
+        if self.kind != "commune":
+            return None
+        return next((x for x in self.commune_targets if x.population == self.population), None)
+
+    @cached_property
+    def commune_checks(self) -> dict[str, object]:
+        """Each commune checked against its own target, keyed by area id."""
+        from ...planning.targets import check_target
+
+        return {x.population.split(":")[1]: check_target(self.projection, x) for x in self.commune_targets}
+
+    @cached_property
+    def district_checks(self) -> list[object]:
+        from ...planning.targets import check_target
+
+        return [check_target(self.projection, x) for x in self.district_targets]
+
+    def _repr_html_(self) -> str:
+        return title(self)._repr_html_()
+
+    def __repr__(self) -> str:
+        return title(self).text()
+
+
+# -- loading -------------------------------------------------------------------------------
+
+def _resolve_scenario(scenario: str | Path, params_dir: Path) -> Path:
+    path = Path(scenario)
+    if path.is_file():
+        return path
+    for candidate in (params_dir / "scenarios" / path, params_dir / "scenarios" / f"{path}.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise BriefError(f"scenario {str(scenario)!r}: no such file (also looked in {params_dir / 'scenarios'}); "
+                     "give the path of a scenario .yaml file, e.g. params/scenarios/status_quo.yaml")
+
+
+def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low or (
+            high is not None and value > high):
+        span = f">= {low}" if high is None else f"from {low} to {high}"
+        raise BriefError(f"{name} = {value!r}: expected a whole number {span}")
+    return int(value)
+
+
+def _load(settings: BriefSettings) -> Brief:
+    from ...data import load_baseline
+    from ...params import load_params, load_scenario
+    from ...model.projection import project
+
+    try:
+        check_language(settings.language)
+    except ValueError as exc:
+        raise BriefError(str(exc)) from None
+    data_dir, params_dir = Path(settings.data_dir), Path(settings.params_dir)
+    for label, folder in (("data_dir", data_dir), ("params_dir", params_dir)):
+        if not folder.is_dir():
+            raise BriefError(f"{label} = {str(folder)!r}: no such folder (working folder {Path.cwd()})")
+    scenario_path = _resolve_scenario(settings.scenario, params_dir)
+    baseline = load_baseline(data_dir)
+    if settings.kind == "commune" and settings.area_id not in baseline.area_ids:
+        from difflib import get_close_matches
+
+        close = get_close_matches(str(settings.area_id), baseline.area_ids, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise BriefError(f"area_id = {settings.area_id!r}: not a commune of {data_dir}{hint}; "
+                         f"known: {', '.join(baseline.area_ids)}")
+    params = load_params(params_dir)
+    scenario = load_scenario(scenario_path, params=params, areas=baseline.areas)
+    projection = project(baseline, scenario, params, until=settings.until, draws=settings.draws, seed=settings.seed)
+    notebook = Path.cwd() / NOTEBOOKS[settings.kind]
+    digest = inputs_hash(params_dir=params_dir, data_dir=data_dir, scenario=scenario_path,
+                         notebook=notebook if notebook.is_file() else None, parameters=settings.parameters())
+    return Brief(settings, baseline, params, scenario, projection, _dt.datetime.now().replace(microsecond=0),
+                 digest, scenario_path)
+
+
+def commune_brief(area_id: str, scenario: str, data_dir: str = "../data/kbang", params_dir: str = "../params",
+                  draws: int = 200, seed: int = 2021, language: str = "vi", until: int = 2025) -> Brief:
+    """Load the inputs, project the whole district and check the targets, for the brief of
+    commune ``area_id``. Paths are relative to the working folder (the notebook's)."""
+    settings = BriefSettings("commune", str(scenario), str(data_dir), str(params_dir),
+                             _check_int("draws", draws, 0), _check_int("seed", seed, 0), language,
+                             _check_int("until", until, 2022, 2050), area_id)
+    return _load(settings)
+
+
+def district_brief(scenario: str, data_dir: str = "../data/kbang", params_dir: str = "../params",
+                   draws: int = 200, seed: int = 2021, language: str = "vi", until: int = 2025) -> Brief:
+    """Load the inputs, project the district and check the targets, for the district brief."""
+    settings = BriefSettings("district", str(scenario), str(data_dir), str(params_dir),
+                             _check_int("draws", draws, 0), _check_int("seed", seed, 0), language,
+                             _check_int("until", until, 2022, 2050))
+    return _load(settings)
+
+
+# -- sections ------------------------------------------------------------------------------
+
+def title(brief: Brief) -> Section:
+    """The title block: brief title, movement, scenario, period, date; a warning for estimates."""
+    lang = brief.lang
+    key = "brief_commune_title" if brief.kind == "commune" else "brief_district_title"
+    section = Section(t(key, lang, area=brief.area_name), level=1, css=True, section_id="title")
+    section.add(Paragraph(t("brief_movement", lang)))
+    years = brief.projection.years
+    section.add(Facts((
+        (t("brief_scenario", lang), brief.scenario_name),
+        (t("brief_horizon", lang), f"{years[0]}–{years[-1]}"),
+        (t("brief_draws", lang), format_number(brief.settings.draws, lang)),
+        (t("brief_date", lang), brief.created.date().isoformat()),
+    )))
+    estimated = _estimated_areas(brief)
+    if estimated:
+        section.add(Note(t("brief_estimate_warning", lang, areas=", ".join(estimated)), "warning"))
+    return section
+
+
+def _estimated_areas(brief: Brief) -> list[str]:
+    est = np.asarray(brief.baseline.estimated, bool).any(axis=1)
+    areas = brief.baseline.areas
+    if brief.kind == "commune":
+        a = brief.baseline.area_index(brief.settings.area_id)
+        return [areas[a].name] if est[a] else []
+    return [areas[i].name for i in range(len(areas)) if est[i]]
+
+
+def _rate_sentence(brief: Brief, population: str, label: str) -> str:
+    lang, years = brief.lang, brief.projection.years
+    rate = brief.projection.rate(population)
+    fall = (rate[0] - rate[-1]) / (years[-1] - years[0])
+    return t("summary_rate_path", lang, population=label, start=format_percent(rate[0], lang, 1),
+             y0=years[0], end=format_percent(rate[-1], lang, 1), y1=years[-1], points=format_points(fall, lang))
+
+
+def _check_sentences(check, lang: str) -> list[Note]:
+    from ...report.tables import target_name
+
+    name = target_name(check.target, lang)
+    if check.met:
+        notes = [Note(t("summary_target_met", lang, target=name,
+                        margin=format_points(check.margin_points, lang)), "ok")]
+    else:
+        households = f"{format_number(check.margin_households_per_year, lang)} {t('unit_households_per_year', lang)}"
+        notes = [Note(t("summary_target_not_met", lang, target=name,
+                        margin=format_points(-check.margin_points, lang), households=households), "bad")]
+    if check.probability is not None:
+        notes.append(Note(t("summary_probability", lang, p=format_percent(100 * check.probability, lang, 0))))
+    return notes
+
+
+def summary(brief: Brief) -> Section:
+    """Key figures in a few sentences, rounded (the cell nbval checks)."""
+    lang = brief.lang
+    section = Section(t("section_summary", lang), section_id="summary")
+    p = brief.projection
+    years = p.years
+    if brief.kind == "commune":
+        pops = [(brief.population, brief.area_name), (f"{brief.population}:dtts",
+                                                       f"{brief.area_name} – {t('group_dtts_short', lang)}")]
+        checks = [brief.commune_checks[brief.settings.area_id]] if brief.own_target else []
+    else:
+        # inside a sentence: "Tỷ lệ hộ nghèo toàn huyện", not "... Toàn huyện"
+        pops = [("district", lower_first(t("district", lang))), ("dtts", t("group_dtts_in_sentence", lang))]
+        checks = brief.district_checks
+    for pop, label in pops:
+        if p.households(pop)[0] > 0:
+            section.add(Paragraph(_rate_sentence(brief, pop, label)))
+    poor = p.stocks(brief.population)[:, STATES.index("poor")]
+    in_sentence = brief.area_name if brief.kind == "commune" else lower_first(brief.area_name)
+    section.add(Paragraph(t("summary_households", lang, population=in_sentence, start=format_number(poor[0], lang),
+                            y0=years[0], end=format_number(poor[-1], lang), y1=years[-1])))
+    for check in checks:
+        for note in _check_sentences(check, lang):
+            section.add(note)
+    return section
+
+
+def baseline(brief: Brief) -> Section:
+    """The baseline year's households, poor and near-poor per group, estimates flagged."""
+    lang = brief.lang
+    section = Section(t("section_baseline", lang, year=brief.baseline.year), section_id="baseline")
+    area = brief.settings.area_id if brief.kind == "commune" else None
+    section.add(Table(tables.baseline_table(brief.baseline, area, lang)))
+    return section
+
+
+def trajectory(brief: Brief) -> Section:
+    """Poor and near-poor rates by group to the horizon, with the Monte Carlo band: chart and table."""
+    lang, p = brief.lang, brief.projection
+    section = Section(t("section_trajectory", lang, year=p.years[-1]), section_id="trajectory")
+    fig = charts.trajectory_chart(p, brief.population, lang)
+    section.add(Chart(fig, t("chart_trajectory_title", lang, population=brief.area_name)))
+    section.add(Table(tables.trajectory_table(p, brief.population, lang)))
+    return section
+
+
+def targets(brief: Brief) -> Section:
+    """Commune brief: its own target (met, margins, probability). District brief: the district
+    and ethnic-minority targets."""
+    lang = brief.lang
+    if brief.kind == "commune":
+        section = Section(t("section_target", lang), section_id="targets")
+        if brief.own_target is None:
+            return section.add(Note(t("section_unavailable", lang, reason="no district target in params"), "warning"))
+        check = brief.commune_checks[brief.settings.area_id]
+        section.add(Paragraph(t("split_rule", lang, rule=t(f"split_rule_{SPLIT_RULE}", lang))))
+        checks = [check]
+    else:
+        section = Section(t("section_targets", lang), section_id="targets")
+        checks = brief.district_checks
+    # the verdicts in words are the summary's; here the table with every margin
+    section.add(Table(tables.target_checks_table(checks, lang)))
+    section.add(Paragraph(t("margin_note", lang)))
+    return section
+
+
+def resources(brief: Brief) -> Section:
+    """Money by instrument with households supported, coverage and unused money: chart and table."""
+    lang, p = brief.lang, brief.projection
+    years = p.years
+    section = Section(t("section_resources", lang), section_id="resources")
+    fig = charts.resources_chart(p, brief.population, lang)
+    section.add(Chart(fig, t("chart_resources_title", lang, start=years[0] + 1, end=years[-1])))
+    section.add(Table(tables.resources_table(p, brief.population, lang)))
+    section.add(Paragraph(t("coverage_note", lang)))
+    if brief.kind == "district" and float(np.sum(p.unallocated)) > 0:
+        section.add(Note(f"{t('unallocated_mvnd', lang)}: {format_number(float(np.sum(p.unallocated)), lang)}",
+                         "warning"))
+    return section
+
+
+def _required_for(brief: Brief, target: Target) -> list:
+    """Required resources for one target, by scaling the scenario and by extra money a year."""
+    from ...planning import required_resources
+
+    key = ("required", target.id)
+    if key not in brief.cache:
+        out = []
+        for mode in ("scale", "extra"):
+            out.append(required_resources(brief.baseline, brief.scenario, brief.params, target, mode=mode,
+                                          rule="poor", until=brief.projection.years[-1]))
+        brief.cache[key] = out
+    return brief.cache[key]
+
+
+def _required_rows(results: list, lang: str, label: str) -> list[tuple[str, ...]]:
+    rows = []
+    for r in results:
+        method = t("required_factor", lang) if r.mode == "scale" else t("required_extra_mvnd", lang)
+        if r.already_met:
+            answer = t("required_already_met", lang)
+        elif not r.feasible:
+            answer = t("required_infeasible", lang, reason=format_points(r.best_reduction_points_per_year, lang)
+                       + "/" + t("year", lang).lower())
+        elif r.mode == "scale":
+            answer = "× " + format_number(r.factor, lang, 2)
+        else:
+            answer = f"{format_number(r.extra_mvnd_per_year, lang)} {t('unit_mvnd', lang)}/{t('year', lang).lower()}"
+        rows.append((label, method, answer, format_number(r.mvnd_per_year, lang),
+                     format_number(r.reduction_points_per_year, lang, 2)))
+    return rows
+
+
+def required(brief: Brief) -> Section:
+    """What more it would take: the least scaling of the scenario, and the least extra money a
+    year (spread by poor households), that meet the target on the expected path."""
+    import pandas as pd
+
+    lang = brief.lang
+    section = Section(t("section_required", lang), section_id="required")
+    wanted = [brief.own_target] if brief.kind == "commune" else list(brief.district_targets)
+    rows = []
+    for target in wanted:
+        if target is None:
+            continue
+        from ...report.tables import target_name
+
+        rows.extend(_required_rows(_required_for(brief, target), lang, target_name(target, lang)))
+    if not rows:
+        return section.add(Note(t("section_unavailable", lang, reason="no target"), "warning"))
+    frame = pd.DataFrame(rows, columns=[t("target", lang), t("required_method", lang), t("value", lang),
+                                        t("required_total_mvnd", lang) + "/" + t("year", lang).lower(),
+                                        t("target_reduction", lang)])
+    section.add(Table(frame))
+    return section
+
+
+def assumptions(brief: Brief) -> Section:
+    """The model in one sentence, data provenance with estimates flagged, base rates and instruments
+    with their sources or assumptions."""
+    lang = brief.lang
+    section = Section(t("section_assumptions", lang), section_id="assumptions")
+    section.add(Paragraph(t("model_note", lang)))
+    areas = [brief.settings.area_id] if brief.kind == "commune" else None
+    section.add(Table(tables.provenance_table(brief.baseline, lang, areas), t("data_provenance", lang), True))
+    section.add(Table(tables.base_rates_table(brief.params, lang), t("base_rates", lang), True))
+    section.add(Table(tables.instruments_table(brief.params, lang), t("instruments", lang), True))
+    if brief.scenario.description:
+        section.add(Paragraph(f"{t('brief_scenario', lang)}: {brief.scenario_name}. {brief.scenario.description}"))
+    return section
+
+
+def provenance(brief: Brief) -> Section:
+    """Date, hash of all inputs, package version, seed and the folders used."""
+    lang, s = brief.lang, brief.settings
+    section = Section(t("section_provenance", lang), section_id="provenance")
+    section.add(Facts((
+        (t("brief_date", lang), brief.created.isoformat(sep=" ")),
+        (t("provenance_inputs_hash", lang), brief.inputs_hash),
+        (t("provenance_version", lang), __version__),
+        (t("brief_seed", lang), str(s.seed)),
+        (t("brief_draws", lang), str(s.draws)),
+        (t("provenance_scenario_file", lang), brief.scenario_path.name),
+        (t("provenance_data_dir", lang), Path(s.data_dir).name),
+        (t("provenance_params_dir", lang), Path(s.params_dir).name),
+        (t("provenance_language", lang), s.language),
+    )))
+    return section
+
+
+# -- district-only sections ------------------------------------------------------------------
+
+def _require_district(brief: Brief, what: str) -> None:
+    if brief.kind != "district":
+        raise BriefError(f"{what} is a section of the district brief")
+
+
+def communes(brief: Brief) -> Section:
+    """Every commune in one table: poverty rate and poor households at start and end, average
+    fall, own target, met, margin, probability; ranked by the fall."""
+    _require_district(brief, "communes")
+    lang, years = brief.lang, brief.projection.years
+    section = Section(t("section_communes", lang), section_id="communes")
+    values = tables.ranking_values(brief.projection, brief.commune_checks)
+    section.add(Table(tables.ranking_table(values, lang, years[0], years[-1])))
+    return section
+
+
+def ranking(brief: Brief) -> Section:
+    """The ranking chart: each commune's average yearly fall against its own target."""
+    _require_district(brief, "ranking")
+    lang, years = brief.lang, brief.projection.years
+    section = Section(t("section_ranking", lang), section_id="ranking")
+    values = tables.ranking_values(brief.projection, brief.commune_checks)
+    threshold = brief.district_target.threshold_points if brief.district_target else None
+    fig = charts.ranking_chart(values, lang, start=years[0], end=years[-1], district_target=threshold)
+    section.add(Chart(fig, t("chart_ranking_title", lang, start=years[0], end=years[-1])))
+    return section
+
+
+def target_split(brief: Brief) -> Section:
+    """The district target split over communes (default rule): each commune's points a year."""
+    import pandas as pd
+
+    _require_district(brief, "target_split")
+    lang = brief.lang
+    section = Section(t("section_split", lang), section_id="split")
+    if brief.district_target is None:
+        return section.add(Note(t("section_unavailable", lang, reason="no district target in params"), "warning"))
+    section.add(Paragraph(t("split_rule", lang, rule=t(f"split_rule_{SPLIT_RULE}", lang))))
+    poor = np.asarray(brief.baseline.households, float)[..., STATES.index("poor")].sum(axis=1)
+    share = poor / poor.sum() if poor.sum() > 0 else poor
+    rows = []
+    for target, s in zip(brief.commune_targets, share):
+        area = target.population.split(":")[1]
+        rate0 = brief.projection.rate(f"area:{area}")[0]
+        rows.append((brief.area_names[area], format_percent(rate0, lang, 2), format_percent(100 * s, lang, 1),
+                     ("> " if target.strict else "≥ ") + format_number(target.threshold_points, lang, 2)))
+    frame = pd.DataFrame(rows, columns=[t("commune", lang), t("rate_start", lang, year=brief.baseline.year),
+                                        t("share_of_district", lang), t("target_threshold", lang)])
+    section.add(Table(frame))
+    return section
+
+
+def allocation(brief: Brief) -> Section:
+    """The scenario's yearly money allocated anew over communes and instruments to cut poor
+    households most (``planning.allocate_budget``), against the scenario's own allocation."""
+    import pandas as pd
+
+    from ...planning import allocate_budget
+
+    _require_district(brief, "allocation")
+    lang, p = brief.lang, brief.projection
+    section = Section(t("section_allocation", lang), section_id="allocation")
+    steps = len(p.years) - 1
+    scenario_per_area = p.resources.sum(axis=(0, 2)) / steps  # million VND a year per area
+    budget = float(scenario_per_area.sum())
+    empty = Scenario(f"{brief.scenario.id}_empty", brief.scenario.name_vi, brief.scenario.name_en,
+                     "no resources", (), brief.scenario.entry_shares, brief.scenario.source)
+    result = allocate_budget(brief.baseline, empty, brief.params, budget, until=p.years[-1])
+    recommended = result.table.sum(axis=1).reindex([a.id for a in p.areas]).fillna(0.0).to_numpy(float)
+    names = [a.name for a in p.areas]
+    fig = charts.allocation_chart(names, scenario_per_area, recommended, lang)
+    section.add(Chart(fig, t("chart_allocation_title", lang)))
+    frame = pd.DataFrame({
+        t("commune", lang): names,
+        t("allocation_scenario", lang): [format_number(x, lang) for x in scenario_per_area],
+        t("allocation_recommended", lang): [format_number(x, lang) for x in recommended],
+        t("allocation_difference", lang): [format_signed(r - s, lang) for r, s in zip(recommended, scenario_per_area)],
+    })
+    section.add(Table(frame))
+    # the gain comes as much from the mix of instruments as from the communes: show both
+    ids = list(p.instrument_ids)
+    scenario_per_instrument = p.resources.sum(axis=(0, 1)) / steps
+    recommended_k = result.table.sum(axis=0).reindex(ids).fillna(0.0).to_numpy(float)
+    name = "name_vi" if lang == "vi" else "name_en"
+    section.add(Table(pd.DataFrame({
+        t("instrument", lang): [getattr(brief.params.instruments[k], name) for k in ids],
+        t("allocation_scenario", lang): [format_number(x, lang) for x in scenario_per_instrument],
+        t("allocation_recommended", lang): [format_number(x, lang) for x in recommended_k],
+        t("allocation_difference", lang): [format_signed(r - s, lang)
+                                           for r, s in zip(recommended_k, scenario_per_instrument)],
+    })))
+    poor_end = float(p.stocks("district")[-1, STATES.index("poor")])
+    section.add(Paragraph(t("allocation_gain", lang, households=format_signed(poor_end - result.expected_poor_end,
+                                                                            lang))))
+    return section
+
+
+def scoreboard(brief: Brief) -> Section:
+    """The emulation scoreboard (``scoreboard.build_scoreboard``): each commune against its own
+    target, ranked for the final review (tổng kết) on the planned path and actual review results
+    where the data folder has them."""
+    _require_district(brief, "scoreboard")
+    from ...planning.scoreboard import build_scoreboard, rank_for_review
+
+    lang = brief.lang
+    section = Section(t("section_scoreboard", lang), section_id="scoreboard")
+    if not brief.commune_targets:
+        return section.add(Note(t("section_unavailable", lang, reason="no district target in params"), "warning"))
+    board = build_scoreboard(_review_results(brief), brief.projection, brief.commune_targets)
+    ranked = rank_for_review(board, "tong_ket")
+    note = board.attrs.get("note")
+    if note:
+        section.add(Note(note[lang], "warning"))
+    section.add(Paragraph(t("scoreboard_note", lang)))
+    ranked = ranked.assign(basis=[t(f"basis_{b}", lang) for b in ranked["basis"]])
+    section.add(Table(tables.frame_table(ranked, lang, {
+        "rank": "rank", "area_name": "commune", "basis": "scoreboard_basis", "target_points": "target_threshold",
+        "reduction_per_year": "target_reduction", "margin_points": "target_margin_points",
+        "on_track": "scoreboard_on_track", "dtts_reduction_per_year": "scoreboard_dtts_reduction",
+    }, decimals={"target_points": 2, "reduction_per_year": 2, "margin_points": 2, "dtts_reduction_per_year": 2}),
+        t("scoreboard_review", lang, start=ranked.attrs.get("start_year", ""), end=ranked.attrs.get("year", ""))))
+    return section
+
+
+def _review_results(brief: Brief):
+    """The data folder's review results (actual figures by year), or None without the file."""
+    from ...data import load_review_results
+
+    folder = Path(brief.settings.data_dir)
+    for name in ("review_results.csv", "review_results.xlsx"):
+        if (folder / name).is_file():
+            return load_review_results(folder / name, brief.baseline.areas)
+    return None

@@ -1,0 +1,115 @@
+"""``thidua-sim calibrate``: fit the base rates to review history and write a base-rates file.
+
+Reads the review results of a data folder (two or more consecutive years), the prior base
+rates and instruments of a params folder and the scenario of resources that acted in those
+years; prints what was fitted (prior against fitted rates with 90 % intervals) and how well
+the fit reproduces each observed figure; writes the fitted rates in the format of
+``params/base_rates.yaml``. A door: the fit is :func:`thidua_sim.model.calibrate.calibrate`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ....model.calibrate import DEFAULT_OBS_CV, CalibrationError
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "calibrate",
+        help="fit the base rates to review history and write a base-rates file",
+        description="Fit the base rates per group to the review results of a data folder (two or more "
+                    "consecutive years; flow counts where given), with the current base rates as priors and "
+                    "the scenario as the resources that acted in those years; write the fitted rates in the "
+                    "format of params/base_rates.yaml.",
+    )
+    parser.add_argument("--data", required=True, help="data folder with review_results.csv (e.g. data/gialai)")
+    parser.add_argument("--scenario", required=True,
+                        help="scenario of the resources that acted in the fitted years")
+    parser.add_argument("--params", default="params", help="parameters folder with the prior base rates (default: "
+                                                           "params)")
+    parser.add_argument("--out", required=True, metavar="FILE.yaml", help="where to write the fitted base rates")
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="multiply every amount of the scenario, e.g. to size a district's scenario to a "
+                             "province (default: 1)")
+    parser.add_argument("--obs-cv", type=float, default=DEFAULT_OBS_CV,
+                        help=f"review error of each observed count, as a share (default: {DEFAULT_OBS_CV})")
+    parser.add_argument("--samples", type=int, default=20_000, help="importance-sampling draws (default: 20000)")
+    parser.add_argument("--seed", type=int, default=2021, help="random seed (default: 2021)")
+    parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ....io._yaml import read_yaml
+    from ....model.calibrate import calibrate, save_base_rates
+    from ....data import load_review_results
+    from ....params import load_params, load_scenario
+
+    lang = args.language
+    out = Path(args.out)
+    if out.suffix.lower() not in (".yaml", ".yml"):
+        raise CalibrationError(f"--out {args.out!r}: expected a name ending in .yaml")
+    if not args.scale > 0:
+        raise CalibrationError(f"--scale {args.scale!r}: expected a number > 0")
+    data = Path(args.data)
+    review = load_review_results(data / "review_results.csv", data)
+    params = load_params(args.params)
+    scenario = load_scenario(args.scenario, params, review.areas)
+    if args.scale != 1.0:
+        scenario = scenario.scaled(args.scale)
+    result = calibrate(review, scenario, params, obs_cv=args.obs_cv, samples=args.samples, seed=args.seed)
+
+    from ....report.i18n import format_number, t
+
+    used = result.data_used
+    print(t("calibrate_data_used", lang, file=used["review_results"], steps=", ".join(used["transitions"]),
+            areas=len(used["areas"]), scenario=used["scenario"]))
+    if used["estimated_figures"]:
+        print(t("review_results_estimated", lang))
+
+    def interval(c: float, lo: float | None, hi: float | None, fitted: bool = True) -> str:
+        if not fitted or lo is None or hi is None or lo != lo:
+            return f"{format_number(c, lang, 4)} ({t('calibrate_fixed', lang)})"
+        return f"{format_number(c, lang, 4)} [{format_number(lo, lang, 4)}–{format_number(hi, lang, 4)}]"
+
+    est = result.estimates
+    rates = pd.DataFrame({
+        t("group", lang): est["group"],
+        t("parameter", lang): est["rate"],
+        t("calibrate_prior", lang): [interval(c, lo, hi, f) for c, lo, hi, f in
+                                     zip(est.prior_central, est.prior_low, est.prior_high, est.fitted)],
+        t("calibrate_fitted", lang): [interval(c, lo, hi, f) for c, lo, hi, f in
+                                      zip(est.central, est.low, est.high, est.fitted)],
+    })
+    print()
+    print(t("calibrate_rates_title", lang))
+    print(rates.to_string(index=False))
+
+    fit = result.fit
+    shown = pd.DataFrame({
+        t("area", lang): fit["area"],
+        t("group", lang): fit["group"],
+        t("year", lang): fit["year"].astype(str),
+        t("statistic", lang): fit["measure"],
+        t("calibrate_observed", lang): [format_number(v, lang) for v in fit.observed],
+        t("calibrate_model_fitted", lang): [format_number(v, lang) for v in fit.fitted],
+        t("calibrate_model_prior", lang): [format_number(v, lang) for v in fit.prior_fit],
+        t("calibrate_gap_percent", lang): [format_number(100.0 * (f - o) / o if o else float("nan"), lang, 2)
+                                           for f, o in zip(fit.fitted, fit.observed)],
+    })
+    print()
+    print(t("calibrate_fit_title", lang))
+    print(shown.to_string(index=False))
+    print(t("calibrate_ess", lang, values=", ".join(f"{g} {v:.0f}" for g, v in result.ess.items())))
+    prior_path = Path(args.params) / "base_rates.yaml"
+    written = save_base_rates(result, out, read_yaml(prior_path) if prior_path.exists() else None)
+    print()
+    print(t("file_written", lang, path=written))
+    return 0

@@ -1,0 +1,1 @@
+"""Core: the domain types and the defaults every layer shares."""

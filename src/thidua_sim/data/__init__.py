@@ -1,0 +1,44 @@
+"""Data files: areas, review results (the baseline and each year's rà soát), the
+crosswalk of administrative changes, reference figures; loading, strict validation,
+import of planners' spreadsheets and the import template.
+
+Every loader reads the whole file, collects every problem and raises them together as
+:class:`~thidua_sim.errors.InputErrors`. Rows are numbered as the planner sees them in a
+spreadsheet: the header is row 1, the first data row is row 2. Formats:
+``docs/formats/data.md``.
+"""
+
+from __future__ import annotations
+
+# The implementation lives in private modules, one purpose each; this module is the public API.
+from ._areas import SHIPPED_DATA, load_area_info, load_areas
+from ._crosswalk import Crosswalk, CrosswalkRow, load_crosswalk, rollup
+from ._figures import FIGURE_MEASURES, FIGURE_POPULATIONS, load_figures
+from ._names import AreaInfo, UnknownArea, match_area
+from ._review_import import load_baseline, load_review_results
+from ._review_results import COUNT_COLUMNS, FLOW_COLUMNS, REVIEW_COLUMNS, ReviewResults
+from ..io._sheets import PathLike_
+from ._template import TEMPLATE_COLUMNS, write_template
+from ._validate import validate_data_file
+
+__all__ = [
+    "AreaInfo",
+    "UnknownArea",
+    "ReviewResults",
+    "Crosswalk",
+    "CrosswalkRow",
+    "REVIEW_COLUMNS",
+    "COUNT_COLUMNS",
+    "FLOW_COLUMNS",
+    "SHIPPED_DATA",
+    "load_areas",
+    "load_area_info",
+    "load_review_results",
+    "load_baseline",
+    "load_crosswalk",
+    "load_figures",
+    "rollup",
+    "match_area",
+    "write_template",
+    "validate_data_file",
+]

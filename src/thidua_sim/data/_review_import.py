@@ -1,0 +1,84 @@
+"""Loading review results from a planner's .csv/.xlsx (refusing household lists), and
+the baseline of a data folder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._areas import _as_area_info, load_area_info
+from ._names import AreaInfo, name_key
+from ._review_results import _REVIEW_SPEC, ReviewResults
+from ._review_rows import _check_review_rows, _Matchers, _parse_review_row, _Parsed, _review_table
+from ..io._sheets import PathLike_, _column_letter, _map_header, _read_sheet, _Row, _Sheet
+from ..core.types import Area, Baseline
+from ..errors import ErrorCollector, InputError, InputErrors
+
+def load_review_results(path: PathLike_, areas: Sequence[Area | AreaInfo] | PathLike_ | None = None) -> ReviewResults:
+    """Read review results from a .csv (UTF-8) or .xlsx file, strictly.
+
+    Headers may be the Vietnamese ones of the template ("Xã/thị trấn", "Nhóm hộ", "Năm",
+    "Tổng số hộ", "Hộ nghèo", ...) or the column ids (``area_id``, ``group``, ``year``,
+    ``households``, ``poor``, ...). Communes by id or by name, with or without diacritics
+    and in old or new spellings. Groups: ``dtts`` / ``DTTS`` / ``Dân tộc thiểu số``,
+    ``other`` / ``Khác``, or a ``total`` row (``Tổng``) from which the missing group is derived.
+
+    ``areas``: the known areas (Area or AreaInfo objects, or an areas file / data folder);
+    default: the areas files beside ``path``, else the shipped Kbang areas.
+
+    Raises :class:`InputErrors` listing every problem (file, row, column, found, expected, fix).
+    """
+    path = Path(path)
+    info = _as_area_info(areas, path)
+    sheet = _read_sheet(path)
+    _refuse_household_lists(sheet)
+    errors = ErrorCollector(sheet.file)
+    columns = _map_header(sheet, _REVIEW_SPEC, errors)
+    if any(c not in columns for c, spec in _REVIEW_SPEC.items() if spec[2]):
+        errors.raise_if_any()  # without the required columns the rows cannot be read
+    if not sheet.rows:
+        errors.add("row 2", "no data rows", "one row per area, group and year",
+                   "fill in the rows under the header")
+        errors.raise_if_any()
+    labels = {c: s[0] for c, s in _REVIEW_SPEC.items()}
+    parsed: list[_Parsed] = []
+    unidentified: list[tuple[str | None, int | None]] = []   # rows whose area, group or year is unknown
+    matchers = _Matchers(info)
+    for number, cells in sheet.rows:
+        row = _Row(sheet, number, cells, columns, labels, errors)
+        item, identity = _parse_review_row(row, info, matchers)
+        if item is not None:
+            item.ok = row.ok
+            parsed.append(item)
+        else:
+            unidentified.append(identity)
+    _check_review_rows(parsed, unidentified, sheet, columns, errors)
+    errors.raise_if_any()
+    table = _review_table(parsed)
+    order = {a.id: i for i, a in enumerate(info)}
+    table = table.sort_values(["year", "area_id", "group"], key=lambda s: s.map(order) if s.name == "area_id" else s,
+                              kind="stable").reset_index(drop=True)
+    present = set(table["area_id"])
+    return ReviewResults(table, tuple(a.area for a in info if a.id in present), str(path), tuple(info))
+
+
+_PERSONAL_HEADERS = tuple(name_key(t) for t in ("Họ và tên", "Họ tên", "Chủ hộ", "CCCD", "CMND", "Căn cước",
+                                                "Mã định danh", "Ngày sinh", "Số điện thoại"))
+
+
+def _refuse_household_lists(sheet: _Sheet) -> None:
+    """A household list (names, ID numbers) is personal data: refuse it without reading a row."""
+    for i, text in enumerate(sheet.header):
+        if any(p in name_key(text) for p in _PERSONAL_HEADERS):
+            raise InputErrors([InputError(
+                sheet.file, f"row 1, column {_column_letter(i)}", f"a column {text!r}: this looks like a list of "
+                "households (personal data); no row was read", "counts per commune, group and year",
+                "import the summary table of the review results (thidua-sim template), not the household list")])
+
+
+def load_baseline(data_dir: PathLike_, year: int | None = None) -> Baseline:
+    """The baseline of a data folder: its ``areas.csv`` and ``review_results.csv``; ``year``
+    defaults to the first review year in the file (2021 for the shipped Kbang data)."""
+    folder = Path(data_dir)
+    info = load_area_info(folder)
+    return load_review_results(folder / "review_results.csv", info).baseline(year)

@@ -1,0 +1,1 @@
+"""The model: compile, expected path, Monte Carlo, projection, calibration."""

@@ -1,0 +1,568 @@
+"""Monte Carlo replicates of the projection (model.md section 4).
+
+Each draw ``d`` has its own values of every uncertain parameter (base rates and
+gamma per group, instrument costs and effects), sampled by Latin hypercube and
+mapped through a distribution matched to the central value and 90 % interval
+(:func:`quantile`), and its own household moves, drawn per cell and year as
+multinomials (P row, N row, O row) plus household formation. District totals are
+allocated per draw on that draw's stocks.
+
+Determinism and common random numbers
+-------------------------------------
+* The parameter sample depends only on ``seed``, the number of draws and the
+  parameter's *name* (``rate:dtts:pPO``, ``cost:housing``, ...): each parameter is
+  one Latin-hypercube column with its own stream. Adding an instrument to the
+  params does not change the draws of the base rates, and the sample never
+  depends on the scenario.
+* Draws are split into chunks whose size depends only on the number of cells
+  (:func:`chunk_size`), never on ``workers``; chunk ``i`` gets the stream
+  ``SeedSequence(seed).spawn(n_chunks)[i]`` and, inside, one stream per year and
+  per kind of variate. Normal variates are drawn for every cell whether used or
+  not, so two scenarios use the same noise cell by cell.
+
+Household moves
+---------------
+A multinomial row is drawn as two sequential binomials (first outflow, then the
+second outflow among those that stayed). A binomial with variance ``n p (1-p)``
+below :data:`EXACT_BELOW_VARIANCE` is drawn exactly (NumPy); above, as the rounded
+second-order Cornish-Fisher normal ``n p + sd z + (1-2p)(z^2-1)/6`` with
+``sd^2 = n p (1-p) - 1/12`` (Sheppard's correction for the rounding), clipped to
+``[0, n]``. Its total-variation distance to the exact binomial is below 0.6 % at
+the threshold and falls as the variance grows; the mean is exact. New households
+are Poisson per state (mean ``gamma * H * share``), with the same rule.
+
+Memory: the result is ``(D, Y, A, G, 3)`` counts in int32 (4 bytes each: the
+national case, 1,000 x 5 x 10,600 x 2 x 3, is 1.27 GB); a chunk works on about
+:data:`CHUNK_CELLS` cell-draws in float64.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import multiprocessing
+import threading
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special
+from scipy.stats import qmc
+
+from ..core.types import EFFECT_NAMES, GROUPS, RATE_NAMES, Params, Uncertain
+from .engine import (
+    GAMMA,
+    PNO,
+    PNP,
+    POP,
+    PON,
+    PPN,
+    PPO,
+    CompiledModel,
+    ProjectionError,
+    adjust_rates,
+    allocate_area_resources,
+    keep_factors,
+    normalise_rates,
+)
+
+__all__ = ["run_draws", "sample_parameters", "ParameterSample", "quantile", "parameter_specs",
+           "chunk_size", "EXACT_BELOW_VARIANCE", "CHUNK_CELLS", "Z90"]
+
+EXACT_BELOW_VARIANCE = 1.0
+"""Binomial and Poisson variates with a smaller variance are drawn exactly."""
+
+CHUNK_CELLS = 2**16
+"""Cell-draws per chunk (draws per chunk = CHUNK_CELLS // cells, at least 1, at most MAX_CHUNK)."""
+
+MAX_CHUNK = 4096
+POOL_MIN_CELL_YEARS = 2**23
+"""Runs with fewer cell-years (draws x transitions x cells) than this stay in one process."""
+Z90 = float(special.ndtri(0.95))  # 1.6449: the 95 % point of the standard normal
+_PARAM_STREAM = 2**31  # spawn-key prefix of the parameter streams (chunks use keys (i,))
+
+
+# -- parameter distributions ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter: its name (stream key), value and the scale its distribution lives on."""
+
+    name: str
+    value: Uncertain
+    scale: str  # "logit" (in [0, 1]) or "log" (>= 0)
+
+
+def _check_interval(name: str, value: Uncertain) -> None:
+    if value.is_fixed:
+        return
+    if not (value.low <= value.central <= value.high):
+        raise ProjectionError(
+            f"parameter {name}: 90 % interval [{value.low}, {value.high}] does not contain the central value "
+            f"{value.central}; fix the params file"
+        )
+
+
+def quantile(value: Uncertain, u: np.ndarray, scale: str) -> np.ndarray:
+    """Map uniforms ``u`` in (0, 1) to values of a parameter.
+
+    The distribution has median ``value.central`` and 5 % / 95 % points ``value.low`` /
+    ``value.high``: a two-piece normal on the logit scale (``scale="logit"``, for rates and
+    effects in [0, 1]) or on the log scale (``scale="log"``, for costs and gamma), with one
+    standard deviation below the median and another above it. Where the interval touches a
+    bound of the scale (0 or 1), the natural scale is used instead and values are clipped to
+    the bounds. A fixed value maps to itself.
+    """
+    u = np.asarray(u, dtype=float)
+    if value.is_fixed:
+        return np.full(u.shape, float(value.central))
+    c, lo, hi = float(value.central), float(value.low), float(value.high)
+    upper = 1.0 if scale == "logit" else np.inf
+    if lo > 0.0 and hi < upper and 0.0 < c < upper:
+        f, finv = (special.logit, special.expit) if scale == "logit" else (np.log, np.exp)
+    else:
+        f, finv = (lambda x: x), (lambda x: np.clip(x, 0.0, upper))
+    m = f(c)
+    s_lo, s_hi = (m - f(lo)) / Z90, (f(hi) - m) / Z90
+    z = special.ndtri(u)
+    return finv(m + z * np.where(z < 0, s_lo, s_hi))
+
+
+def parameter_specs(params: Params, instrument_ids: tuple[str, ...]) -> list[ParamSpec]:
+    """Every parameter the Monte Carlo draws, in a fixed order, checked."""
+    specs = []
+    for g in GROUPS:
+        for name in RATE_NAMES:
+            specs.append(ParamSpec(f"rate:{g}:{name}", params.base_rates.rates[g][name],
+                                   "log" if name == "gamma" else "logit"))
+    for k in instrument_ids:
+        inst = params.instruments[k]
+        specs.append(ParamSpec(f"cost:{k}", inst.cost_mvnd, "log"))
+        for e in EFFECT_NAMES:
+            if e in inst.effects:
+                specs.append(ParamSpec(f"effect:{k}:{e}", inst.effects[e], "logit"))
+    for spec in specs:
+        _check_interval(spec.name, spec.value)
+    return specs
+
+
+def _lhs_column(seed: int, name: str, draws: int) -> np.ndarray:
+    """One Latin-hypercube column of ``draws`` uniforms with a stream of its own."""
+    key = zlib.crc32(name.encode("utf-8"))
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_PARAM_STREAM, key)))
+    return qmc.LatinHypercube(d=1, rng=rng).random(draws)[:, 0]
+
+
+@dataclass(frozen=True)
+class ParameterSample:
+    """Drawn parameters: ``rates`` (D, G, 7) before area multipliers, ``costs`` (D, K),
+    ``effects`` (D, K, 4)."""
+
+    rates: np.ndarray
+    costs: np.ndarray
+    effects: np.ndarray
+
+    def chunk(self, start: int, stop: int) -> ParameterSample:
+        return ParameterSample(self.rates[start:stop], self.costs[start:stop], self.effects[start:stop])
+
+
+def sample_parameters(model: CompiledModel, params: Params, draws: int, seed: int) -> ParameterSample:
+    """Latin-hypercube sample of every uncertain parameter (fixed ones are repeated)."""
+    K = len(model.instrument_ids)
+    rates = np.empty((draws, len(GROUPS), len(RATE_NAMES)))
+    costs = np.broadcast_to(model.costs, (draws, K)).copy()
+    effects = np.broadcast_to(model.effects, (draws, K, len(EFFECT_NAMES))).copy()
+    for spec in parameter_specs(params, model.instrument_ids):
+        kind, *rest = spec.name.split(":")
+        if spec.value.is_fixed:
+            values = np.full(draws, float(spec.value.central))
+        else:
+            values = quantile(spec.value, _lhs_column(seed, spec.name, draws), spec.scale)
+        if kind == "rate":
+            rates[:, GROUPS.index(rest[0]), RATE_NAMES.index(rest[1])] = values
+        elif kind == "cost":
+            costs[:, model.instrument_ids.index(rest[0])] = values
+        else:
+            effects[:, model.instrument_ids.index(rest[0]), EFFECT_NAMES.index(rest[1])] = values
+    return ParameterSample(rates, costs, effects)
+
+
+# -- random household moves -------------------------------------------------------------------
+
+def chunk_size(cells: int) -> int:
+    """Draws per chunk for a model of ``cells`` area x group cells (independent of workers)."""
+    return int(max(1, min(MAX_CHUNK, CHUNK_CELLS // max(int(cells), 1))))
+
+
+class _Work:
+    """Scratch arrays of one chunk, reused every year (fewer allocations, fewer page faults)."""
+
+    def __init__(self, shape: tuple[int, ...], dtype: type):
+        self.a = np.empty(shape, dtype)
+        self.b = np.empty(shape, dtype)
+        self.c = np.empty(shape, dtype)
+        self.small = np.empty(shape, bool)
+
+
+class _Workspace:
+    """Every per-chunk array of :func:`simulate_chunk`, for one chunk shape (C, A, G)."""
+
+    def __init__(self, shape: tuple[int, int, int], dtype: type):
+        self.key = (shape, np.dtype(dtype))
+        self.z = np.empty((7, *shape), dtype)
+        self.u = np.empty(shape, dtype)
+        self.n = np.empty((3, *shape), dtype)
+        self.moved = np.empty((3, *shape), dtype)
+        self.households = np.empty(shape, dtype)
+        self.work = _Work(shape, dtype)
+
+
+_LOCAL = threading.local()  # one workspace per thread: concurrent projections never share arrays
+
+
+def _workspace(shape: tuple[int, int, int], dtype: type) -> _Workspace:
+    space = getattr(_LOCAL, "space", None)
+    if space is None or space.key != (shape, np.dtype(dtype)):
+        space = _LOCAL.space = _Workspace(shape, dtype)
+    return space
+
+
+def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, exact: np.random.Generator,
+              out: np.ndarray | None = None, work: _Work | None = None) -> np.ndarray:
+    """Binomial(n, p) per cell (``p`` broadcasts to ``n``): exact below EXACT_BELOW_VARIANCE, else
+    the rounded Cornish-Fisher normal from the standard normals ``z``, clipped to [0, n].
+    Written into ``out`` (scratch from ``work``) when given."""
+    work = work or _Work(n.shape, n.dtype)
+    out = np.empty(n.shape, n.dtype) if out is None else out
+    mean, sd, q6, small = work.a, work.b, work.c, work.small
+    np.multiply(n, p, out=mean)
+    np.multiply(mean, p, out=sd)
+    np.subtract(mean, sd, out=sd)  # variance n p (1 - p)
+    np.less(sd, EXACT_BELOW_VARIANCE, out=small)
+    sd -= 1.0 / 12.0  # Sheppard's correction for the rounding
+    np.maximum(sd, 0.0, out=sd)
+    np.sqrt(sd, out=sd)
+    if p.shape == n.shape:
+        np.multiply(p, -1.0 / 3.0, out=q6)
+        q6 += 1.0 / 6.0  # (1 - 2p) / 6
+    else:  # rates shared by all areas: compute on their own small shape
+        q6 = p * (-1.0 / 3.0)
+        q6 += 1.0 / 6.0
+    np.multiply(q6, z, out=out)
+    out += sd
+    out *= z
+    out += mean
+    out -= q6  # mean + sd z + (1 - 2p)(z^2 - 1) / 6
+    np.rint(out, out=out)
+    np.clip(out, 0.0, n, out=out)
+    idx = np.flatnonzero(small)
+    if idx.size:
+        p_flat = p.reshape(-1) if p.shape == n.shape else np.broadcast_to(p, n.shape).reshape(-1)
+        out.reshape(-1)[idx] = exact.binomial(n.reshape(-1).take(idx).astype(np.int64), p_flat.take(idx))
+    return out
+
+
+def _poisson(lam: np.ndarray, z: np.ndarray, exact: np.random.Generator, out: np.ndarray | None = None,
+             work: _Work | None = None) -> np.ndarray:
+    """Poisson(lam) per cell: exact below EXACT_BELOW_VARIANCE, else Cornish-Fisher from ``z``."""
+    work = work or _Work(lam.shape, lam.dtype)
+    out = np.empty(lam.shape, lam.dtype) if out is None else out
+    sd, small = work.b, work.small
+    np.less(lam, EXACT_BELOW_VARIANCE, out=small)
+    np.subtract(lam, 1.0 / 12.0, out=sd)
+    np.maximum(sd, 0.0, out=sd)
+    np.sqrt(sd, out=sd)
+    np.multiply(z, 1.0 / 6.0, out=out)
+    out += sd
+    out *= z
+    out += lam
+    out -= 1.0 / 6.0  # lam + sd z + (z^2 - 1) / 6
+    np.rint(out, out=out)
+    np.maximum(out, 0.0, out=out)
+    idx = np.flatnonzero(small)
+    if idx.size:
+        out.reshape(-1)[idx] = exact.poisson(lam.reshape(-1).take(idx))
+    return out
+
+
+def _conditional(p_second: np.ndarray, p_first: np.ndarray) -> np.ndarray:
+    """Chance of the second outflow among households that did not take the first (in [0, 1])."""
+    rest = 1.0 - p_first
+    out = np.divide(p_second, rest, out=np.zeros_like(rest), where=rest > 0)
+    return np.minimum(out, 1.0, out=out)
+
+
+def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray, exact: np.random.Generator,
+           out: np.ndarray | None = None, work: _Work | None = None) -> np.ndarray:
+    """Stocks after one year of drawn moves: each row (P, N, O) a multinomial drawn as two
+    sequential binomials.
+
+    ``stocks`` (3, C, A, G) whole numbers as floats (state first); ``r[rate index]`` arrays that
+    broadcast to (C, A, G); ``z`` (6, C, A, G) standard normals. Written into ``out`` when given.
+    """
+    work = work or _Work(stocks.shape[1:], stocks.dtype)
+    out = np.empty_like(stocks) if out is None else out
+    nP, nN, nO = stocks
+    newP, newN, newO = out
+    # each row: first outflow into out[...], the households left into the stock's own slot, then
+    # the second outflow out of those (the slots are filled in an order that never overwrites a
+    # value still needed)
+    P_O = _binomial(nP, r[PPO], z[0], exact, newO, work)  # poor escaping to other
+    np.subtract(nP, P_O, out=newP)
+    P_N = _binomial(newP, _conditional(r[PPN], r[PPO]), z[1], exact, newN, work)  # ... to near-poor
+    newP -= P_N  # poor staying poor
+    N_P = _binomial(nN, r[PNP], z[2], exact, None, work)  # near-poor falling back
+    rest_N = nN - N_P
+    N_O = _binomial(rest_N, _conditional(r[PNO], r[PNP]), z[3], exact, None, work)  # ... escaping to other
+    rest_N -= N_O
+    newP += N_P
+    newN += rest_N
+    newO += N_O
+    O_P = _binomial(nO, r[POP], z[4], exact, None, work)  # newly poor
+    rest_O = nO - O_P
+    O_N = _binomial(rest_O, _conditional(r[PON], r[POP]), z[5], exact, None, work)  # ... newly near-poor
+    rest_O -= O_N
+    newP += O_P
+    newN += O_N
+    newO += rest_O
+    return out
+
+
+def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, entry: np.ndarray | None,
+               z: np.ndarray, u: np.ndarray, exact: np.random.Generator, work: _Work | None = None) -> np.ndarray:
+    """New households per state (3, C, A, G).
+
+    Their number is Poisson with mean ``gamma * H`` (from the normals ``z``); they are split over
+    states by systematic sampling with the uniform ``u``: with cumulative shares ``c1 = share_P``,
+    ``c2 = share_P + share_N`` (of the cell after the moves, or the scenario's entry shares (G, 3)),
+    ``new_P = ceil(T c1 - u)``, ``new_P + new_N = ceil(T c2 - u)``. Each state gets its expected
+    number ``T * share`` rounded up or down, unbiased; the split varies less than a multinomial.
+    """
+    work = work or _Work(households.shape, households.dtype)
+    total = _poisson(households * gamma, z, exact, None, work)
+    if entry is None:
+        c1 = np.divide(moved[0], households, out=np.zeros_like(households), where=households > 0)
+        c2 = np.divide(moved[0] + moved[1], households, out=np.zeros_like(households), where=households > 0)
+    else:
+        cum = np.cumsum(entry, axis=-1).astype(moved.dtype)  # (G, 3)
+        c1, c2 = cum[:, 0], cum[:, 1]
+    new = np.empty_like(moved)
+    np.multiply(total, np.minimum(c1, 1.0), out=new[0])
+    new[0] -= u
+    np.ceil(new[0], out=new[0])  # new_P
+    np.multiply(total, np.minimum(c2, 1.0), out=new[1])
+    new[1] -= u
+    np.ceil(new[1], out=new[1])  # new_P + new_N
+    np.subtract(total, new[1], out=new[2])
+    new[1] -= new[0]
+    return new
+
+
+def _work_dtype(model: CompiledModel) -> type:
+    """float32 while every count is a whole number float32 holds exactly (below 2^22, with room to
+    grow), else float64."""
+    return np.float32 if float(np.max(model.stocks0, initial=0.0)) < 2.0**22 else np.float64
+
+
+def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random.SeedSequence,
+                   dtype: type = np.int32, out: np.ndarray | None = None) -> np.ndarray:
+    """Stocks (C, Y, A, G, 3) of one chunk of draws with their parameters ``sample`` (written into
+    ``out`` when given)."""
+    C = sample.rates.shape[0]
+    T, (A, G, S) = model.steps, model.stocks0.shape
+    wd = _work_dtype(model)
+    if model.multipliers is None:
+        rates = normalise_rates(sample.rates[:, None, :, :].copy())  # (C, 1, G, 7)
+    else:
+        rates = normalise_rates(sample.rates[:, None, :, :] * model.multipliers)  # (C, A, G, 7)
+    base = {i: np.ascontiguousarray(rates[..., i], dtype=wd) for i in range(rates.shape[-1])}  # (C, A|1, G)
+    effects = sample.effects.astype(wd)
+    costs = sample.costs[:, None, :].astype(wd)  # (C, 1, K)
+    eligible = model.eligible.astype(wd)
+    out = np.empty((C, T + 1, A, G, S), dtype=dtype) if out is None else out
+    space = _workspace((C, A, G), wd)
+    n, moved, z, u, households, work = space.n, space.moved, space.z, space.u, space.households, space.work
+    n[:] = np.moveaxis(np.rint(model.stocks0), -1, 0)[:, None]  # state first: contiguous rows
+    out[:, 0] = np.rint(model.stocks0)
+    for t, year_seq in enumerate(seq.spawn(T)):
+        normal_seq, exact_seq = year_seq.spawn(2)
+        common = np.random.Generator(np.random.SFC64(normal_seq))  # fixed shapes: same noise in every scenario
+        common.standard_normal(dtype=wd, out=z)
+        common.random(dtype=wd, out=u)
+        exact = np.random.Generator(np.random.PCG64(exact_seq))
+        r = base
+        if model.fixed_resources[t].any() or model.rule_totals[t].any():
+            resources, _ = allocate_area_resources(model, t, np.moveaxis(n, 0, -1))  # (C, A, K)
+            poor_area, near_area = n[0, ..., 0] + n[0, ..., 1], n[1, ..., 0] + n[1, ..., 1]  # (C, A)
+            eligible_area = poor_area[..., None] * eligible[:, 0] + near_area[..., None] * eligible[:, 1]  # (C, A, K)
+            resources /= costs
+            covered = np.minimum(resources, eligible_area, out=resources)
+            share = np.divide(covered, eligible_area, out=np.zeros(covered.shape, wd), where=eligible_area > 0)
+            keeps = keep_factors(share, eligible, effects)
+            r = dict(base)
+            r[PPN], r[PPO], r[PNP], r[PNO] = adjust_rates(base[PPN], base[PPO], base[PNP], base[PNO], keeps)
+        np.add(n[0], n[1], out=households)
+        households += n[2]
+        _moves(n, r, z[:6], exact, moved, work)
+        moved += _formation(moved, households, base[GAMMA], model.entry, z[6], u, exact, work)
+        n, moved = moved, n
+        for s_ in range(S):
+            out[:, t + 1, :, :, s_] = n[s_]
+    return out
+
+
+# -- chunks and workers -------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _no_hugepage_advice() -> Iterator[None]:
+    """NumPy asks the kernel for transparent huge pages on large arrays; with the kernel's default
+    "defrag on madvise" each request may compact memory first, which here tripled the time spent in
+    the kernel (6 s of a 33 s national run). Turned off while drawing, restored afterwards."""
+    try:
+        from numpy._core import multiarray
+        setter = multiarray._set_madvise_hugepage
+    except (ImportError, AttributeError):  # pragma: no cover - another NumPy
+        yield
+        return
+    previous = setter(False)
+    try:
+        yield
+    finally:
+        setter(previous)
+
+
+def _chunks(draws: int, size: int) -> Iterator[tuple[int, int, int]]:
+    for i, start in enumerate(range(0, draws, size)):
+        yield i, start, min(draws, start + size)
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _keep_freed_memory() -> None:
+    """In a worker process (which only draws): let glibc keep freed memory instead of returning it
+    to the kernel and faulting it back in on the next allocation of the same size. No effect
+    elsewhere than glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+    mallopt(M_MMAP_THRESHOLD, 64 * 2**20)
+    mallopt(M_TRIM_THRESHOLD, 512 * 2**20)
+
+
+def _init_worker(model: CompiledModel, shared: tuple[str, tuple[int, ...], str] | None) -> None:
+    _WORKER["model"] = model
+    _keep_freed_memory()
+    _WORKER["hugepages"] = _no_hugepage_advice()
+    _WORKER["hugepages"].__enter__()  # type: ignore[attr-defined]  # a worker process only draws
+    if shared is not None:
+        path, shape, dtype = shared
+        _WORKER["out"] = np.memmap(path, dtype=np.dtype(dtype), mode="r+", shape=shape)
+
+
+def _worker_chunk(args: tuple[int, int, ParameterSample, np.random.SeedSequence, type]) -> np.ndarray | None:
+    start, stop, sample, seq, dtype = args
+    model = _WORKER["model"]
+    assert isinstance(model, CompiledModel)
+    out = _WORKER.get("out")
+    if out is None:
+        return simulate_chunk(model, sample, seq, dtype)
+    simulate_chunk(model, sample, seq, dtype, out=out[start:stop])  # type: ignore[index]
+    return None
+
+
+def _shared_output(shape: tuple[int, ...], dtype: type) -> tuple[str, np.ndarray] | None:
+    """A file-backed array the worker processes write into directly (no copies through pipes):
+    in /dev/shm when it has room, else in the temporary folder; space reserved up front so that a
+    full disk is an error here, not a crash later. None when neither works."""
+    import os
+    import tempfile
+
+    nbytes = max(int(np.prod(shape)) * np.dtype(dtype).itemsize, 1)
+    for folder in ("/dev/shm", tempfile.gettempdir()):
+        try:
+            st = os.statvfs(folder)
+            if st.f_bavail * st.f_frsize < nbytes * 1.05:
+                continue
+            fd, path = tempfile.mkstemp(prefix="thidua_draws_", suffix=".bin", dir=folder)
+        except (OSError, AttributeError):  # no such folder, or no statvfs (Windows)
+            continue
+        try:
+            try:
+                if hasattr(os, "posix_fallocate"):
+                    os.posix_fallocate(fd, 0, nbytes)
+                else:  # pragma: no cover - not Linux
+                    os.ftruncate(fd, nbytes)
+            finally:
+                os.close(fd)
+            return path, np.memmap(path, dtype=dtype, mode="r+", shape=shape)
+        except OSError:
+            _unlink(path)
+    return None
+
+
+def _unlink(path: str) -> None:
+    import os
+
+    try:
+        os.unlink(path)
+    except OSError:  # pragma: no cover - e.g. still open on Windows
+        pass
+
+
+def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, workers: int = 1) -> np.ndarray:
+    """Monte Carlo stocks (D, Y, A, G, 3), int32 (int64 for cells above 100 million households).
+
+    Same ``seed`` -> identical numbers for any ``workers``; see the module docstring.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ProjectionError(f"seed = {seed!r}: expected a whole number >= 0")
+    if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1:
+        raise ProjectionError(f"workers = {workers!r}: expected a whole number >= 1")
+    if draws < 1:
+        raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 1")
+    sample = sample_parameters(model, params, draws, int(seed))
+    A, G, S = model.stocks0.shape
+    dtype = np.int32 if float(np.max(model.stocks0, initial=0.0)) < 1e8 else np.int64
+    size = chunk_size(A * G)
+    chunks = list(_chunks(draws, size))
+    seqs = np.random.SeedSequence(int(seed)).spawn(len(chunks))
+    tasks = [(sample.chunk(start, stop), seqs[i], dtype) for i, start, stop in chunks]
+    workers = min(int(workers), len(chunks))
+    if draws * model.steps * A * G < POOL_MIN_CELL_YEARS:
+        workers = 1  # starting processes would cost more than it saves; the numbers are the same
+    shape = (draws, model.steps + 1, A, G, S)
+    if workers == 1:
+        with _no_hugepage_advice():
+            out = np.empty(shape, dtype=dtype)
+            for (i, start, stop), task in zip(chunks, tasks):
+                simulate_chunk(model, *task, out=out[start:stop])
+        return out
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded process (Jupyter)
+    shared = _shared_output(shape, dtype)
+    # a plain array over the mapping (which lives as long as the array does), or results by pipe
+    out = np.empty(shape, dtype=dtype) if shared is None else np.asarray(shared[1])
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_init_worker,
+                initargs=(model, None if shared is None else (shared[0], shape, np.dtype(dtype).str))) as pool:
+            jobs = [(start, stop, *task) for (i, start, stop), task in zip(chunks, tasks)]
+            for (i, start, stop), result in zip(chunks, pool.map(_worker_chunk, jobs)):
+                if result is not None:
+                    out[start:stop] = result
+    except (concurrent.futures.process.BrokenProcessPool, RuntimeError) as exc:
+        raise ProjectionError(
+            f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, "
+            "put the code that calls project(...) under `if __name__ == \"__main__\":` (worker processes "
+            "re-import the script), or use workers=1, which gives the same numbers") from exc
+    finally:
+        if shared is not None:
+            _unlink(shared[0])  # the data stay reachable through the mapping until the array is freed
+    return out

@@ -1,0 +1,367 @@
+"""The projection engine: household stocks per area and group, year by year.
+
+Implements model.md sections 2-3 on expected counts (the *expected path*). The
+step functions broadcast over any leading axes, so the Monte Carlo layer
+(``_montecarlo.py``) reuses them with a leading draw axis.
+
+Array axes: (draw,) year, area, group, state; instruments on the last axis ``K``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..core.types import (
+    EFFECT_NAMES,
+    GROUPS,
+    RATE_NAMES,
+    STATES,
+    Area,
+    Baseline,
+    Params,
+    Scenario,
+)
+from ..errors import ThiduaError
+
+__all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates",
+           "allocate_area_resources",
+           "coverage_shares", "transition", "ProjectionError", "MAX_HORIZON"]
+
+MAX_HORIZON = 2050
+P, N, O = 0, 1, 2
+# indices into the rate axis (RATE_NAMES order)
+PPN, PPO, PNP, PNO, POP, PON, GAMMA = range(7)
+# indices into the effect axis (EFFECT_NAMES order)
+UPO, UPN, UNO, DNP = range(4)
+
+
+class ProjectionError(ThiduaError):
+    """Inputs that cannot be projected together (unknown instrument or area in a scenario, bad horizon)."""
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    """Inputs turned into arrays, in the engine's axis order. Central values only;
+    Monte Carlo replaces ``rates``/``effects``/``costs`` with drawn ones.
+
+    ``rates``: (A, G, 7) base rates incl. area multipliers.
+    ``costs``: (K,) million VND per beneficiary household.
+    ``eligible``: (K, 3) 1.0 where a state is eligible for an instrument.
+    ``effects``: (K, 4) uplifts uPO, uPN, uNO, dNP.
+    ``fixed_resources``: (T, A, K) money acting in transition t (t = 0 is T0 -> T0+1) that is
+        already tied to areas (explicit areas, equal split, explicit shares).
+    ``rule_totals``: (T, K, 2) district totals to spread by poor / poor dtts at run time.
+    ``entry``: (G, 3) entry shares of new households, or None.
+    ``lags``: (K,) years between spending and effect, per instrument.
+    ``multipliers``: (A, G, 7) area multipliers of the base rates, or None where no area has one
+        (the Monte Carlo applies them to drawn rates).
+    """
+
+    years: tuple[int, ...]
+    areas: tuple[Area, ...]
+    instrument_ids: tuple[str, ...]
+    stocks0: np.ndarray
+    rates: np.ndarray
+    costs: np.ndarray
+    eligible: np.ndarray
+    effects: np.ndarray
+    fixed_resources: np.ndarray
+    rule_totals: np.ndarray
+    entry: np.ndarray | None = None
+    lags: tuple[int, ...] = field(default=())
+    multipliers: np.ndarray | None = None
+
+    @property
+    def steps(self) -> int:
+        return len(self.years) - 1
+
+
+def compile_model(baseline: Baseline, scenario: Scenario, params: Params, until: int = 2025) -> CompiledModel:
+    """Check that the three inputs fit together and turn them into arrays."""
+    t0 = int(baseline.year)
+    if not isinstance(until, (int, np.integer)) or until <= t0 or until > MAX_HORIZON:
+        raise ProjectionError(
+            f"horizon 'until' = {until!r}: expected a year after the baseline year {t0} and at most {MAX_HORIZON}"
+        )
+    years = tuple(range(t0, int(until) + 1))
+    steps = len(years) - 1
+    areas = tuple(baseline.areas)
+    area_ids = [a.id for a in areas]
+    area_pos = {a: i for i, a in enumerate(area_ids)}
+    A, G = len(areas), len(GROUPS)
+    stocks0 = np.asarray(baseline.households, dtype=float)
+    if stocks0.shape != (A, G, len(STATES)):
+        raise ProjectionError(f"baseline households have shape {stocks0.shape}; expected {(A, G, len(STATES))}")
+    if not np.all(np.isfinite(stocks0)) or np.any(stocks0 < 0):
+        a, g, s = np.argwhere(~(np.isfinite(stocks0) & (stocks0 >= 0)))[0]
+        raise ProjectionError(f"baseline households of area {area_ids[a]!r}, group {GROUPS[g]!r}, state "
+                              f"{STATES[s]!r} = {stocks0[a, g, s]!r}; expected a count >= 0")
+
+    # base rates with area multipliers, rows renormalised where a multiplier pushes them over 1
+    rates = np.empty((A, G, len(RATE_NAMES)))
+    multipliers = np.ones((A, G, len(RATE_NAMES)))
+    for g, group in enumerate(GROUPS):
+        try:
+            group_rates = params.base_rates.rates[group]
+        except KeyError:
+            raise ProjectionError(f"base rates have no group {group!r}") from None
+        for r, name in enumerate(RATE_NAMES):
+            rates[:, g, r] = group_rates[name].central
+    for area_id, factors in params.base_rates.area_multipliers.items():
+        if area_id not in area_pos:
+            continue  # multipliers may cover more areas than this run (a province file)
+        for name, factor in factors.items():
+            if name not in RATE_NAMES:
+                raise ProjectionError(f"area multiplier for {area_id!r} names unknown rate {name!r}; "
+                                      f"expected one of {', '.join(RATE_NAMES)}")
+            multipliers[area_pos[area_id], :, RATE_NAMES.index(name)] *= factor
+    rates = normalise_rates(rates * multipliers)
+
+    instrument_ids = tuple(params.instruments)
+    K = len(instrument_ids)
+    costs = np.array([params.instruments[k].cost_mvnd.central for k in instrument_ids], dtype=float)
+    eligible = np.zeros((K, len(STATES)))
+    effects = np.zeros((K, len(EFFECT_NAMES)))
+    lags = []
+    for i, k in enumerate(instrument_ids):
+        inst = params.instruments[k]
+        for state in inst.eligible:
+            eligible[i, STATES.index(state)] = 1.0
+        for name, value in inst.effects.items():
+            effects[i, EFFECT_NAMES.index(name)] = value.central
+        lags.append(int(inst.lag))
+
+    fixed = np.zeros((steps, A, K))
+    rule_totals = np.zeros((steps, K, 2))
+    for n_line, line in enumerate(scenario.resources):
+        where = f"scenario {scenario.id!r}, resource line {n_line + 1}"
+        if line.instrument not in params.instruments:
+            raise ProjectionError(
+                f"{where}: unknown instrument {line.instrument!r}; known: {', '.join(instrument_ids)}"
+            )
+        k = instrument_ids.index(line.instrument)
+        acting_year = line.year + lags[k]
+        t = acting_year - t0 - 1  # transition index: acting in year t0+1 -> index 0
+        if t < 0 or t >= steps:
+            continue  # money acting outside the horizon
+        amount = float(line.amount_mvnd)
+        if line.area is not None:
+            if line.area not in area_pos:
+                raise ProjectionError(f"{where}: unknown area {line.area!r}; known: {', '.join(area_ids)}")
+            fixed[t, area_pos[line.area], k] += amount
+        elif line.rule == "equal":
+            fixed[t, :, k] += amount / A
+        elif line.rule == "shares":
+            shares = dict(line.shares or {})
+            unknown = sorted(set(shares) - set(area_pos))
+            if unknown:
+                raise ProjectionError(f"{where}: shares name unknown areas {unknown}; known: {', '.join(area_ids)}")
+            known = shares
+            total = sum(shares.values())
+            if total <= 0:
+                raise ProjectionError(f"{where}: shares sum to {total}; expected a positive sum")
+            for a, s in known.items():
+                fixed[t, area_pos[a], k] += amount * s / total
+        elif line.rule == "poor":
+            rule_totals[t, k, 0] += amount
+        elif line.rule == "poor_dtts":
+            rule_totals[t, k, 1] += amount
+        else:
+            raise ProjectionError(f"{where}: district total with rule {line.rule!r}; expected one of "
+                                  "poor, poor_dtts, equal, shares")
+
+    entry = None
+    if scenario.entry_shares is not None:
+        entry = np.array([[scenario.entry_shares[g][s] for s in STATES] for g in GROUPS], dtype=float)
+
+    return CompiledModel(years, areas, instrument_ids, stocks0, rates, costs, eligible, effects, fixed,
+                         rule_totals, entry, tuple(lags),
+                         None if np.all(multipliers == 1.0) else multipliers)
+
+
+def normalise_rates(rates: np.ndarray) -> np.ndarray:
+    """Clip rates to [0, 1] and scale down a state's outflows where they sum above 1."""
+    rates = np.clip(rates, 0.0, None)
+    rates[..., :GAMMA] = np.minimum(rates[..., :GAMMA], 1.0)
+    for a, b in ((PPN, PPO), (PNP, PNO), (POP, PON)):
+        total = rates[..., a] + rates[..., b]
+        over = np.where(total > 1.0, total, 1.0)
+        rates[..., a] /= over
+        rates[..., b] /= over
+    return rates
+
+
+def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
+                            rule_totals: np.ndarray | None = None,
+                            fixed_resources: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Money per area and instrument acting in transition ``t``.
+
+    ``stocks``: (..., A, G, 3) at the start of the transition. Returns ``(resources (..., A, K),
+    unallocated (..., K))``: district totals spread by poor households (or poor dtts households);
+    a total with nowhere to go (no poor households at all) is unallocated and reported.
+    """
+    fixed = model.fixed_resources[t] if fixed_resources is None else fixed_resources
+    totals = model.rule_totals[t] if rule_totals is None else rule_totals  # (..., K, 2)
+    poor_dtts = stocks[..., 0, P]  # (..., A)
+    poor_all = poor_dtts.copy()
+    for g in range(1, stocks.shape[-2]):  # a loop over the 2 groups beats a reduction over a short axis
+        poor_all += stocks[..., g, P]
+    dtype = np.result_type(stocks.dtype, np.float32)  # float32 in the Monte Carlo, float64 on the expected path
+    resources = np.broadcast_to(fixed, stocks.shape[:-2] + fixed.shape[-1:]).astype(dtype, copy=True)
+    unallocated = np.zeros(stocks.shape[:-3] + (totals.shape[-2],), dtype=dtype)
+    for rule, weights in ((0, poor_all), (1, poor_dtts)):
+        amount = totals[..., rule].astype(dtype)  # (..., K)
+        if not np.any(amount):
+            continue
+        wsum = weights.sum(axis=-1, keepdims=True)  # (..., 1)
+        share = np.divide(weights, wsum, out=np.zeros(weights.shape, dtype), where=wsum > 0)  # (..., A)
+        resources += share[..., :, None] * amount[..., None, :]
+        unallocated += np.where(wsum > 0, 0.0, amount).astype(dtype)
+    return resources, unallocated
+
+
+def coverage_shares(stocks: np.ndarray, resources: np.ndarray, costs: np.ndarray,
+                    eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coverage of each instrument in each area (model.md section 3).
+
+    ``b_k = min(R_k / c_k, eligible_k)`` beneficiaries per area, share ``s_k = b_k / eligible_k``
+    (0 where nothing is eligible); dtts and other households of an area get the same share.
+    Returns ``(share (..., A, K), beneficiaries (..., A, G, K), unused money (..., A, K))``.
+    """
+    eligible_cell = np.einsum("...ags,ks->...agk", stocks, eligible)  # (..., A, G, K)
+    eligible_area = eligible_cell.sum(axis=-2)  # (..., A, K)
+    wanted = resources / costs
+    covered = np.minimum(wanted, eligible_area)
+    share = np.divide(covered, eligible_area, out=np.zeros_like(covered), where=eligible_area > 0)
+    beneficiaries = share[..., None, :] * eligible_cell
+    unused = resources - covered * costs
+    return share, beneficiaries, unused
+
+
+def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``prod_k (1 - s_k e_k)`` for each effect e in EFFECT_NAMES order (uPO, uPN, uNO, dNP).
+
+    ``share`` (..., A, K); ``eligible`` (K, 3); ``effects`` (..., K, 4). The poor-row effects count
+    only instruments poor households are eligible for, the near-poor-row effects only those
+    near-poor households are eligible for. Returns four arrays (..., A, 1) (to broadcast over G).
+    """
+    keeps = []
+    for state, e in ((P, UPO), (P, UPN), (N, UNO), (N, DNP)):
+        keep = np.ones(share.shape[:-1], dtype=share.dtype)  # (..., A)
+        for k in range(share.shape[-1]):  # a loop over instruments beats a reduction over a short axis
+            u = effects[..., k, e]  # (...,): one value per draw, or a scalar
+            if not eligible[k, state] or not np.any(u):
+                continue
+            factor = share[..., k] * (-np.asarray(u, dtype=share.dtype)[..., None])
+            factor += 1.0
+            keep *= factor
+        keeps.append(keep[..., None])
+    return tuple(keeps)
+
+
+def adjust_rates(pPN: np.ndarray, pPO: np.ndarray, pNP: np.ndarray, pNO: np.ndarray,
+                 keeps: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The four rates instruments change, from base rates and :func:`keep_factors` (model.md
+    section 3). Returns ``(pPN', pPO', pNP', pNO')``; ``pNP'`` is capped at ``1 - pNO'``."""
+    keep_PO, keep_PN, keep_NO, keep_NP = keeps
+    new_pPO = 1.0 - (1.0 - pPO) * keep_PO
+    stay_ratio = np.divide(pPN, 1.0 - pPO, out=np.zeros_like(pPN), where=pPO < 1.0)
+    new_pPN = (1.0 - new_pPO) * (1.0 - (1.0 - stay_ratio) * keep_PN)
+    new_pNO = 1.0 - (1.0 - pNO) * keep_NO
+    new_pNP = np.minimum(pNP * keep_NP, 1.0 - new_pNO)
+    return new_pPN, new_pPO, new_pNP, new_pNO
+
+
+def primed_rates(rates: np.ndarray, share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> np.ndarray:
+    """Base rates adjusted by the instruments, as independent chances (model.md section 3).
+
+    ``rates`` (..., A or 1, G, 7); ``share`` (..., A, K); ``eligible`` (K, 3); ``effects`` (..., K, 4).
+    An instrument acts on the poor row only if poor households are eligible for it, and on the
+    near-poor row only if near-poor households are. Returns rates (..., A, G, 7).
+
+    Where protection and uplift would make a near-poor household's outflows exceed 1, the fall
+    back ``pNP'`` is capped at ``1 - pNO'`` (never raised).
+    """
+    keeps = keep_factors(share, eligible, effects)
+    # rates may be shared by all areas (axis of length 1); the result is per area
+    out = np.empty(np.broadcast_shapes(rates.shape, share.shape[:-1] + (1, rates.shape[-1])), dtype=rates.dtype)
+    out[...] = rates  # C order (a copy of a broadcast view would keep its odd strides)
+    out[..., PPN], out[..., PPO], out[..., PNP], out[..., PNO] = adjust_rates(
+        rates[..., PPN], rates[..., PPO], rates[..., PNP], rates[..., PNO], keeps)
+    return out
+
+
+def transition_matrix(rates: np.ndarray) -> np.ndarray:
+    """The row-stochastic 3x3 matrix of model.md section 2 from (primed) rates (..., 7) -> (..., 3, 3)."""
+    m = np.empty(rates.shape[:-1] + (3, 3))
+    m[..., P, N], m[..., P, O] = rates[..., PPN], rates[..., PPO]
+    m[..., P, P] = 1.0 - rates[..., PPN] - rates[..., PPO]
+    m[..., N, P], m[..., N, O] = rates[..., PNP], rates[..., PNO]
+    m[..., N, N] = 1.0 - rates[..., PNP] - rates[..., PNO]
+    m[..., O, P], m[..., O, N] = rates[..., POP], rates[..., PON]
+    m[..., O, O] = 1.0 - rates[..., POP] - rates[..., PON]
+    return m
+
+
+def transition(stocks: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """Expected stocks after one year of moves: ``n @ M`` per cell."""
+    return np.einsum("...s,...st->...t", stocks, transition_matrix(rates))
+
+
+def add_new_households(moved: np.ndarray, households_before: np.ndarray, gamma: np.ndarray,
+                       entry: np.ndarray | None) -> np.ndarray:
+    """Household formation: ``H * gamma`` new households, split by the cell's shares after the
+    moves, or by the scenario's entry shares (G, 3)."""
+    new = households_before * gamma  # (..., A, G)
+    if entry is None:
+        total = moved.sum(axis=-1, keepdims=True)
+        split = np.divide(moved, total, out=np.zeros_like(moved), where=total > 0)
+    else:
+        split = np.broadcast_to(entry, moved.shape)
+    return moved + new[..., None] * split
+
+
+@dataclass
+class PathResult:
+    """Arrays of one run over the horizon (expected path, or one batch of draws)."""
+
+    stocks: np.ndarray  # (..., Y, A, G, 3)
+    resources: np.ndarray  # (..., T, A, K) money acting in each transition
+    beneficiaries: np.ndarray  # (..., T, A, G, K)
+    unused: np.ndarray  # (..., T, A, K)
+    unallocated: np.ndarray  # (..., T, K)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def expected_path(model: CompiledModel, fixed_resources: np.ndarray | None = None,
+                  rule_totals: np.ndarray | None = None) -> PathResult:
+    """The recurrence of model.md section 2 on expected counts, every parameter central.
+
+    ``fixed_resources`` (..., T, A, K) and ``rule_totals`` (..., T, K, 2) replace the scenario's
+    money; with leading batch axes, many money arrays run in one vectorised pass (the planning
+    layer's searches). Every result array then carries the same leading axes.
+    """
+    fixed = model.fixed_resources if fixed_resources is None else np.asarray(fixed_resources, dtype=float)
+    totals = model.rule_totals if rule_totals is None else np.asarray(rule_totals, dtype=float)
+    batch = np.broadcast_shapes(fixed.shape[:-3], totals.shape[:-3])
+    T, (A, G, S), K = model.steps, model.stocks0.shape, len(model.instrument_ids)
+    stocks = np.empty(batch + (T + 1, A, G, S))
+    stocks[..., 0, :, :, :] = model.stocks0
+    resources = np.zeros(batch + (T, A, K))
+    beneficiaries = np.zeros(batch + (T, A, G, K))
+    unused = np.zeros(batch + (T, A, K))
+    unallocated = np.zeros(batch + (T, K))
+    gamma = model.rates[..., GAMMA]
+    for t in range(T):
+        n = stocks[..., t, :, :, :]
+        money, unallocated[..., t, :] = allocate_area_resources(model, t, n, totals[..., t, :, :],
+                                                                fixed[..., t, :, :])
+        resources[..., t, :, :] = money
+        share, beneficiaries[..., t, :, :, :], unused[..., t, :, :] = coverage_shares(
+            n, money, model.costs, model.eligible)
+        rates = primed_rates(model.rates, share, model.eligible, model.effects)
+        stocks[..., t + 1, :, :, :] = add_new_households(transition(n, rates), n.sum(axis=-1), gamma, model.entry)
+    return PathResult(stocks, resources, beneficiaries, unused, unallocated)

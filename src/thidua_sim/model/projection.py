@@ -1,0 +1,298 @@
+"""``project()``: the public entry to the engine, and its results object.
+
+A :class:`Projection` holds the expected path and, with draws, the Monte Carlo
+replicates, and answers the questions every later layer asks: stocks and rates
+of a *population* (the district, a group, an area, a group within an area) per
+year, on the expected path or per draw, and tidy tables.
+
+Populations are written as strings:
+
+- ``"district"``: every household of every area;
+- ``"dtts"`` / ``"other"``: one group over all areas;
+- ``"area:<id>"``: one area, both groups; ``"area:<id>:dtts"``: one group in one area.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario
+from .engine import CompiledModel, ProjectionError, compile_model, expected_path
+
+__all__ = ["Projection", "project", "population_mask", "parse_population", "QUANTILES", "MEASURES",
+           "DEFAULT_SEED", "TABLE_FORMATS"]
+
+TABLE_FORMATS: tuple[str, ...] = (".csv", ".json", ".xlsx")
+"""File types :meth:`Projection.save` writes."""
+
+QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+DEFAULT_SEED = 2021
+
+
+def parse_population(population: str, areas: tuple[Area, ...] | list[Area]) -> tuple[int | None, int | None]:
+    """``(area index or None for all areas, group index or None for both groups)`` of a population."""
+    ids = [a.id for a in areas]
+    parts = population.split(":") if isinstance(population, str) else [repr(population)]
+    if population == "district":
+        return None, None
+    if population in GROUPS:
+        return None, GROUPS.index(population)
+    if parts[0] == "area" and len(parts) in (2, 3):
+        if parts[1] not in ids:
+            raise ProjectionError(f"population {population!r}: unknown area {parts[1]!r}; known: {', '.join(ids)}")
+        if len(parts) == 2:
+            return ids.index(parts[1]), None
+        if parts[2] in GROUPS:
+            return ids.index(parts[1]), GROUPS.index(parts[2])
+        raise ProjectionError(f"population {population!r}: unknown group {parts[2]!r}; expected dtts or other")
+    raise ProjectionError(
+        f"population {population!r}: expected 'district', 'dtts', 'other', 'area:<id>' or 'area:<id>:<group>'"
+    )
+
+
+def population_mask(population: str, areas: tuple[Area, ...] | list[Area]) -> np.ndarray:
+    """A 0/1 weight of shape (A, G) selecting the cells of ``population``."""
+    area, group = parse_population(population, areas)
+    mask = np.zeros((len(areas), len(GROUPS)))
+    mask[slice(None) if area is None else area, slice(None) if group is None else group] = 1
+    return mask
+
+
+def _select(source: np.ndarray, area: int | None, group: int | None) -> np.ndarray:
+    """Sum of the cells of one population: (..., Y, A, G, 3) -> (..., Y, 3) in float64.
+
+    Indexes instead of multiplying by a mask, so that int32 draws are never copied whole."""
+    x = source if group is None else source[..., group, :]  # (..., Y, A, [G,] 3)
+    a_axis = x.ndim - (3 if group is None else 2)
+    if area is not None:
+        x = np.take(x, area, axis=a_axis)
+    elif source.dtype.kind in "iu":
+        x = x.sum(axis=a_axis, dtype=np.int64)  # exact, then one small conversion
+    else:
+        x = x.sum(axis=a_axis)
+    if group is None:
+        x = x.sum(axis=-2)
+    return np.asarray(x, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Results of :func:`project`.
+
+    ``expected``: (Y, A, G, 3) households on the expected path, years ``years``.
+    ``resources``/``unused``: (Y-1, A, K) million VND acting in the transition into ``years[t+1]``.
+    ``beneficiaries``: (Y-1, A, G, K) households covered. ``unallocated``: (Y-1, K) district money
+    that had nowhere to go. ``draws``: (D, Y, A, G, 3) Monte Carlo stocks, or None.
+    """
+
+    baseline: Baseline
+    scenario: Scenario
+    params: Params
+    model: CompiledModel
+    expected: np.ndarray
+    resources: np.ndarray
+    beneficiaries: np.ndarray
+    unused: np.ndarray
+    unallocated: np.ndarray
+    draws: np.ndarray | None = None
+    seed: int | None = None
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return self.model.years
+
+    @property
+    def areas(self) -> tuple[Area, ...]:
+        return self.model.areas
+
+    @property
+    def instrument_ids(self) -> tuple[str, ...]:
+        return self.model.instrument_ids
+
+    def year_index(self, year: int) -> int:
+        if year not in self.years:
+            raise ProjectionError(f"year {year} is outside the projection {self.years[0]}-{self.years[-1]}")
+        return self.years.index(year)
+
+    # -- aggregates -------------------------------------------------------------------------
+    def stocks(self, population: str = "district", *, draws: bool = False) -> np.ndarray:
+        """Households by state of a population: (Y, 3), or (D, Y, 3) with ``draws=True``."""
+        area, group = parse_population(population, self.areas)
+        return _select(self._source(draws), area, group)
+
+    def households(self, population: str = "district", *, draws: bool = False) -> np.ndarray:
+        """All households of a population: (Y,) or (D, Y)."""
+        return self.stocks(population, draws=draws).sum(axis=-1)
+
+    def rate(self, population: str = "district", state: str = "poor", *, draws: bool = False) -> np.ndarray:
+        """Share of households in ``state``, in percent: (Y,) or (D, Y)."""
+        s = self.stocks(population, draws=draws)
+        h = s.sum(axis=-1)
+        count = s[..., STATES.index(state)]
+        return 100.0 * np.divide(count, h, out=np.zeros_like(count), where=h > 0)
+
+    def _source(self, draws: bool) -> np.ndarray:
+        if not draws:
+            return self.expected
+        if self.draws is None:
+            raise ProjectionError("this projection has no Monte Carlo draws; run project(..., draws=N) with N > 0")
+        return self.draws
+
+    # -- tables -----------------------------------------------------------------------------
+    def populations(self) -> list[str]:
+        """District, both groups, every area and every group within it."""
+        pops = ["district", *GROUPS]
+        for a in self.areas:
+            pops.append(f"area:{a.id}")
+            pops.extend(f"area:{a.id}:{g}" for g in GROUPS)
+        return pops
+
+    def table(self, populations: list[str] | None = None) -> pd.DataFrame:
+        """Tidy table: population, area, group, year, measure, statistic, value.
+
+        ``measure`` is a state count (poor, near_poor, other), ``households`` or a rate
+        (``poor_rate``, ``near_poor_rate`` in percent). ``statistic`` is ``expected`` and, with
+        draws, ``mean``, ``sd`` (ddof 1) and the quantiles ``q05`` ... ``q95`` over the draws
+        (NumPy's linear interpolation). Rows run population, statistic, measure, year.
+        """
+        pops = list(populations or self.populations())
+        parsed = [parse_population(p, self.areas) for p in pops]
+        stat_names = list(self.statistic_names())
+        years = np.asarray(self.years)
+        blocks = []
+        # blocks of populations keep the per-draw arrays small (about 64 MB of float64)
+        per_pop = (self.draws.shape[0] if self.draws is not None else 1) * len(years) * 3 * 8
+        size = max(1, min(len(pops), (64 * 2**20) // per_pop))
+        for start in range(0, len(pops), size):
+            chunk = parsed[start:start + size]
+            values = self._statistics_block(chunk)  # (B, statistics, measures, Y)
+            blocks.append(values.reshape(-1))
+        values = np.concatenate(blocks) if blocks else np.zeros(0)
+        n_s, n_m, n_y = len(stat_names), len(MEASURES), len(years)
+        per = n_s * n_m * n_y
+        labels = np.array(pops, dtype=object)
+        areas = np.array([p.split(":")[1] if p.startswith("area:") else "district" for p in pops], dtype=object)
+        groups = np.array([p.split(":")[2] if p.count(":") == 2 else (p if p in GROUPS else "all") for p in pops],
+                          dtype=object)
+        return pd.DataFrame({
+            "population": np.repeat(labels, per),
+            "area": np.repeat(areas, per),
+            "group": np.repeat(groups, per),
+            "year": np.tile(years, len(pops) * n_s * n_m),
+            "measure": np.tile(np.repeat(np.array(MEASURES, dtype=object), n_y), len(pops) * n_s),
+            "statistic": np.tile(np.repeat(np.array(stat_names, dtype=object), n_m * n_y), len(pops)),
+            "value": values,
+        })
+
+    def save(self, path: str | os.PathLike[str], populations: list[str] | None = None) -> Path:
+        """Write :meth:`table` to ``path`` (.csv UTF-8, .json records, or .xlsx), atomically: a
+        temporary file in the same folder, renamed when complete. Returns the path."""
+        path = Path(path)
+        suffix = path.suffix.lower()
+        if suffix not in TABLE_FORMATS:
+            raise ProjectionError(f"output file {str(path)!r}: unknown type {path.suffix or '(none)'!r}; expected a "
+                                  f"name ending in {', '.join(TABLE_FORMATS)}")
+        table = self.table(populations)
+        if suffix == ".csv":
+            _write_atomically(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+        elif suffix == ".json":
+            _write_atomically(path, lambda tmp: table.to_json(tmp, orient="records", force_ascii=False, indent=1,
+                                                               double_precision=15))
+        else:
+            _write_atomically(path, lambda tmp: table.to_excel(tmp, index=False, sheet_name="projection",
+                                                                engine="openpyxl"))
+        return path
+
+    def statistic_names(self) -> tuple[str, ...]:
+        """``expected``, and with draws ``mean``, ``sd``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``."""
+        if self.draws is None:
+            return ("expected",)
+        return ("expected", "mean", "sd", *(f"q{round(q * 100):02d}" for q in QUANTILES))
+
+    def _statistics_block(self, parsed: list[tuple[int | None, int | None]]) -> np.ndarray:
+        """(B, statistics, measures, Y) for a block of populations."""
+        expected = np.stack([_select(self.expected, a, g) for a, g in parsed])  # (B, Y, 3)
+        stats = [_measures(expected)]  # each (B, M, Y)
+        if self.draws is not None:
+            per_draw = np.stack([_select(self.draws, a, g) for a, g in parsed], axis=1)  # (D, B, Y, 3)
+            m = _measures(per_draw)  # (D, B, M, Y)
+            stats.append(m.mean(axis=0))
+            stats.append(m.std(axis=0, ddof=1) if m.shape[0] > 1 else np.zeros(m.shape[1:]))
+            stats.extend(np.quantile(m, QUANTILES, axis=0))
+        return np.stack(stats, axis=1)
+
+
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """``write(tmp)`` into a temporary file beside ``path``, then rename it to ``path``; a failed
+    write leaves any earlier file untouched and no temporary file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+MEASURES: tuple[str, ...] = (*STATES, "households", "poor_rate", "near_poor_rate")
+
+
+def _measures(stocks: np.ndarray) -> np.ndarray:
+    """(..., Y, 3) stocks -> (..., M, Y): the counts, households and the two rates in percent."""
+    h = stocks.sum(axis=-1)
+    rates = 100.0 * np.divide(stocks[..., :2], h[..., None], out=np.zeros(stocks[..., :2].shape),
+                              where=h[..., None] > 0)
+    out = np.concatenate([stocks, h[..., None], rates], axis=-1)  # (..., Y, M)
+    return np.swapaxes(out, -1, -2)
+
+
+def project(
+    baseline: Baseline,
+    scenario: Scenario,
+    params: Params,
+    *,
+    until: int = 2025,
+    draws: int = 0,
+    seed: int = DEFAULT_SEED,
+    workers: int = 1,
+) -> Projection:
+    """Project households of every area and group from the baseline year to ``until``.
+
+    ``draws`` = 0 gives the expected path only; ``draws`` > 0 adds Monte Carlo replicates
+    (uncertain parameters by Latin hypercube, household moves drawn per cell and year; stored
+    as int32 counts). Equal ``seed`` gives equal numbers whatever ``workers`` is, and common
+    random numbers across scenarios. ``workers`` > 1 draws in that many processes (large runs
+    only; in a script, call under ``if __name__ == "__main__":``). See docs/model.md.
+    """
+    if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 0:
+        raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 0")
+    model = compile_model(baseline, scenario, params, until)
+    path = expected_path(model)
+    mc = None
+    if draws:
+        from ._montecarlo import run_draws
+
+        mc = run_draws(model, params, draws=int(draws), seed=int(seed), workers=int(workers))
+    return Projection(
+        baseline=baseline,
+        scenario=scenario,
+        params=params,
+        model=model,
+        expected=path.stocks,
+        resources=path.resources,
+        beneficiaries=path.beneficiaries,
+        unused=path.unused,
+        unallocated=path.unallocated,
+        draws=mc,
+        seed=int(seed) if draws else None,
+    )
