@@ -6,6 +6,9 @@ Every loader reads the whole file, collects every problem and raises them togeth
 :class:`~thidua_sim.errors.InputErrors`. Rows are numbered as the planner sees them in a
 spreadsheet: the header is row 1, the first data row is row 2. Formats:
 ``docs/formats/data.md``.
+
+Layer 4 (docs/architecture.md). May import: ``errors``, ``core``, ``io`` and ``params`` (the
+standards a review is classified under); not the model or anything above it.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ strict: unknown or duplicate keys, missing fields, wrong types or units, rates o
 instruments, areas or states, negative amounts, years out of order or repeated are all
 errors, reported together per file with the key path and line
 (:class:`~thidua_sim.errors.InputErrors`). The formats are in ``docs/formats/params.md``.
+
+Layer 3 (docs/architecture.md). May import: ``errors``, ``core`` and ``io``; not ``data`` (a
+scenario is checked against areas passed in as objects) nor anything above.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ rates and uplifts the *uncertainties*, poor households and rates the *outcomes*,
   the expected fall in poor households, within caps and minimums (method in ``_allocation.py``).
 
 Both run the engine's own step functions; nothing here changes the model.
+
+Layer 6 (docs/architecture.md). May import: ``model`` and every layer below it; not
+``report`` nor the doors (a planning result carries numbers, never words).
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 formatted tables for the briefs and the planner.
 
 Vietnamese is the default language everywhere; pass ``lang="en"`` for English.
+
+Layer 7 (docs/architecture.md). May import: ``planning``, ``model`` and every layer below;
+not the doors. Every word a reader sees comes from the one label catalogue (``_labels.py``).
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ functions of :mod:`thidua_sim.apps.planner._view` (which call :func:`thidua_sim.
 :func:`thidua_sim.planning.targets.check_target`). Changes are debounced (0.2 s by default) so that a
 dragged slider triggers one refresh; :meth:`Planner.refresh` is synchronous for tests and
 scripts, and ``debounce_s=0`` refreshes on every change.
+
+Layer 9 (docs/architecture.md). May import: ``apps.briefs`` (the brief button) and every
+lower layer; not ``apps.cli``.
 """
 
 from __future__ import annotations
