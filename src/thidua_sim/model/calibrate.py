@@ -60,7 +60,7 @@ from .engine import (
     keep_factors,
     normalise_rates,
 )
-from ..errors import ThiduaError
+from ..errors import CalibrationError  # noqa: F401 (re-exported: callers import it from here)
 from .projection import _write_atomically
 
 if TYPE_CHECKING:  # the data layer hands us its ReviewResults; we only read .table/.years/.baseline()
@@ -79,10 +79,6 @@ RATE_DESCRIPTIONS = {
     "pNO": "near-poor -> other", "pOP": "other -> poor (newly poor)", "pON": "other -> near-poor",
     "gamma": "new households per household per year",
 }
-
-
-class CalibrationError(ThiduaError):
-    """Review results that cannot be fitted (fewer than two consecutive years, nothing in common)."""
 
 
 # -- observations -------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from ..core.types import (
     Params,
     Scenario,
 )
-from ..errors import ThiduaError
+from ..errors import ProjectionError  # noqa: F401 (re-exported: callers import it from here)
 
 __all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates",
            "allocate_area_resources",
@@ -36,10 +36,6 @@ P, N, O = 0, 1, 2
 PPN, PPO, PNP, PNO, POP, PON, GAMMA = range(7)
 # indices into the effect axis (EFFECT_NAMES order)
 UPO, UPN, UNO, DNP = range(4)
-
-
-class ProjectionError(ThiduaError):
-    """Inputs that cannot be projected together (unknown instrument or area in a scenario, bad horizon)."""
 
 
 @dataclass(frozen=True)

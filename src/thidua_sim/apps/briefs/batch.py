@@ -35,7 +35,7 @@ from pathlib import Path
 from ._hash import inputs_hash
 from ._index import render_index
 from ._io import remove_stale_temporaries, temporary_path, write_atomic
-from ...errors import ThiduaError
+from ...errors import BatchError  # noqa: F401 (re-exported: callers import it from here)
 from ...report.i18n import check_language, t
 
 __all__ = [
@@ -55,10 +55,6 @@ DEFAULT_START_TIMEOUT = 120
 DEFAULT_CELL_TIMEOUT = 900
 """Seconds one notebook cell may run."""
 NOTEBOOK_FILES = {"commune": "commune_brief.ipynb", "district": "district_brief.ipynb"}
-
-
-class BatchError(ThiduaError):
-    """A batch that cannot start: a missing folder or file, a parameter no notebook declares."""
 
 
 def default_notebooks_dir() -> Path:

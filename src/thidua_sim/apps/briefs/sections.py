@@ -25,7 +25,7 @@ import numpy as np
 from ... import __version__
 from ._hash import inputs_hash
 from ...core.types import GROUPS, STATES, Baseline, Params, Scenario, Target
-from ...errors import ThiduaError
+from ...errors import BriefError  # noqa: F401 (re-exported: callers import it from here)
 from ...report import charts, tables
 from ...report.html import Chart, Facts, Note, Paragraph, Section, Table
 from ...report.i18n import (
@@ -67,10 +67,6 @@ BRIEF_PARAMETERS: dict[str, tuple[str, ...]] = {
 
 NOTEBOOKS = {"commune": "commune_brief.ipynb", "district": "district_brief.ipynb"}
 SPLIT_RULE = "proportional"
-
-
-class BriefError(ThiduaError):
-    """A brief asked for something the inputs do not have (an unknown commune, no district target)."""
 
 
 @dataclass(frozen=True)
