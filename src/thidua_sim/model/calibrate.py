@@ -45,6 +45,7 @@ import yaml
 from scipy import optimize, special, stats
 
 from ._montecarlo import Z90
+from ..core.defaults import CALIBRATION_SAMPLES, DEFAULT_SEED
 from ..core.types import GROUPS, RATE_NAMES, BaseRates, Params, Scenario, Uncertain
 from .engine import (
     PNO,
@@ -283,7 +284,7 @@ def _weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: tuple[float
 
 
 def calibrate(review: ReviewResults, scenario: Scenario, params: Params, *, obs_cv: float = DEFAULT_OBS_CV,
-              samples: int = 20_000, seed: int = 2021) -> Calibration:
+              samples: int = CALIBRATION_SAMPLES, seed: int = DEFAULT_SEED) -> Calibration:
     """Fit the base rates of ``params`` to review results (see the module docstring).
 
     ``review``: a :class:`thidua_sim.data.ReviewResults` with at least two consecutive years;

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.defaults import DEFAULT_HORIZON, MAX_HORIZON
 from ..core.types import (
     EFFECT_NAMES,
     GROUPS,
@@ -30,7 +31,6 @@ __all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "k
            "allocate_area_resources",
            "coverage_shares", "transition", "ProjectionError", "MAX_HORIZON"]
 
-MAX_HORIZON = 2050
 P, N, O = 0, 1, 2
 # indices into the rate axis (RATE_NAMES order)
 PPN, PPO, PNP, PNO, POP, PON, GAMMA = range(7)
@@ -75,7 +75,7 @@ class CompiledModel:
         return len(self.years) - 1
 
 
-def compile_model(baseline: Baseline, scenario: Scenario, params: Params, until: int = 2025) -> CompiledModel:
+def compile_model(baseline: Baseline, scenario: Scenario, params: Params, until: int = DEFAULT_HORIZON) -> CompiledModel:
     """Check that the three inputs fit together and turn them into arrays."""
     t0 = int(baseline.year)
     if not isinstance(until, (int, np.integer)) or until <= t0 or until > MAX_HORIZON:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario
+from ..core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
 from .engine import CompiledModel, ProjectionError, compile_model, expected_path
 
 __all__ = ["Projection", "project", "population_mask", "parse_population", "QUANTILES", "MEASURES",
@@ -33,7 +34,6 @@ TABLE_FORMATS: tuple[str, ...] = (".csv", ".json", ".xlsx")
 """File types :meth:`Projection.save` writes."""
 
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
-DEFAULT_SEED = 2021
 
 
 def parse_population(population: str, areas: tuple[Area, ...] | list[Area]) -> tuple[int | None, int | None]:
@@ -261,7 +261,7 @@ def project(
     scenario: Scenario,
     params: Params,
     *,
-    until: int = 2025,
+    until: int = DEFAULT_HORIZON,
     draws: int = 0,
     seed: int = DEFAULT_SEED,
     workers: int = 1,

@@ -43,7 +43,8 @@ from scipy.optimize import brentq
 from ._allocation import acting_years, batch_expected_path, budget_year, resolve_instruments
 from ..core.types import Baseline, Params, ResourceLine, Scenario, Target
 from ..model.engine import compile_model
-from ..model.projection import DEFAULT_SEED, population_mask, project
+from ..core.defaults import DEFAULT_SEED, REQUIRED_DRAWS
+from ..model.projection import population_mask, project
 from .targets import PlanningError, TargetCheck, check_target, meets, reduction_points_per_year
 
 __all__ = ["RequiredResources", "required_resources", "REQUIRED_MODES", "EXTRA_RULES"]
@@ -151,7 +152,7 @@ def required_resources(
     rule: str = "poor",
     instruments: Sequence[str] | None = None,
     probability: float | None = None,
-    draws: int = 2000,
+    draws: int = REQUIRED_DRAWS,
     seed: int = DEFAULT_SEED,
     until: int | None = None,
     rtol: float = 0.01,

@@ -32,6 +32,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ._hash import inputs_hash
 from ._index import render_index
 from ._io import remove_stale_temporaries, temporary_path, write_atomic
@@ -276,10 +277,10 @@ def run_briefs(
     out_dir: str | Path,
     data_dir: str | Path = "data/kbang",
     params_dir: str | Path = "params",
-    draws: int = 200,
-    seed: int = 2021,
+    draws: int = BRIEF_DRAWS,
+    seed: int = DEFAULT_SEED,
     language: str = "vi",
-    until: int = 2025,
+    until: int = DEFAULT_HORIZON,
     force: bool = False,
     district: bool = True,
     notebooks_dir: str | Path | None = None,

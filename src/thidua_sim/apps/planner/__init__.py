@@ -36,6 +36,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ...core.types import Baseline, Params, Scenario
 from ._debounce import Debouncer
 from ._scenario import (
@@ -124,10 +125,10 @@ class Planner:
         data_dir: str | Path | None = None,
         params_dir: str | Path | None = None,
         brief_dir: str | Path | None = None,
-        until: int = 2025,
+        until: int = DEFAULT_HORIZON,
         lang: str = "vi",
-        draws: int = 200,
-        seed: int = 2021,
+        draws: int = BRIEF_DRAWS,
+        seed: int = DEFAULT_SEED,
         debounce_s: float = 0.2,
         scheduler: Callable[..., Any] | None = None,
         run_briefs: Callable[..., Any] | None = None,

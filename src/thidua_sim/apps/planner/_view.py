@@ -18,6 +18,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ...core.types import GROUPS, Baseline, Params, Scenario, Target
 from ...model.projection import Projection, project
 from ...report.i18n import format_number, format_percent, t
@@ -53,12 +54,12 @@ class PlannerSettings:
     budgets: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
     rule: str | None = None
     uncertainty: bool = False
-    draws: int = 200
+    draws: int = BRIEF_DRAWS
     district_points: float = DEFAULT_DISTRICT_POINTS
     dtts_points: float = DEFAULT_DTTS_POINTS
     lang: str = "vi"
-    until: int = 2025
-    seed: int = 2021
+    until: int = DEFAULT_HORIZON
+    seed: int = DEFAULT_SEED
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,11 @@ def _district_target(params: Params, population: str, baseline: Baseline, until:
     points = DEFAULT_DISTRICT_POINTS if population == "district" else DEFAULT_DTTS_POINTS
     return Target(population, t(f"planner_default_target_{population}", "vi"),
                   t(f"planner_default_target_{population}", "en"), population, points, baseline.year,
-                  min(2025, until), True, "assumption: no target in params; the movement's default")
+                  min(DEFAULT_HORIZON, until), True, "assumption: no target in params; the movement's default")
 
 
 def view_targets(baseline: Baseline, params: Params, area: str | None, district_points: float,
-                 dtts_points: float, until: int = 2025) -> tuple[Target, ...]:
+                 dtts_points: float, until: int = DEFAULT_HORIZON) -> tuple[Target, ...]:
     """The targets of a view, with the thresholds set by the planner.
 
     District view: the district and dtts targets of params (or the movement's defaults, > 2 and

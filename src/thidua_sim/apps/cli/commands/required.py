@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from ....core.defaults import REQUIRED_DRAWS
+
 from .check import (
     add_commune_target_arguments,
     add_input_arguments,
@@ -51,7 +53,7 @@ def register(subparsers: Any) -> None:
                     "amount can, with the best reachable reduction. Commune targets are named "
                     "<district target id>:<area id>.",
     )
-    add_input_arguments(parser, draws=2000)
+    add_input_arguments(parser, draws=REQUIRED_DRAWS)
     parser.add_argument("--target", required=True, metavar="ID",
                         help="target id from targets.yaml (e.g. district_poor_rate) or a commune's own target "
                              "(e.g. district_poor_rate:kon_pne)")
