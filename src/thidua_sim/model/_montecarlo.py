@@ -47,10 +47,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 from scipy.stats import qmc
 
 from ..core.types import EFFECT_NAMES, GROUPS, RATE_NAMES, Params, Uncertain
+from ._transforms import Z90, two_piece
 from .engine import (
     GAMMA,
     PNO,
@@ -79,7 +79,6 @@ CHUNK_CELLS = 2**16
 MAX_CHUNK = 4096
 POOL_MIN_CELL_YEARS = 2**23
 """Runs with fewer cell-years (draws x transitions x cells) than this stay in one process."""
-Z90 = float(special.ndtri(0.95))  # 1.6449: the 95 % point of the standard normal
 _PARAM_STREAM = 2**31  # spawn-key prefix of the parameter streams (chunks use keys (i,))
 
 
@@ -117,16 +116,7 @@ def quantile(value: Uncertain, u: np.ndarray, scale: str) -> np.ndarray:
     u = np.asarray(u, dtype=float)
     if value.is_fixed:
         return np.full(u.shape, float(value.central))
-    c, lo, hi = float(value.central), float(value.low), float(value.high)
-    upper = 1.0 if scale == "logit" else np.inf
-    if lo > 0.0 and hi < upper and 0.0 < c < upper:
-        f, finv = (special.logit, special.expit) if scale == "logit" else (np.log, np.exp)
-    else:
-        f, finv = (lambda x: x), (lambda x: np.clip(x, 0.0, upper))
-    m = f(c)
-    s_lo, s_hi = (m - f(lo)) / Z90, (f(hi) - m) / Z90
-    z = special.ndtri(u)
-    return finv(m + z * np.where(z < 0, s_lo, s_hi))
+    return two_piece(value, scale).quantile(u)
 
 
 def parameter_specs(params: Params, instrument_ids: tuple[str, ...]) -> list[ParamSpec]:

@@ -21,7 +21,7 @@ are treated as independent.
 
 Priors: each rate's central value and 90 % interval of the current base-rates file, as
 the two-piece normal on the logit (log for ``gamma``) scale that the Monte Carlo draws
-from (:func:`thidua_sim.model._montecarlo.quantile`). Rates given without an interval stay
+from (:mod:`thidua_sim.model._transforms`). Rates given without an interval stay
 fixed. Area multipliers are kept as they are.
 
 Posterior: the mode (MAP, L-BFGS-B on the transformed scale) and a Laplace approximation
@@ -42,9 +42,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import optimize, special, stats
+from scipy import optimize, stats
 
-from ._montecarlo import Z90
+from ._transforms import TwoPiece, two_piece
 from ..core.defaults import CALIBRATION_SAMPLES, DEFAULT_SEED
 from ..core.types import GROUPS, RATE_NAMES, BaseRates, Params, Scenario, Uncertain
 from .engine import (
@@ -177,36 +177,34 @@ def _predict(rates: np.ndarray, step: _Step) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class _Prior:
+    """The prior of one rate: its distribution (:mod:`thidua_sim.model._transforms`) and place."""
+
     group: int
     rate: int
     value: Uncertain
-    scale: str  # "logit", "log" or "linear" (interval touching a bound)
-    median: float
-    s_lo: float
-    s_hi: float
+    dist: TwoPiece
+
+    @property
+    def median(self) -> float:
+        return self.dist.median
+
+    @property
+    def s_lo(self) -> float:
+        return max(self.dist.s_lo, 1e-9)
+
+    @property
+    def s_hi(self) -> float:
+        return max(self.dist.s_hi, 1e-9)
 
     def to_natural(self, x: np.ndarray) -> np.ndarray:
-        if self.scale == "logit":
-            return special.expit(x)
-        if self.scale == "log":
-            return np.exp(x)
-        return np.clip(x, 0.0, 1.0)
+        return self.dist.to_natural(x)
 
     def neg_log(self, x: np.ndarray) -> np.ndarray:
-        d = x - self.median
-        return 0.5 * (d / np.where(d < 0, self.s_lo, self.s_hi)) ** 2
+        return self.dist.neg_log(x)
 
 
 def _prior(group: int, rate: int, value: Uncertain) -> _Prior:
-    c, lo, hi = float(value.central), float(value.low), float(value.high)
-    kind = "log" if RATE_NAMES[rate] == "gamma" else "logit"
-    upper = math.inf if kind == "log" else 1.0
-    if not (lo > 0 and hi < upper and 0 < c < upper):
-        kind = "linear"
-    f = {"logit": special.logit, "log": np.log, "linear": float}[kind]
-    m = float(f(c))
-    return _Prior(group, rate, value, kind, m, max((m - float(f(lo))) / Z90, 1e-9),
-                  max((float(f(hi)) - m) / Z90, 1e-9))
+    return _Prior(group, rate, value, two_piece(value, "log" if RATE_NAMES[rate] == "gamma" else "logit"))
 
 
 # -- results ----------------------------------------------------------------------------------------
