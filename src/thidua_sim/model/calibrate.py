@@ -62,7 +62,7 @@ from .engine import (
     normalise_rates,
 )
 from ..errors import CalibrationError  # noqa: F401 (re-exported: callers import it from here)
-from .projection import _write_atomically
+from ..io import write_atomic
 
 if TYPE_CHECKING:  # the data layer hands us its ReviewResults; we only read .table/.years/.baseline()
     from ..data import ReviewResults
@@ -494,5 +494,5 @@ def save_base_rates(calibration: Calibration, path: str | Path,
             "# load_params(..., base_rates=<this file>) or copy it over params/base_rates.yaml.\n")
     text = head + yaml.dump(base_rates_document(calibration, prior_document), Dumper=_Dumper, allow_unicode=True,
                             sort_keys=False, width=110)
-    _write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_atomic(path, text)
     return path

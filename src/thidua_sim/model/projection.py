@@ -15,14 +15,13 @@ Populations are written as strings:
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..io import write_atomic
 from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario
 from ..core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
 from .engine import CompiledModel, ProjectionError, compile_model, expected_path
@@ -201,12 +200,12 @@ class Projection:
                                   f"name ending in {', '.join(TABLE_FORMATS)}")
         table = self.table(populations)
         if suffix == ".csv":
-            _write_atomically(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+            write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
         elif suffix == ".json":
-            _write_atomically(path, lambda tmp: table.to_json(tmp, orient="records", force_ascii=False, indent=1,
+            write_atomic(path, lambda tmp: table.to_json(tmp, orient="records", force_ascii=False, indent=1,
                                                                double_precision=15))
         else:
-            _write_atomically(path, lambda tmp: table.to_excel(tmp, index=False, sheet_name="projection",
+            write_atomic(path, lambda tmp: table.to_excel(tmp, index=False, sheet_name="projection",
                                                                 engine="openpyxl"))
         return path
 
@@ -227,21 +226,6 @@ class Projection:
             stats.append(m.std(axis=0, ddof=1) if m.shape[0] > 1 else np.zeros(m.shape[1:]))
             stats.extend(np.quantile(m, QUANTILES, axis=0))
         return np.stack(stats, axis=1)
-
-
-def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """``write(tmp)`` into a temporary file beside ``path``, then rename it to ``path``; a failed
-    write leaves any earlier file untouched and no temporary file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 MEASURES: tuple[str, ...] = (*STATES, "households", "poor_rate", "near_poor_rate")
