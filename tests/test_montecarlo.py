@@ -1,6 +1,8 @@
 """Monte Carlo draws: determinism, common random numbers, convergence to the expected path,
 the parameter distributions and the household-move sampler against closed forms."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from factories import line, make_baseline, make_instrument, make_params, make_rates, make_scenario
@@ -259,3 +261,31 @@ def test_the_prior_of_the_calibration_is_the_distribution_the_monte_carlo_draws_
     assert prior.neg_log(np.array([special.logit(0.4)]))[0] == pytest.approx(Z90**2 / 2)
     gamma = _prior(0, 6, Uncertain(0.02, 0.015, 0.03))
     assert gamma.dist.scale == "log" and gamma.to_natural(np.array([np.log(0.03)]))[0] == pytest.approx(0.03)
+
+
+def test_an_instrument_serving_other_households_is_covered_alike_by_both_paths():
+    # The public Instrument may make "other" households eligible (only the params loader forbids
+    # it). They take up places: with 1,000 poor and 3,000 other households in a cell and money for
+    # 500 households, the share is 500 / 4,000 = 1/8, on the expected path and in every draw. One
+    # year from a fixed baseline with fixed parameters, the Monte Carlo mean is the expected value
+    # up to Monte Carlo error (binomial and Poisson variates are unbiased here: every variance is
+    # far above the threshold where clipping at 0 matters).
+    from thidua_sim.model.engine import compile_model, expected_path
+
+    inst = make_instrument("outreach", cost=10.0, eligible=("poor", "other"), effects={"uPO": 0.6})
+    params = make_params([inst])
+    baseline = make_baseline([[(1000, 0, 3000), (0, 0, 0)]])
+    scenario = make_scenario([line(2022, "outreach", 5000.0, area="area_0")])
+    projection = project(baseline, scenario, params, until=2022, draws=4000, seed=11)
+    expected = projection.expected[1, 0, 0, 0]  # poor households of the cell in 2022
+    # by hand: pPO' = 1 - (1 - 0.15)(1 - 0.6/8) = 0.21375; pPN' = (1 - pPO')(1 - (1 - 0.10/0.85)) ...
+    p_po = 1 - (1 - 0.15) * (1 - 0.6 / 8)
+    p_pn = (1 - p_po) * (0.10 / 0.85)
+    assert expected == pytest.approx(1000 * (1 - p_po - p_pn) + 3000 * 0.01)
+    draws = projection.draws[:, 1, 0, 0, 0].astype(float)
+    se = draws.std(ddof=1) / np.sqrt(draws.size)
+    assert abs(draws.mean() - expected) < 4 * se
+    # the rule that ignored "other" households (share 500 / 1,000) is far outside that error
+    model = compile_model(baseline, scenario, params, until=2022)
+    poor_only = expected_path(replace(model, eligible=model.eligible * np.array([1.0, 1.0, 0.0])))
+    assert abs(poor_only.stocks[1, 0, 0, 0] - expected) > 50 * se

@@ -144,8 +144,10 @@ class Instrument:
     """One kind of support (model.md section 3).
 
     ``cost_mvnd``: cost per beneficiary household, million VND. ``eligible``: states a
-    beneficiary may be in (subset of {"poor", "near_poor"}). ``effects[name]`` for names in
-    EFFECT_NAMES (missing = 0). ``lag``: years between spending and effect (0 = same year).
+    beneficiary may be in (the params files allow a subset of {"poor", "near_poor"}; built in
+    code, "other" is allowed too: such households then take up places and money, but no effect
+    acts on them). ``effects[name]`` for names in EFFECT_NAMES (missing = 0). ``lag``: years
+    between spending and effect (0 = same year).
     """
 
     id: str

@@ -63,6 +63,7 @@ from .engine import (
     ProjectionError,
     adjust_rates,
     allocate_area_resources,
+    coverage_shares,
     keep_factors,
     normalise_rates,
 )
@@ -383,12 +384,9 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
         exact = np.random.Generator(np.random.PCG64(exact_seq))
         r = base
         if model.fixed_resources[t].any() or model.rule_totals[t].any():
-            resources, _ = allocate_area_resources(model, t, np.moveaxis(n, 0, -1))  # (C, A, K)
-            poor_area, near_area = n[0, ..., 0] + n[0, ..., 1], n[1, ..., 0] + n[1, ..., 1]  # (C, A)
-            eligible_area = poor_area[..., None] * eligible[:, 0] + near_area[..., None] * eligible[:, 1]  # (C, A, K)
-            resources /= costs
-            covered = np.minimum(resources, eligible_area, out=resources)
-            share = np.divide(covered, eligible_area, out=np.zeros(covered.shape, wd), where=eligible_area > 0)
+            stocks = np.moveaxis(n, 0, -1)  # (C, A, G, 3) view of the state-first arrays
+            resources, _ = allocate_area_resources(model, t, stocks)  # (C, A, K)
+            share, _, _ = coverage_shares(stocks, resources, costs, eligible, details=False)
             keeps = keep_factors(share, eligible, effects)
             r = dict(base)
             r[PPN], r[PPO], r[PNP], r[PNO] = adjust_rates(base[PPN], base[PPO], base[PNP], base[PNO], keeps)

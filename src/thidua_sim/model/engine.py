@@ -25,11 +25,12 @@ from ..core.types import (
     Params,
     Scenario,
 )
+from ._coverage import coverage_shares, eligible_households
 from ..errors import ProjectionError  # noqa: F401 (re-exported: callers import it from here)
 
 __all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates",
            "allocate_area_resources",
-           "coverage_shares", "transition", "ProjectionError", "MAX_HORIZON"]
+           "coverage_shares", "eligible_households", "transition", "ProjectionError", "MAX_HORIZON"]
 
 P, N, O = 0, 1, 2
 # indices into the rate axis (RATE_NAMES order)
@@ -217,24 +218,6 @@ def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
         resources += share[..., :, None] * amount[..., None, :]
         unallocated += np.where(wsum > 0, 0.0, amount).astype(dtype)
     return resources, unallocated
-
-
-def coverage_shares(stocks: np.ndarray, resources: np.ndarray, costs: np.ndarray,
-                    eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coverage of each instrument in each area (model.md section 3).
-
-    ``b_k = min(R_k / c_k, eligible_k)`` beneficiaries per area, share ``s_k = b_k / eligible_k``
-    (0 where nothing is eligible); dtts and other households of an area get the same share.
-    Returns ``(share (..., A, K), beneficiaries (..., A, G, K), unused money (..., A, K))``.
-    """
-    eligible_cell = np.einsum("...ags,ks->...agk", stocks, eligible)  # (..., A, G, K)
-    eligible_area = eligible_cell.sum(axis=-2)  # (..., A, K)
-    wanted = resources / costs
-    covered = np.minimum(wanted, eligible_area)
-    share = np.divide(covered, eligible_area, out=np.zeros_like(covered), where=eligible_area > 0)
-    beneficiaries = share[..., None, :] * eligible_cell
-    unused = resources - covered * costs
-    return share, beneficiaries, unused
 
 
 def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> tuple[np.ndarray, ...]:

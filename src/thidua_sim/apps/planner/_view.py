@@ -20,6 +20,7 @@ import pandas as pd
 
 from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ...core.types import GROUPS, Baseline, Params, Scenario, Target
+from ...model.engine import eligible_households
 from ...model.projection import Projection, project
 from ...report.i18n import format_number, format_percent, t
 
@@ -125,7 +126,7 @@ def coverage_table(projection: Projection, area: str | None) -> pd.DataFrame:
     idx = slice(None) if area is None else [projection.baseline.area_index(area)]
     eligible_states = projection.model.eligible  # (K, 3)
     stocks = projection.expected[:-1]  # stocks at the start of each transition (T, A, G, 3)
-    eligible = np.einsum("tags,ks->tak", stocks, eligible_states)[:, idx].sum(axis=(0, 1))
+    eligible = eligible_households(stocks, eligible_states)[:, idx].sum(axis=(0, 1, 2))  # (K,)
     money = projection.resources[:, idx].sum(axis=(0, 1))
     unused = projection.unused[:, idx].sum(axis=(0, 1))
     supported = projection.beneficiaries[:, idx].sum(axis=(0, 1, 2))
