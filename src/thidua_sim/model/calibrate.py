@@ -54,12 +54,11 @@ from .engine import (
     PON,
     PPN,
     PPO,
-    adjust_rates,
     allocate_area_resources,
     compile_model,
     coverage_shares,
-    keep_factors,
     normalise_rates,
+    step_expected,
 )
 from ..errors import CalibrationError  # noqa: F401 (re-exported: callers import it from here)
 from ..io import write_atomic
@@ -94,7 +93,9 @@ class _Step:
     area_ids: tuple[str, ...]
     stocks: np.ndarray  # (A, 3) observed at t
     multipliers: np.ndarray  # (A, 7)
-    keeps: tuple[np.ndarray, ...]  # four (A,) factors of the support acting in t+1
+    share: np.ndarray  # (A, K) coverage of the support acting in t+1 (central costs)
+    eligible: np.ndarray  # (K, 3)
+    effects: np.ndarray  # (K, 4) central effects
     entry: np.ndarray | None  # (3,) entry shares of the group, or None
     observed: np.ndarray  # (M, A) for OBSERVED_MEASURES, NaN = not observed
 
@@ -116,7 +117,6 @@ def _steps(review: ReviewResults, scenario: Scenario, params: Params) -> list[_S
         n = np.asarray(before.households, dtype=float)
         resources, _ = allocate_area_resources(model, 0, n)
         share, _, _ = coverage_shares(n, resources, model.costs, model.eligible)
-        keeps = keep_factors(share, model.eligible, model.effects)  # four (A, 1)
         multipliers = model.multipliers if model.multipliers is not None else np.ones(model.rates.shape)
         rows = table[table["year"] == t1].set_index(["area_id", "group"])
         for g, group in enumerate(GROUPS):
@@ -135,7 +135,8 @@ def _steps(review: ReviewResults, scenario: Scenario, params: Params) -> list[_S
                 if pd.isna(escaped) and not (pd.isna(fell_back) or pd.isna(newly)):
                     obs[5, a] = fell_back + newly
             entry = None if model.entry is None else model.entry[g]
-            steps.append(_Step(t1, g, common, n[:, g], multipliers[:, g], tuple(k[:, 0] for k in keeps), entry, obs))
+            steps.append(_Step(t1, g, common, n[:, g], multipliers[:, g], share, model.eligible, model.effects,
+                               entry, obs))
     return steps
 
 
@@ -144,20 +145,20 @@ def _steps(review: ReviewResults, scenario: Scenario, params: Params) -> list[_S
 def _predict(rates: np.ndarray, step: _Step) -> tuple[np.ndarray, np.ndarray]:
     """Expected observations and their chance variances (S, M, A) for base rates (S, 7)."""
     r = normalise_rates(rates[:, None, :] * step.multipliers[None])  # (S, A, 7)
-    pPN, pPO, pNP, pNO = adjust_rates(r[..., PPN], r[..., PPO], r[..., PNP], r[..., PNO], step.keeps)
-    pOP, pON, gamma = r[..., POP], r[..., PON], r[..., 6]
+    # the engine's one step, with this group as the only group (axis of length 1)
+    one = step_expected(step.stocks[:, None, :], r[:, :, None, :], step.share, step.eligible, step.effects,
+                        step.entry)
+    after, new, primed = one.stocks[:, :, 0], one.new[:, :, 0], one.rates[:, :, 0]  # (S, A, 3|7)
+    pPN, pPO, pNP, pNO, pOP, pON = (primed[..., i] for i in (PPN, PPO, PNP, PNO, POP, PON))
     nP, nN, nO = step.stocks.T  # (A,)
-    stay_P, stay_N, stay_O = 1 - pPN - pPO, 1 - pNP - pNO, 1 - pOP - pON
-    mP = nP * stay_P + nN * pNP + nO * pOP
-    mN = nP * pPN + nN * stay_N + nO * pON
-    H = nP + nN + nO
-    if step.entry is None:
-        newP, newN = gamma * mP, gamma * mN
-    else:
-        newP, newN = gamma * H * step.entry[0], gamma * H * step.entry[1]
+    stay_P, stay_N = 1 - pPN - pPO, 1 - pNP - pNO
+    newP, newN = new[..., 0], new[..., 1]
     escaped = nP * (pPN + pPO)
     to_poor = nN * pNP
-    mean = np.stack([H * (1 + gamma), mP + newP, mN + newN, escaped, to_poor, to_poor + nO * pOP + newP], axis=1)
+    mean = np.stack([after.sum(axis=-1), after[..., 0], after[..., 1], escaped, to_poor,
+                     to_poor + nO * pOP + newP], axis=1)
+    H = nP + nN + nO
+    gamma = primed[..., 6]
 
     def bvar(n: np.ndarray, p: np.ndarray) -> np.ndarray:
         return n * p * (1 - p)

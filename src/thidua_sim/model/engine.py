@@ -10,7 +10,7 @@ Array axes: (draw,) year, area, group, state; instruments on the last axis ``K``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -30,7 +30,7 @@ from ..errors import ProjectionError  # noqa: F401 (re-exported: callers import 
 
 __all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates",
            "allocate_area_resources",
-           "coverage_shares", "eligible_households", "transition", "ProjectionError", "MAX_HORIZON"]
+           "coverage_shares", "eligible_households", "transition", "step_expected", "ExpectedStep", "ProjectionError", "MAX_HORIZON"]
 
 P, N, O = 0, 1, 2
 # indices into the rate axis (RATE_NAMES order)
@@ -303,6 +303,43 @@ def add_new_households(moved: np.ndarray, households_before: np.ndarray, gamma: 
     return moved + new[..., None] * split
 
 
+class ExpectedStep(NamedTuple):
+    """What :func:`step_expected` returns; every array has the stocks' shape (..., A, G, 3) except
+    ``rates`` (..., A, G, 7)."""
+
+    stocks: np.ndarray  # expected stocks at t + 1: after the moves and household formation
+    moved: np.ndarray  # after the moves, before household formation
+    new: np.ndarray  # new households per state
+    rates: np.ndarray  # the rates that acted (base rates adjusted by the instruments)
+
+
+def step_expected(stocks: np.ndarray, rates: np.ndarray, share: np.ndarray | None = None,
+                  eligible: np.ndarray | None = None, effects: np.ndarray | None = None,
+                  entry: np.ndarray | None = None) -> ExpectedStep:
+    """One year of the model on expected counts: stocks at ``t`` -> expected stocks at ``t + 1``
+    (docs/model.md, "Household states and transitions" and "Instruments and coverage").
+
+    ``stocks`` (..., A, G, 3) at the start of the year. ``rates`` (..., A or 1, G, 7) base rates
+    in RATE_NAMES order (area multipliers applied, :func:`normalise_rates`d). ``share`` (..., A, K)
+    coverage of each instrument acting this year (:func:`coverage_shares`), with ``eligible`` (K, 3)
+    and ``effects`` (..., K, 4); None = no support (``rates`` act as given). ``entry`` (G, 3) entry
+    shares of new households, or None for the cell's shares after the moves.
+
+    Steps: the instruments adjust the rates (:func:`primed_rates`); every cell moves by the
+    transition matrix (``n @ M``); ``H * gamma`` new households (``H`` = households at ``t``) join,
+    split by ``entry`` or by the cell's shares after the moves. Any leading axes broadcast (batches
+    of money, parameter samples); :func:`expected_path` runs this every year, the calibration uses
+    it for its one-step-ahead predictions.
+    """
+    if share is not None:
+        if eligible is None or effects is None:
+            raise ValueError("step_expected: a coverage share needs eligible and effects too")
+        rates = primed_rates(rates, share, eligible, effects)
+    moved = transition(stocks, rates)
+    after = add_new_households(moved, stocks.sum(axis=-1), rates[..., GAMMA], entry)
+    return ExpectedStep(after, moved, after - moved, rates)
+
+
 @dataclass
 class PathResult:
     """Arrays of one run over the horizon (expected path, or one batch of draws)."""
@@ -333,7 +370,6 @@ def expected_path(model: CompiledModel, fixed_resources: np.ndarray | None = Non
     beneficiaries = np.zeros(batch + (T, A, G, K))
     unused = np.zeros(batch + (T, A, K))
     unallocated = np.zeros(batch + (T, K))
-    gamma = model.rates[..., GAMMA]
     for t in range(T):
         n = stocks[..., t, :, :, :]
         money, unallocated[..., t, :] = allocate_area_resources(model, t, n, totals[..., t, :, :],
@@ -341,6 +377,6 @@ def expected_path(model: CompiledModel, fixed_resources: np.ndarray | None = Non
         resources[..., t, :, :] = money
         share, beneficiaries[..., t, :, :, :], unused[..., t, :, :] = coverage_shares(
             n, money, model.costs, model.eligible)
-        rates = primed_rates(model.rates, share, model.eligible, model.effects)
-        stocks[..., t + 1, :, :, :] = add_new_households(transition(n, rates), n.sum(axis=-1), gamma, model.entry)
+        stocks[..., t + 1, :, :, :] = step_expected(n, model.rates, share, model.eligible, model.effects,
+                                                    model.entry).stocks
     return PathResult(stocks, resources, beneficiaries, unused, unallocated)
