@@ -289,3 +289,30 @@ def test_an_instrument_serving_other_households_is_covered_alike_by_both_paths()
     model = compile_model(baseline, scenario, params, until=2022)
     poor_only = expected_path(replace(model, eligible=model.eligible * np.array([1.0, 1.0, 0.0])))
     assert abs(poor_only.stocks[1, 0, 0, 0] - expected) > 50 * se
+
+
+def _sampler_distribution(n, p, size=400_001, dtype=np.float32):
+    """The binomial sampler's distribution (values, probabilities) over equally likely normal
+    quantiles z = Phi^-1((i + 0.5) / size): the sampler's own code, no random noise."""
+    from scipy import special
+
+    z = special.ndtri((np.arange(size) + 0.5) / size).astype(dtype)
+    x = mc._binomial(np.full(size, n, dtype), dtype(p), z, np.random.default_rng(0))
+    assert n * p * (1 - p) >= mc.EXACT_BELOW_VARIANCE  # the approximation, not the exact draws
+    return x
+
+
+@pytest.mark.parametrize("n, p, bias_low, bias_high, tv_max", [
+    (202, 0.005, 0.010, 0.020, 0.025),  # variance 1.005: the threshold, small p (the clip at 0 acts)
+    (5, 0.3, 0.005, 0.015, 0.025),  # variance 1.05: the worst distance at the threshold
+    (604, 0.005, 0.002, 0.006, 0.011),  # variance 3
+    (36, 0.5, -1e-3, 1e-3, 0.0035),  # variance 9
+])
+def test_sampler_bias_and_distance_near_the_threshold(n, p, bias_low, bias_high, tv_max):
+    # the figures docs/model.md ("Monte Carlo") states, against the exact binomial (scipy.stats)
+    x = _sampler_distribution(n, p)
+    bias = x.astype(float).mean() - n * p
+    assert bias_low < bias < bias_high
+    counts = np.bincount(x.astype(int), minlength=n + 1) / x.size
+    tv = 0.5 * np.abs(counts - stats.binom.pmf(np.arange(n + 1), n, p)).sum()
+    assert tv < tv_max

@@ -1,6 +1,6 @@
 """Coverage of instruments: who is eligible, how many a sum of money reaches, what is left.
 
-The one implementation of the rule of docs/model.md, "Instruments and coverage", used by the
+The one implementation of the rule of docs/model.md, "One year, t -> t+1" (step 2), used by the
 expected path, the Monte Carlo (per draw), the report's resource tables and the planner:
 
 - the households of a cell eligible for instrument ``k`` are its households in every state the

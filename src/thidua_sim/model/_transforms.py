@@ -1,4 +1,4 @@
-"""The parameter distribution of docs/model.md, "Uncertainty and Monte Carlo": a two-piece normal
+"""The parameter distribution of docs/model.md, "Monte Carlo" (parameters): a two-piece normal
 on a transformed scale, matched to a value's central value and 90 % interval.
 
 Used by the Monte Carlo (to map Latin-hypercube uniforms to parameter values) and by the

@@ -1,4 +1,4 @@
-"""Calibration: base rates per group fitted to the review history (model.md section 6).
+"""Calibration: base rates per group fitted to the review history (docs/model.md, "Calibration").
 
 Method
 ------

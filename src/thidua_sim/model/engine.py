@@ -1,6 +1,6 @@
 """The projection engine: household stocks per area and group, year by year.
 
-Implements model.md sections 2-3 on expected counts (the *expected path*). The
+Implements docs/model.md, "One year, t -> t+1 (expected path)" on expected counts (the *expected path*). The
 step functions broadcast over any leading axes, so the Monte Carlo layer
 (``_montecarlo.py``) reuses them with a leading draw axis.
 
@@ -243,8 +243,8 @@ def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -
 
 def adjust_rates(pPN: np.ndarray, pPO: np.ndarray, pNP: np.ndarray, pNO: np.ndarray,
                  keeps: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The four rates instruments change, from base rates and :func:`keep_factors` (model.md
-    section 3). Returns ``(pPN', pPO', pNP', pNO')``; ``pNP'`` is capped at ``1 - pNO'``."""
+    """The four rates instruments change, from base rates and :func:`keep_factors` (docs/model.md,
+    "One year, t -> t+1", step 3). Returns ``(pPN', pPO', pNP', pNO')``; ``pNP'`` is capped at ``1 - pNO'``."""
     keep_PO, keep_PN, keep_NO, keep_NP = keeps
     new_pPO = 1.0 - (1.0 - pPO) * keep_PO
     stay_ratio = np.divide(pPN, 1.0 - pPO, out=np.zeros_like(pPN), where=pPO < 1.0)
@@ -255,7 +255,8 @@ def adjust_rates(pPN: np.ndarray, pPO: np.ndarray, pNP: np.ndarray, pNO: np.ndar
 
 
 def primed_rates(rates: np.ndarray, share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> np.ndarray:
-    """Base rates adjusted by the instruments, as independent chances (model.md section 3).
+    """Base rates adjusted by the instruments, as independent chances (docs/model.md,
+    "One year, t -> t+1", step 3).
 
     ``rates`` (..., A or 1, G, 7); ``share`` (..., A, K); ``eligible`` (K, 3); ``effects`` (..., K, 4).
     An instrument acts on the poor row only if poor households are eligible for it, and on the
@@ -274,7 +275,8 @@ def primed_rates(rates: np.ndarray, share: np.ndarray, eligible: np.ndarray, eff
 
 
 def transition_matrix(rates: np.ndarray) -> np.ndarray:
-    """The row-stochastic 3x3 matrix of model.md section 2 from (primed) rates (..., 7) -> (..., 3, 3)."""
+    """The row-stochastic 3x3 matrix of docs/model.md, "One year, t -> t+1" (step 4), from (primed)
+    rates (..., 7) -> (..., 3, 3)."""
     m = np.empty(rates.shape[:-1] + (3, 3))
     m[..., P, N], m[..., P, O] = rates[..., PPN], rates[..., PPO]
     m[..., P, P] = 1.0 - rates[..., PPN] - rates[..., PPO]
@@ -317,7 +319,7 @@ def step_expected(stocks: np.ndarray, rates: np.ndarray, share: np.ndarray | Non
                   eligible: np.ndarray | None = None, effects: np.ndarray | None = None,
                   entry: np.ndarray | None = None) -> ExpectedStep:
     """One year of the model on expected counts: stocks at ``t`` -> expected stocks at ``t + 1``
-    (docs/model.md, "Household states and transitions" and "Instruments and coverage").
+    (docs/model.md, "One year, t -> t+1 (expected path)").
 
     ``stocks`` (..., A, G, 3) at the start of the year. ``rates`` (..., A or 1, G, 7) base rates
     in RATE_NAMES order (area multipliers applied, :func:`normalise_rates`d). ``share`` (..., A, K)
@@ -354,7 +356,8 @@ class PathResult:
 
 def expected_path(model: CompiledModel, fixed_resources: np.ndarray | None = None,
                   rule_totals: np.ndarray | None = None) -> PathResult:
-    """The recurrence of model.md section 2 on expected counts, every parameter central.
+    """The recurrence of docs/model.md, "One year, t -> t+1 (expected path)", on expected counts, every
+    parameter central.
 
     ``fixed_resources`` (..., T, A, K) and ``rule_totals`` (..., T, K, 2) replace the scenario's
     money; with leading batch axes, many money arrays run in one vectorised pass (the planning

@@ -2,7 +2,7 @@
 
 A target (:class:`~thidua_sim.Target`) asks a poverty rate to fall by (more than)
 ``threshold_points`` percentage points a year on average between two review years
-(model.md section 5)::
+(docs/planning.md, "Targets and how a check reads")::
 
     reduction = (rate[start] - rate[end]) / (end - start)        points per year
 
