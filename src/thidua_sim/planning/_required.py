@@ -72,8 +72,9 @@ class RequiredResources:
     in the years of the target's horizon, per year on average (all instruments). ``feasible``: some amount meets it;
     ``already_met``: the scenario (mode "extra") or no money at all (mode "scale") already does.
     ``reduction_points_per_year``: on the expected path at the answer (at the plateau when
-    infeasible); ``best_reduction_points_per_year``: the best of the scan of the lever (at the plateau,
-    every eligible household covered as far as the lever reaches, when the reduction is monotone). ``probability``: asked; ``achieved_probability``: the
+    infeasible); ``best_reduction_points_per_year``: the best of the scan of the lever (at the
+    plateau, every eligible household covered as far as the lever reaches, when the reduction is
+    monotone). ``probability``: asked; ``achieved_probability``: the
     share of draws meeting it at the answer; ``best_probability``: the share at four times the
     plateau amount, computed only when the search went there (always when infeasible), else None.
     ``scenario``: the scenario at the answer (at the plateau when infeasible). ``check``: the

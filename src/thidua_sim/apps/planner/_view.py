@@ -20,9 +20,9 @@ import pandas as pd
 
 from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ...core.types import GROUPS, Baseline, Params, Scenario, Target
-from ...model.engine import eligible_households
 from ...model.projection import Projection, project
 from ...report.i18n import format_number, format_percent, t
+from ...report.tables import resources_values
 
 __all__ = [
     "PlannerSettings",
@@ -123,15 +123,13 @@ def coverage_table(projection: Projection, area: str | None) -> pd.DataFrame:
     years; eligible = households at the start of each year in a state the instrument serves).
     ``unallocated_mvnd`` (district only) is district money that had nowhere to go.
     """
-    idx = slice(None) if area is None else [projection.baseline.area_index(area)]
-    eligible_states = projection.model.eligible  # (K, 3)
-    stocks = projection.expected[:-1]  # stocks at the start of each transition (T, A, G, 3)
-    eligible = eligible_households(stocks, eligible_states)[:, idx].sum(axis=(0, 1, 2))  # (K,)
-    money = projection.resources[:, idx].sum(axis=(0, 1))
-    unused = projection.unused[:, idx].sum(axis=(0, 1))
-    supported = projection.beneficiaries[:, idx].sum(axis=(0, 1, 2))
+    values = resources_values(projection, "district" if area is None else f"area:{area}")  # the report's sums
+    money = values["money_mvnd"].to_numpy()
+    unused = values["unused_mvnd"].to_numpy()
+    supported = values["beneficiaries"].to_numpy()
+    eligible = values["eligible"].to_numpy()
     unallocated = projection.unallocated.sum(axis=0) if area is None else np.zeros_like(money)
-    coverage = 100.0 * np.divide(supported, eligible, out=np.zeros_like(supported), where=eligible > 0)
+    coverage = 100.0 * values["coverage"].to_numpy()
     return pd.DataFrame({
         "instrument": list(projection.instrument_ids),
         "money_mvnd": money,
