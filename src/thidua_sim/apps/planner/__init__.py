@@ -638,8 +638,11 @@ class Planner:
             return t("planner_required_met", lang, target=name)
         p_text = "" if probability is None else t("planner_required_probability", lang,
                                                   p=format_percent(100 * probability, lang, 0))
-        return t("planner_required_amount", lang, target=name, amount=format_number(extra, lang, 0),
+        text = t("planner_required_amount", lang, target=name, amount=format_number(extra, lang, 0),
                  rule=lower_first(t(rule_key, lang)), probability=p_text)
+        if not getattr(result, "monotone", True):  # more money can lower the reduction here
+            text += " " + t("required_not_monotone", lang, amount=format_number(result.falls_from, lang, 0))
+        return text
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, name: str | None = None, *, overwrite: bool = False) -> Path | None:
