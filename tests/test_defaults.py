@@ -135,3 +135,17 @@ def test_the_engine_projects_up_to_the_last_year_and_no_further():
     assert compile_model(baseline, make_scenario(), make_params(), until=defaults.LAST_YEAR).years[-1] == 2050
     with pytest.raises(ProjectionError, match="at most 2050"):
         compile_model(baseline, make_scenario(), make_params(), until=defaults.LAST_YEAR + 1)
+
+
+@pytest.mark.parametrize("name", ["commune_brief.ipynb", "district_brief.ipynb"])
+def test_the_brief_notebooks_parameters_are_the_constants(name):
+    # papermill needs literal values in a notebook's parameters cell; they must not drift from
+    # the defaults the batch and the brief functions use
+    import json
+
+    notebook = json.loads((defaults.PROJECT_ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+    (cell,) = [c for c in notebook["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+    values: dict = {}
+    exec("".join(cell["source"]), {}, values)  # the notebook's own literal assignments
+    assert (values["draws"], values["seed"], values["until"]) == (
+        defaults.BRIEF_DRAWS, defaults.DEFAULT_SEED, defaults.DEFAULT_HORIZON)
