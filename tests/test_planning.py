@@ -200,7 +200,8 @@ def non_monotone_case():
 
 def _reduction_with_housing(baseline, params, scenario, x):
     extra = [line(y, "housing", x, rule="equal") for y in range(2022, 2026)]
-    return check_target(project(baseline, scenario.with_resources(extra), params), target(0.0)).reduction_points_per_year
+    projection = project(baseline, scenario.with_resources(extra), params)
+    return check_target(projection, target(0.0)).reduction_points_per_year
 
 
 def test_required_does_not_assume_that_more_money_always_helps():

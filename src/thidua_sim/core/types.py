@@ -45,7 +45,8 @@ RATE_NAMES: tuple[str, ...] = ("pPN", "pPO", "pNP", "pNO", "pOP", "pON", "gamma"
 """Base annual rates of docs/model.md, "One year, t -> t+1": P->N, P->O, N->P, N->O, O->P, O->N, household formation."""
 
 EFFECT_NAMES: tuple[str, ...] = ("uPO", "uPN", "uNO", "dNP")
-"""Instrument effects of docs/model.md, "One year, t -> t+1" (step 3): uplifts on P->O, P->N, N->O; protection against N->P."""
+"""Instrument effects of docs/model.md, "One year, t -> t+1" (step 3): uplifts on P->O, P->N, N->O;
+protection against N->P."""
 
 ALLOCATION_RULES: tuple[str, ...] = ("poor", "poor_dtts", "equal", "shares")
 """How a district total is spread over areas: proportional to poor households, to poor dtts

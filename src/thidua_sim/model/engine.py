@@ -1,7 +1,7 @@
 """The projection engine: household stocks per area and group, year by year.
 
-Implements docs/model.md, "One year, t -> t+1 (expected path)" on expected counts (the *expected path*). The
-step functions broadcast over any leading axes, so the Monte Carlo layer
+Implements docs/model.md, "One year, t -> t+1 (expected path)" on expected counts (the
+*expected path*). The step functions broadcast over any leading axes, so the Monte Carlo layer
 (``_montecarlo.py``) reuses them with a leading draw axis.
 
 Array axes: (draw,) year, area, group, state; instruments on the last axis ``K``.
@@ -30,7 +30,8 @@ from ..errors import ProjectionError  # noqa: F401 (re-exported: callers import 
 
 __all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates",
            "allocate_area_resources",
-           "coverage_shares", "eligible_households", "transition", "step_expected", "ExpectedStep", "ProjectionError", "MAX_HORIZON"]
+           "coverage_shares", "eligible_households", "transition", "step_expected", "ExpectedStep",
+           "ProjectionError", "MAX_HORIZON"]
 
 P, N, O = 0, 1, 2
 # indices into the rate axis (RATE_NAMES order)
@@ -76,7 +77,8 @@ class CompiledModel:
         return len(self.years) - 1
 
 
-def compile_model(baseline: Baseline, scenario: Scenario, params: Params, until: int = DEFAULT_HORIZON) -> CompiledModel:
+def compile_model(baseline: Baseline, scenario: Scenario, params: Params,
+                  until: int = DEFAULT_HORIZON) -> CompiledModel:
     """Check that the three inputs fit together and turn them into arrays."""
     t0 = int(baseline.year)
     if not isinstance(until, (int, np.integer)) or until <= t0 or until > MAX_HORIZON:
@@ -244,7 +246,8 @@ def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -
 def adjust_rates(pPN: np.ndarray, pPO: np.ndarray, pNP: np.ndarray, pNO: np.ndarray,
                  keeps: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The four rates instruments change, from base rates and :func:`keep_factors` (docs/model.md,
-    "One year, t -> t+1", step 3). Returns ``(pPN', pPO', pNP', pNO')``; ``pNP'`` is capped at ``1 - pNO'``."""
+    "One year, t -> t+1", step 3). Returns ``(pPN', pPO', pNP', pNO')``; ``pNP'`` is capped at
+    ``1 - pNO'``."""
     keep_PO, keep_PN, keep_NO, keep_NP = keeps
     new_pPO = 1.0 - (1.0 - pPO) * keep_PO
     stay_ratio = np.divide(pPN, 1.0 - pPO, out=np.zeros_like(pPN), where=pPO < 1.0)

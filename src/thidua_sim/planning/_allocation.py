@@ -418,8 +418,8 @@ def allocate_budget(
     households in the end year (i.e. maximise their expected fall), on top of ``scenario``.
 
     ``budget_mvnd_per_year`` (million VND) acts in each of ``years`` (review years; default every
-    year after the baseline up to ``until``, which defaults to :data:`~thidua_sim.core.defaults.DEFAULT_HORIZON`), the same allocation every
-    year; an instrument with a lag of ``L`` years is paid ``L`` budget years earlier.
+    year after the baseline up to ``until``, which defaults to ``core.defaults.DEFAULT_HORIZON``), the
+    same allocation every year; an instrument with a lag of ``L`` years is paid ``L`` budget years earlier.
     ``caps``/``minimums`` (million VND per year) are keyed by an area id (its total), an instrument
     id (its total) or a tuple ``(area id, instrument id)``. ``dtts_weight`` > 1 counts a poor dtts
     household more than another. ``greedy_steps`` and ``refine`` (how many of the best starts are

@@ -50,7 +50,8 @@ def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
 
 def horizon(args: argparse.Namespace, targets: Sequence[Any]) -> int:
-    """The last projected year: --until, else the latest end year of the targets (:data:`DEFAULT_HORIZON` without targets)."""
+    """The last projected year: --until, else the latest end year of the targets (DEFAULT_HORIZON
+    without targets)."""
     if getattr(args, "until", None):
         return int(args.until)
     return max([t.end_year for t in targets] or [DEFAULT_HORIZON])
