@@ -14,6 +14,8 @@ expected path, the Monte Carlo (per draw), the report's resource tables and the 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 __all__ = ["eligible_households", "coverage_shares"]
@@ -25,13 +27,26 @@ def _cell_totals(stocks: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, 
     states share one sum (over the states of a cell, in state order), far cheaper than a product
     over every instrument; the pattern axis comes first so that every sum runs over contiguous
     memory."""
-    patterns, index = np.unique(np.asarray(eligible) != 0, axis=0, return_inverse=True)
+    flags = np.asarray(eligible) != 0
+    patterns, index = _patterns(flags.tobytes(), flags.shape)
     dtype = np.result_type(stocks.dtype, eligible.dtype)
     totals = np.zeros((len(patterns),) + stocks.shape[:-1], dtype=dtype)
-    for j, row in enumerate(patterns):
-        for s in np.flatnonzero(row):
+    for j, states in enumerate(patterns):
+        for s in states:
             totals[j] += stocks[..., s]
-    return totals, np.asarray(index).reshape(-1)
+    return totals, index
+
+
+@functools.lru_cache(maxsize=256)
+def _patterns(flags: bytes, shape: tuple[int, int]) -> tuple[tuple[tuple[int, ...], ...], np.ndarray]:
+    """The distinct eligibility rows (as state indices, in first-seen order) and each instrument's
+    row; cached, as a run asks the same question every year."""
+    rows = np.frombuffer(flags, dtype=bool).reshape(shape)
+    patterns: dict[tuple[int, ...], int] = {}
+    index = [patterns.setdefault(tuple(int(s) for s in np.flatnonzero(row)), len(patterns)) for row in rows]
+    out = np.array(index, dtype=np.intp)
+    out.flags.writeable = False
+    return tuple(patterns), out
 
 
 def _per_instrument(by_pattern: np.ndarray, index: np.ndarray) -> np.ndarray:

@@ -12,8 +12,8 @@ Two levers, both one number ``x``:
 off once every eligible household is covered in every year: that plateau is found by doubling
 ``x`` until the reduction stops changing. It is *not* always non-decreasing: support that moves
 households out of another instrument's reach can lower it (docs/model.md, "Monotonicity"). So
-the search does not rely on it: it scans ``x`` (``start``, 128 evenly spaced amounts up to twice
-the plateau amount, and the plateau amount halved up to 30 times), takes the first scanned
+the search does not rely on it: it scans ``x`` (``start``, 64 evenly spaced amounts up to the
+plateau amount, and the plateau amount halved up to 30 times), takes the first scanned
 amount that meets the target and the failing one before it as the bracket, and
 ``scipy.optimize.brentq`` finds the crossing inside; the answer is nudged up to the first ``x``
 that meets the target (for a "more than" target the root itself only equals it). If no scanned
@@ -251,7 +251,7 @@ def required_resources(
         j = int(np.argmax(ok))
         lo, hi = float(grid[j - 1]), float(grid[j])
         xtol = max(hi * 1e-9, 1e-12)
-        g_lo, g_hi = red(lo) - threshold, red(hi) - threshold
+        g_lo, g_hi = grid_red[j - 1] - threshold, grid_red[j] - threshold
         root = brentq(lambda x: red(x) - threshold, lo, hi, xtol=xtol,
                       rtol=4 * np.finfo(float).eps) if g_lo < 0 < g_hi else hi
         for k in range(64):  # the root only equals the threshold: step up to the first amount meeting it
@@ -347,9 +347,10 @@ def required_resources(
 
 
 def _grid(start: float, saturation: float) -> np.ndarray:
-    """The amounts the expected-path search scans: ``start``, evenly spaced points up to twice the
-    plateau amount, and the plateau amount halved again and again (answers far below it)."""
-    even = np.linspace(start, 2.0 * saturation, 2 * _SCAN_POINTS + 1)
+    """The amounts the expected-path search scans: ``start``, evenly spaced points up to the plateau
+    amount (beyond it every eligible household is covered already), and the plateau amount halved
+    again and again (answers far below it)."""
+    even = np.linspace(start, saturation, _SCAN_POINTS + 1)
     halved = saturation * 0.5 ** np.arange(1, _SCAN_HALVINGS + 1)
     return np.unique(np.concatenate([even, halved, [saturation]]))
 
