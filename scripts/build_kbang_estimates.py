@@ -27,6 +27,8 @@ from pathlib import Path
 
 from _review_csv import render  # scripts/_review_csv.py: the loader's own columns
 
+from thidua_sim.io import write_atomic
+
 ROOT = Path(__file__).resolve().parents[1]
 AREAS_FILE = ROOT / "data" / "kbang" / "areas.csv"
 YEAR = 2021
@@ -304,7 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     rows, log = estimate(read_area_ids(args.areas))
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / "review_results.csv"
-    target.write_bytes(render(rows).encode("utf-8"))
+    write_atomic(target, render(rows).encode("utf-8"))  # the package's one atomic write (mode 0644)
     if args.explain:
         print("\n".join(log + summary(rows)))
     print(f"wrote {target}")

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from _review_csv import render  # scripts/_review_csv.py: the loader's own columns
 
+from thidua_sim.io import write_atomic
+
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "data" / "gialai" / "figures.csv"
 AREA_ID = "gia_lai"
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = derive(read_figures(args.figures))
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / "review_results.csv"
-    target.write_bytes(render(rows).encode("utf-8"))
+    write_atomic(target, render(rows).encode("utf-8"))  # the package's one atomic write (mode 0644)
     print(f"wrote {target}")
     return 0
 

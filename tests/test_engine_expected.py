@@ -98,3 +98,39 @@ def test_unknown_instrument_and_area_are_refused():
     with pytest.raises(ProjectionError, match="unknown area 'nowhere'"):
         project(baseline, make_scenario([line(2022, "livelihood", 1.0, area="nowhere")]),
                 make_params([inst]), until=2022)
+
+
+def test_step_expected_by_hand_and_as_the_calibration_uses_it():
+    # engine.step_expected: one year with support and formation, worked out by hand. A poor-only
+    # instrument with uPO = 0.3 reaches half the poor: pPO' = 1 - (1 - 0.15)(1 - 0.15) = 0.2775;
+    # pPN' = (1 - pPO') * 0.10 / 0.85; 500 households form 500 * 0.02 = 10 new ones, split by the
+    # cell's shares after the moves.
+    from thidua_sim.model.calibrate import _predict, _Step
+    from thidua_sim.model.engine import step_expected
+
+    r = {**SIMPLE_RATES, "gamma": 0.02}
+    rates = np.array([[[r[k] for k in ("pPN", "pPO", "pNP", "pNO", "pOP", "pON", "gamma")]]])  # (1, 1, 7)
+    stocks = np.array([[[100.0, 50.0, 350.0]]])  # (A=1, G=1, 3)
+    eligible = np.array([[1.0, 0.0, 0.0]])
+    effects = np.array([[0.3, 0.0, 0.0, 0.0]])
+    share = np.array([[0.5]])
+    one = step_expected(stocks, rates, share, eligible, effects)
+    p_po = 1 - 0.85 * 0.85
+    p_pn = (1 - p_po) * 0.10 / 0.85
+    moved = np.array([100 * (1 - p_po - p_pn) + 50 * 0.05 + 350 * 0.01,
+                      100 * p_pn + 50 * (1 - 0.05 - 0.20) + 350 * 0.02,
+                      100 * p_po + 50 * 0.20 + 350 * (1 - 0.01 - 0.02)])
+    np.testing.assert_allclose(one.moved[0, 0], moved, rtol=1e-12)
+    np.testing.assert_allclose(one.new[0, 0], 10 * moved / 500, rtol=1e-12)
+    np.testing.assert_allclose(one.stocks[0, 0], moved * 1.02, rtol=1e-12)
+    assert one.rates[0, 0, 1] == pytest.approx(p_po)
+    # with entry shares instead: the 10 new households enter 60 / 30 / 10
+    entry = np.array([[0.6, 0.3, 0.1]])
+    np.testing.assert_allclose(step_expected(stocks, rates, share, eligible, effects, entry).new[0, 0], [6, 3, 1])
+    # the calibration's one-step prediction (households, poor, near-poor, escaped, N->P, entered P)
+    step = _Step(2022, 0, ("a",), stocks[:, 0], np.ones((1, 7)), share, eligible, effects, None,
+                 np.full((6, 1), np.nan))
+    mean, _ = _predict(rates[0], step)
+    np.testing.assert_allclose(mean[0, :, 0], [510, moved[0] * 1.02, moved[1] * 1.02, 100 * (p_po + p_pn),
+                                               50 * 0.05, 50 * 0.05 + 350 * 0.01 + 10 * moved[0] / 500],
+                               rtol=1e-12)

@@ -1,6 +1,8 @@
 """Monte Carlo draws: determinism, common random numbers, convergence to the expected path,
 the parameter distributions and the household-move sampler against closed forms."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from factories import line, make_baseline, make_instrument, make_params, make_rates, make_scenario
@@ -238,3 +240,79 @@ def test_table_without_draws_has_expected_only():
         result.stocks("district", draws=True)
     with pytest.raises(ProjectionError, match="unknown area 'nowhere'"):
         result.table(["area:nowhere"])
+
+
+def test_the_prior_of_the_calibration_is_the_distribution_the_monte_carlo_draws_from():
+    # one transform (model/_transforms.py): the calibration's prior density and the Monte Carlo's
+    # quantile function describe the same two-piece normal. Checked against the closed form: the
+    # 5 %, 50 % and 95 % points are the interval and the central value, and the prior's minus
+    # log density at the transformed 5 % point is z90^2 / 2.
+    from scipy import special
+
+    from thidua_sim.model._montecarlo import quantile
+    from thidua_sim.model._transforms import Z90
+    from thidua_sim.model.calibrate import _prior
+
+    value = Uncertain(0.2, 0.1, 0.4)
+    prior = _prior(0, 1, value)  # pPO: a logit-scale rate
+    assert np.allclose(quantile(value, np.array([0.05, 0.5, 0.95]), "logit"), [0.1, 0.2, 0.4])
+    assert prior.to_natural(np.array([special.logit(0.1)]))[0] == pytest.approx(0.1)
+    assert prior.neg_log(np.array([special.logit(0.1)]))[0] == pytest.approx(Z90**2 / 2)
+    assert prior.neg_log(np.array([special.logit(0.4)]))[0] == pytest.approx(Z90**2 / 2)
+    gamma = _prior(0, 6, Uncertain(0.02, 0.015, 0.03))
+    assert gamma.dist.scale == "log" and gamma.to_natural(np.array([np.log(0.03)]))[0] == pytest.approx(0.03)
+
+
+def test_an_instrument_serving_other_households_is_covered_alike_by_both_paths():
+    # The public Instrument may make "other" households eligible (only the params loader forbids
+    # it). They take up places: with 1,000 poor and 3,000 other households in a cell and money for
+    # 500 households, the share is 500 / 4,000 = 1/8, on the expected path and in every draw. One
+    # year from a fixed baseline with fixed parameters, the Monte Carlo mean is the expected value
+    # up to Monte Carlo error (binomial and Poisson variates are unbiased here: every variance is
+    # far above the threshold where clipping at 0 matters).
+    from thidua_sim.model.engine import compile_model, expected_path
+
+    inst = make_instrument("outreach", cost=10.0, eligible=("poor", "other"), effects={"uPO": 0.6})
+    params = make_params([inst])
+    baseline = make_baseline([[(1000, 0, 3000), (0, 0, 0)]])
+    scenario = make_scenario([line(2022, "outreach", 5000.0, area="area_0")])
+    projection = project(baseline, scenario, params, until=2022, draws=4000, seed=11)
+    expected = projection.expected[1, 0, 0, 0]  # poor households of the cell in 2022
+    # by hand: pPO' = 1 - (1 - 0.15)(1 - 0.6/8) = 0.21375; pPN' = (1 - pPO')(1 - (1 - 0.10/0.85)) ...
+    p_po = 1 - (1 - 0.15) * (1 - 0.6 / 8)
+    p_pn = (1 - p_po) * (0.10 / 0.85)
+    assert expected == pytest.approx(1000 * (1 - p_po - p_pn) + 3000 * 0.01)
+    draws = projection.draws[:, 1, 0, 0, 0].astype(float)
+    se = draws.std(ddof=1) / np.sqrt(draws.size)
+    assert abs(draws.mean() - expected) < 4 * se
+    # the rule that ignored "other" households (share 500 / 1,000) is far outside that error
+    model = compile_model(baseline, scenario, params, until=2022)
+    poor_only = expected_path(replace(model, eligible=model.eligible * np.array([1.0, 1.0, 0.0])))
+    assert abs(poor_only.stocks[1, 0, 0, 0] - expected) > 50 * se
+
+
+def _sampler_distribution(n, p, size=400_001, dtype=np.float32):
+    """The binomial sampler's distribution (values, probabilities) over equally likely normal
+    quantiles z = Phi^-1((i + 0.5) / size): the sampler's own code, no random noise."""
+    from scipy import special
+
+    z = special.ndtri((np.arange(size) + 0.5) / size).astype(dtype)
+    x = mc._binomial(np.full(size, n, dtype), dtype(p), z, np.random.default_rng(0))
+    assert n * p * (1 - p) >= mc.EXACT_BELOW_VARIANCE  # the approximation, not the exact draws
+    return x
+
+
+@pytest.mark.parametrize("n, p, bias_low, bias_high, tv_max", [
+    (202, 0.005, 0.010, 0.020, 0.025),  # variance 1.005: the threshold, small p (the clip at 0 acts)
+    (5, 0.3, 0.005, 0.015, 0.025),  # variance 1.05: the worst distance at the threshold
+    (604, 0.005, 0.002, 0.006, 0.011),  # variance 3
+    (36, 0.5, -1e-3, 1e-3, 0.0035),  # variance 9
+])
+def test_sampler_bias_and_distance_near_the_threshold(n, p, bias_low, bias_high, tv_max):
+    # the figures docs/model.md ("Monte Carlo") states, against the exact binomial (scipy.stats)
+    x = _sampler_distribution(n, p)
+    bias = x.astype(float).mean() - n * p
+    assert bias_low < bias < bias_high
+    counts = np.bincount(x.astype(int), minlength=n + 1) / x.size
+    tv = 0.5 * np.abs(counts - stats.binom.pmf(np.arange(n + 1), n, p)).sum()
+    assert tv < tv_max

@@ -713,3 +713,14 @@ def test_the_planner_notebook_runs_in_a_kernel_and_displays_the_widget(tmp_path)
     assert not [o for o in outputs if o.output_type == "error"]
     bundle = next(o for o in outputs if o.output_type == "execute_result")
     assert "application/vnd.jupyter.widget-view+json" in bundle.data
+
+
+def test_required_text_warns_when_more_money_can_lower_the_reduction():
+    from types import SimpleNamespace
+
+    result = SimpleNamespace(feasible=True, extra_mvnd_per_year=251.0, monotone=False, falls_from=300.0)
+    text = Planner._required_text(result, "Chỉ tiêu", "poor", None, "vi")
+    assert "thêm kinh phí không phải lúc nào cũng giảm thêm hộ nghèo" in text and "300" in text
+    plain = Planner._required_text(SimpleNamespace(feasible=True, extra_mvnd_per_year=251.0, monotone=True,
+                                                   falls_from=None), "Chỉ tiêu", "poor", None, "vi")
+    assert "không phải lúc nào" not in plain

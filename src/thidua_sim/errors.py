@@ -9,11 +9,12 @@ The CLI prints these without a traceback; anything else is a bug.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from os import PathLike
 
-__all__ = ["InputError", "InputErrors", "ThiduaError", "ErrorCollector"]
+__all__ = ["InputError", "InputErrors", "ThiduaError", "ErrorCollector", "ProjectionError", "PlanningError",
+           "CalibrationError", "StandardsError", "UnknownArea", "UnknownLabel", "BriefError", "BatchError"]
 
 
 class ThiduaError(Exception):
@@ -117,3 +118,55 @@ def _show(found: object) -> str:
         return found
     text = repr(found)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+# -- the errors of each layer (every exception class of the package lives in this module; the
+# -- modules that raise them re-import them, so ``from thidua_sim.model.engine import
+# -- ProjectionError`` and the like keep working) ------------------------------------------------
+
+class ProjectionError(ThiduaError):
+    """Inputs that cannot be projected together (unknown instrument or area in a scenario, bad horizon)."""
+
+
+class CalibrationError(ThiduaError):
+    """Review results that cannot be fitted (fewer than two consecutive years, nothing in common)."""
+
+
+class PlanningError(ThiduaError):
+    """A planning question that cannot be answered with these inputs (a target outside the
+    projection, an unknown rule, caps that leave no feasible allocation ...)."""
+
+
+class StandardsError(ThiduaError, ValueError):
+    """A call to :func:`classify` or :func:`standard_for` with values outside what a standard covers."""
+
+
+class UnknownArea(ThiduaError, KeyError):
+    """A name that matches no known area (or more than one)."""
+
+    def __init__(self, name: str, suggestions: Sequence[str] = (), ambiguous: Sequence[str] = ()):
+        self.name = name
+        self.suggestions = tuple(suggestions)
+        self.ambiguous = tuple(ambiguous)
+        if self.ambiguous:
+            text = f"area name {name!r} fits more than one area: {', '.join(self.ambiguous)}"
+        elif self.suggestions:
+            text = f"unknown area {name!r}; did you mean {' or '.join(repr(s) for s in self.suggestions)}?"
+        else:
+            text = f"unknown area {name!r}"
+        super().__init__(text)
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+class UnknownLabel(KeyError):
+    """A label key that has no translation (a bug in the caller, not a user mistake)."""
+
+
+class BriefError(ThiduaError):
+    """A brief asked for something the inputs do not have (an unknown commune, no district target)."""
+
+
+class BatchError(ThiduaError):
+    """A batch that cannot start: a missing folder or file, a parameter no notebook declares."""

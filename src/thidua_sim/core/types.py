@@ -42,10 +42,11 @@ STATES: tuple[str, ...] = ("poor", "near_poor", "other")
 """Household states: hộ nghèo (P), hộ cận nghèo (N), all others (O)."""
 
 RATE_NAMES: tuple[str, ...] = ("pPN", "pPO", "pNP", "pNO", "pOP", "pON", "gamma")
-"""Base annual rates of model.md section 2: P->N, P->O, N->P, N->O, O->P, O->N, household formation."""
+"""Base annual rates of docs/model.md, "One year, t -> t+1": P->N, P->O, N->P, N->O, O->P, O->N, household formation."""
 
 EFFECT_NAMES: tuple[str, ...] = ("uPO", "uPN", "uNO", "dNP")
-"""Instrument effects of model.md section 3: uplifts on P->O, P->N, N->O; protection against N->P."""
+"""Instrument effects of docs/model.md, "One year, t -> t+1" (step 3): uplifts on P->O, P->N, N->O;
+protection against N->P."""
 
 ALLOCATION_RULES: tuple[str, ...] = ("poor", "poor_dtts", "equal", "shares")
 """How a district total is spread over areas: proportional to poor households, to poor dtts
@@ -141,11 +142,13 @@ class BaseRates:
 
 @dataclass(frozen=True)
 class Instrument:
-    """One kind of support (model.md section 3).
+    """One kind of support (docs/model.md, "One year, t -> t+1", steps 2-3).
 
     ``cost_mvnd``: cost per beneficiary household, million VND. ``eligible``: states a
-    beneficiary may be in (subset of {"poor", "near_poor"}). ``effects[name]`` for names in
-    EFFECT_NAMES (missing = 0). ``lag``: years between spending and effect (0 = same year).
+    beneficiary may be in (the params files allow a subset of {"poor", "near_poor"}; built in
+    code, "other" is allowed too: such households then take up places and money, but no effect
+    acts on them). ``effects[name]`` for names in EFFECT_NAMES (missing = 0). ``lag``: years
+    between spending and effect (0 = same year).
     """
 
     id: str
@@ -181,7 +184,7 @@ class Scenario:
     """A set of resources over the years: the planner's levers.
 
     ``entry_shares[group][state]``: how new households enter (sums to 1 per group); None = by
-    the cell's shares after transitions (model.md section 2 step 3).
+    the cell's shares after transitions (docs/model.md, "One year, t -> t+1", step 5).
     """
 
     id: str

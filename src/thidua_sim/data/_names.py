@@ -18,7 +18,7 @@ from datetime import date
 from ..core.text import fold as _fold
 from ..core.text import name_key
 from ..core.types import Area
-from ..errors import ThiduaError
+from ..errors import UnknownArea  # noqa: F401 (re-exported: callers import it from here)
 
 __all__ = ["AreaInfo", "AreaMatcher", "UnknownArea", "name_key", "match_area", "suggest_areas"]
 
@@ -57,25 +57,6 @@ class AreaInfo:
         if self.valid_from is not None and day < self.valid_from:
             return False
         return not (self.valid_to is not None and day >= self.valid_to)
-
-
-class UnknownArea(ThiduaError, KeyError):
-    """A name that matches no known area (or more than one)."""
-
-    def __init__(self, name: str, suggestions: Sequence[str] = (), ambiguous: Sequence[str] = ()):
-        self.name = name
-        self.suggestions = tuple(suggestions)
-        self.ambiguous = tuple(ambiguous)
-        if self.ambiguous:
-            text = f"area name {name!r} fits more than one area: {', '.join(self.ambiguous)}"
-        elif self.suggestions:
-            text = f"unknown area {name!r}; did you mean {' or '.join(repr(s) for s in self.suggestions)}?"
-        else:
-            text = f"unknown area {name!r}"
-        super().__init__(text)
-
-    def __str__(self) -> str:  # KeyError would quote the message
-        return str(self.args[0])
 
 
 def _as_info(area: Area | AreaInfo) -> AreaInfo:

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ._names import AreaInfo
+from ..io import write_atomic
 from ..io._sheets import PathLike_
 from ..core.types import GROUPS, Area, Baseline
 from ..errors import InputError, InputErrors
@@ -100,9 +101,7 @@ class ReviewResults:
         table["estimate"] = table["estimate"].map(lambda v: "true" if v else "false")
         buffer = io.StringIO()
         table.to_csv(buffer, index=False, lineterminator="\n")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(buffer.getvalue().encode("utf-8"))
-        return path
+        return write_atomic(path, buffer.getvalue().encode("utf-8"))
 
     def for_years(self, years: Iterable[int]) -> ReviewResults:
         """The same results restricted to some years."""

@@ -12,6 +12,7 @@ from typing import Any
 from ._areas import SHIPPED_DATA, _review_day, load_area_info
 from ._names import AreaInfo
 from ._review_results import _REVIEW_SPEC, COUNT_COLUMNS, FLOW_COLUMNS
+from ..io import write_atomic
 from ..io._sheets import PathLike_, _column_letter
 from ..core.types import Area
 from ..errors import InputError, InputErrors
@@ -72,13 +73,12 @@ def write_template(path: PathLike_, areas: Sequence[Area | AreaInfo] | PathLike_
     header = [_REVIEW_SPEC[c][0] for c in TEMPLATE_COLUMNS]
     rows = [[a.name, g, year if year is not None else None] + [None] * (len(TEMPLATE_COLUMNS) - 3)
             for a in info for g in ("DTTS", "Khác")]
-    path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() == ".csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(header)
         writer.writerows([["" if v is None else v for v in r] for r in rows])
-        path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+        write_atomic(path, buffer.getvalue().encode("utf-8-sig"))
     else:
         _write_template_xlsx(path, header, rows, [a.name for a in info])
     return path
@@ -130,4 +130,4 @@ def _write_template_xlsx(path: Path, header: list[str], rows: list[list[Any]], n
     for row in guide.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    book.save(path)
+    write_atomic(path, book.save)

@@ -2,8 +2,10 @@
 
 Layer 2 (docs/architecture.md). May import: ``thidua_sim.errors`` and ``core``. Knows file
 formats, not what the files mean: the loaders of ``data`` and ``params`` give them meaning.
+Every file the tool writes goes through :func:`write_atomic`.
 """
 
+from ._atomic import FILE_MODE, TMP_MARK, atomic_path, write_atomic
 from ._yaml import check_keys, line_of, read_yaml
 
-__all__ = ["check_keys", "line_of", "read_yaml"]
+__all__ = ["FILE_MODE", "TMP_MARK", "atomic_path", "check_keys", "line_of", "read_yaml", "write_atomic"]

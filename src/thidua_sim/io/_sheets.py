@@ -16,6 +16,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
+from ..core.defaults import FIRST_YEAR, LAST_YEAR
 from ..core.text import name_key
 from ..errors import ErrorCollector, InputError, InputErrors
 
@@ -23,7 +24,6 @@ PathLike_ = str | PathLike[str]
 
 _TRUE = {name_key(w) for w in ("true", "yes", "1", "x", "có", "ước tính", "y")}
 _FALSE = {name_key(w) for w in ("false", "no", "0", "không", "n", "")}
-_FIRST_YEAR, _LAST_YEAR = 2000, 2100
 
 @dataclass(frozen=True)
 class _Sheet:
@@ -222,9 +222,9 @@ class _Row:
             self.fail(cid, "an empty cell", "the review year, e.g. 2021", "fill in the year")
             return None
         number = _whole_number(value, thousands=False)
-        if number is None or not _FIRST_YEAR <= number <= _LAST_YEAR:
+        if number is None or not FIRST_YEAR <= number <= LAST_YEAR:
             self.fail(cid, repr(value) if isinstance(value, str) else str(value),
-                      f"a year between {_FIRST_YEAR} and {_LAST_YEAR}", "type the review year as 4 digits, e.g. 2021")
+                      f"a year between {FIRST_YEAR} and {LAST_YEAR}", "type the review year as 4 digits, e.g. 2021")
             return None
         return number
 

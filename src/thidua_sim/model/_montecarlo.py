@@ -1,4 +1,4 @@
-"""Monte Carlo replicates of the projection (model.md section 4).
+"""Monte Carlo replicates of the projection (docs/model.md, "Monte Carlo").
 
 Each draw ``d`` has its own values of every uncertain parameter (base rates and
 gamma per group, instrument costs and effects), sampled by Latin hypercube and
@@ -27,13 +27,18 @@ second outflow among those that stayed). A binomial with variance ``n p (1-p)``
 below :data:`EXACT_BELOW_VARIANCE` is drawn exactly (NumPy); above, as the rounded
 second-order Cornish-Fisher normal ``n p + sd z + (1-2p)(z^2-1)/6`` with
 ``sd^2 = n p (1-p) - 1/12`` (Sheppard's correction for the rounding), clipped to
-``[0, n]``. Its total-variation distance to the exact binomial is below 0.6 % at
-the threshold and falls as the variance grows; the mean is exact. New households
-are Poisson per state (mean ``gamma * H * share``), with the same rule.
+``[0, n]``. Measured from this sampler over 2,000,001 normal quantiles, worst over ``p``
+(docs/model.md, "Monte Carlo"): its total-variation distance to the exact binomial is
+2.4 % at variance 1 (the threshold), 1.0 % at 3, 0.3 % at 9, 0.1 % at 25; its mean is
+biased upwards near the threshold by the clip at 0 and the rounding, +0.016 households
+per flow at variance 1, +0.004 at 3, under 0.001 from 5 on. New households: their total
+per cell is Poisson with mean ``gamma * H``, drawn by the same rule (:func:`_poisson`),
+then split over the states by systematic sampling (:func:`_formation`).
 
 Memory: the result is ``(D, Y, A, G, 3)`` counts in int32 (4 bytes each: the
-national case, 1,000 x 5 x 10,600 x 2 x 3, is 1.27 GB); a chunk works on about
-:data:`CHUNK_CELLS` cell-draws in float64.
+national case, 1,000 x 5 x 10,600 x 2 x 3, is 1.27 GB); a chunk works on
+:func:`chunk_size` draws, about :data:`CHUNK_CELLS` cell-draws, in float32 (float64 when a
+baseline cell exceeds 2^22 households).
 """
 
 from __future__ import annotations
@@ -47,10 +52,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 from scipy.stats import qmc
 
 from ..core.types import EFFECT_NAMES, GROUPS, RATE_NAMES, Params, Uncertain
+from ._transforms import Z90, two_piece
 from .engine import (
     GAMMA,
     PNO,
@@ -63,6 +68,7 @@ from .engine import (
     ProjectionError,
     adjust_rates,
     allocate_area_resources,
+    coverage_shares,
     keep_factors,
     normalise_rates,
 )
@@ -77,9 +83,10 @@ CHUNK_CELLS = 2**16
 """Cell-draws per chunk (draws per chunk = CHUNK_CELLS // cells, at least 1, at most MAX_CHUNK)."""
 
 MAX_CHUNK = 4096
+"""At most this many draws per chunk (models of 16 cells or fewer: chunks of 4,096 draws, not
+CHUNK_CELLS // cells)."""
 POOL_MIN_CELL_YEARS = 2**23
 """Runs with fewer cell-years (draws x transitions x cells) than this stay in one process."""
-Z90 = float(special.ndtri(0.95))  # 1.6449: the 95 % point of the standard normal
 _PARAM_STREAM = 2**31  # spawn-key prefix of the parameter streams (chunks use keys (i,))
 
 
@@ -117,16 +124,7 @@ def quantile(value: Uncertain, u: np.ndarray, scale: str) -> np.ndarray:
     u = np.asarray(u, dtype=float)
     if value.is_fixed:
         return np.full(u.shape, float(value.central))
-    c, lo, hi = float(value.central), float(value.low), float(value.high)
-    upper = 1.0 if scale == "logit" else np.inf
-    if lo > 0.0 and hi < upper and 0.0 < c < upper:
-        f, finv = (special.logit, special.expit) if scale == "logit" else (np.log, np.exp)
-    else:
-        f, finv = (lambda x: x), (lambda x: np.clip(x, 0.0, upper))
-    m = f(c)
-    s_lo, s_hi = (m - f(lo)) / Z90, (f(hi) - m) / Z90
-    z = special.ndtri(u)
-    return finv(m + z * np.where(z < 0, s_lo, s_hi))
+    return two_piece(value, scale).quantile(u)
 
 
 def parameter_specs(params: Params, instrument_ids: tuple[str, ...]) -> list[ParamSpec]:
@@ -393,12 +391,9 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
         exact = np.random.Generator(np.random.PCG64(exact_seq))
         r = base
         if model.fixed_resources[t].any() or model.rule_totals[t].any():
-            resources, _ = allocate_area_resources(model, t, np.moveaxis(n, 0, -1))  # (C, A, K)
-            poor_area, near_area = n[0, ..., 0] + n[0, ..., 1], n[1, ..., 0] + n[1, ..., 1]  # (C, A)
-            eligible_area = poor_area[..., None] * eligible[:, 0] + near_area[..., None] * eligible[:, 1]  # (C, A, K)
-            resources /= costs
-            covered = np.minimum(resources, eligible_area, out=resources)
-            share = np.divide(covered, eligible_area, out=np.zeros(covered.shape, wd), where=eligible_area > 0)
+            stocks = np.moveaxis(n, 0, -1)  # (C, A, G, 3) view of the state-first arrays
+            resources, _ = allocate_area_resources(model, t, stocks)  # (C, A, K)
+            share, _, _ = coverage_shares(stocks, resources, costs, eligible, details=False)
             keeps = keep_factors(share, eligible, effects)
             r = dict(base)
             r[PPN], r[PPO], r[PNP], r[PNO] = adjust_rates(base[PPN], base[PPO], base[PNP], base[PNO], keeps)

@@ -1,4 +1,4 @@
-"""Calibration: base rates per group fitted to the review history (model.md section 6).
+"""Calibration: base rates per group fitted to the review history (docs/model.md, "Calibration").
 
 Method
 ------
@@ -21,7 +21,7 @@ are treated as independent.
 
 Priors: each rate's central value and 90 % interval of the current base-rates file, as
 the two-piece normal on the logit (log for ``gamma``) scale that the Monte Carlo draws
-from (:func:`thidua_sim.model._montecarlo.quantile`). Rates given without an interval stay
+from (:mod:`thidua_sim.model._transforms`). Rates given without an interval stay
 fixed. Area multipliers are kept as they are.
 
 Posterior: the mode (MAP, L-BFGS-B on the transformed scale) and a Laplace approximation
@@ -42,9 +42,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 import yaml
-from scipy import optimize, special, stats
+from scipy import optimize, stats
 
-from ._montecarlo import Z90
+from ._transforms import TwoPiece, two_piece
+from ..core.defaults import CALIBRATION_SAMPLES, DEFAULT_SEED
 from ..core.types import GROUPS, RATE_NAMES, BaseRates, Params, Scenario, Uncertain
 from .engine import (
     PNO,
@@ -53,15 +54,14 @@ from .engine import (
     PON,
     PPN,
     PPO,
-    adjust_rates,
     allocate_area_resources,
     compile_model,
     coverage_shares,
-    keep_factors,
     normalise_rates,
+    step_expected,
 )
-from ..errors import ThiduaError
-from .projection import _write_atomically
+from ..errors import CalibrationError  # noqa: F401 (re-exported: callers import it from here)
+from ..io import write_atomic
 
 if TYPE_CHECKING:  # the data layer hands us its ReviewResults; we only read .table/.years/.baseline()
     from ..data import ReviewResults
@@ -81,10 +81,6 @@ RATE_DESCRIPTIONS = {
 }
 
 
-class CalibrationError(ThiduaError):
-    """Review results that cannot be fitted (fewer than two consecutive years, nothing in common)."""
-
-
 # -- observations -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -97,7 +93,9 @@ class _Step:
     area_ids: tuple[str, ...]
     stocks: np.ndarray  # (A, 3) observed at t
     multipliers: np.ndarray  # (A, 7)
-    keeps: tuple[np.ndarray, ...]  # four (A,) factors of the support acting in t+1
+    share: np.ndarray  # (A, K) coverage of the support acting in t+1 (central costs)
+    eligible: np.ndarray  # (K, 3)
+    effects: np.ndarray  # (K, 4) central effects
     entry: np.ndarray | None  # (3,) entry shares of the group, or None
     observed: np.ndarray  # (M, A) for OBSERVED_MEASURES, NaN = not observed
 
@@ -119,7 +117,6 @@ def _steps(review: ReviewResults, scenario: Scenario, params: Params) -> list[_S
         n = np.asarray(before.households, dtype=float)
         resources, _ = allocate_area_resources(model, 0, n)
         share, _, _ = coverage_shares(n, resources, model.costs, model.eligible)
-        keeps = keep_factors(share, model.eligible, model.effects)  # four (A, 1)
         multipliers = model.multipliers if model.multipliers is not None else np.ones(model.rates.shape)
         rows = table[table["year"] == t1].set_index(["area_id", "group"])
         for g, group in enumerate(GROUPS):
@@ -138,7 +135,8 @@ def _steps(review: ReviewResults, scenario: Scenario, params: Params) -> list[_S
                 if pd.isna(escaped) and not (pd.isna(fell_back) or pd.isna(newly)):
                     obs[5, a] = fell_back + newly
             entry = None if model.entry is None else model.entry[g]
-            steps.append(_Step(t1, g, common, n[:, g], multipliers[:, g], tuple(k[:, 0] for k in keeps), entry, obs))
+            steps.append(_Step(t1, g, common, n[:, g], multipliers[:, g], share, model.eligible, model.effects,
+                               entry, obs))
     return steps
 
 
@@ -147,20 +145,20 @@ def _steps(review: ReviewResults, scenario: Scenario, params: Params) -> list[_S
 def _predict(rates: np.ndarray, step: _Step) -> tuple[np.ndarray, np.ndarray]:
     """Expected observations and their chance variances (S, M, A) for base rates (S, 7)."""
     r = normalise_rates(rates[:, None, :] * step.multipliers[None])  # (S, A, 7)
-    pPN, pPO, pNP, pNO = adjust_rates(r[..., PPN], r[..., PPO], r[..., PNP], r[..., PNO], step.keeps)
-    pOP, pON, gamma = r[..., POP], r[..., PON], r[..., 6]
+    # the engine's one step, with this group as the only group (axis of length 1)
+    one = step_expected(step.stocks[:, None, :], r[:, :, None, :], step.share, step.eligible, step.effects,
+                        step.entry)
+    after, new, primed = one.stocks[:, :, 0], one.new[:, :, 0], one.rates[:, :, 0]  # (S, A, 3|7)
+    pPN, pPO, pNP, pNO, pOP, pON = (primed[..., i] for i in (PPN, PPO, PNP, PNO, POP, PON))
     nP, nN, nO = step.stocks.T  # (A,)
-    stay_P, stay_N, stay_O = 1 - pPN - pPO, 1 - pNP - pNO, 1 - pOP - pON
-    mP = nP * stay_P + nN * pNP + nO * pOP
-    mN = nP * pPN + nN * stay_N + nO * pON
-    H = nP + nN + nO
-    if step.entry is None:
-        newP, newN = gamma * mP, gamma * mN
-    else:
-        newP, newN = gamma * H * step.entry[0], gamma * H * step.entry[1]
+    stay_P, stay_N = 1 - pPN - pPO, 1 - pNP - pNO
+    newP, newN = new[..., 0], new[..., 1]
     escaped = nP * (pPN + pPO)
     to_poor = nN * pNP
-    mean = np.stack([H * (1 + gamma), mP + newP, mN + newN, escaped, to_poor, to_poor + nO * pOP + newP], axis=1)
+    mean = np.stack([after.sum(axis=-1), after[..., 0], after[..., 1], escaped, to_poor,
+                     to_poor + nO * pOP + newP], axis=1)
+    H = nP + nN + nO
+    gamma = primed[..., 6]
 
     def bvar(n: np.ndarray, p: np.ndarray) -> np.ndarray:
         return n * p * (1 - p)
@@ -180,36 +178,34 @@ def _predict(rates: np.ndarray, step: _Step) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class _Prior:
+    """The prior of one rate: its distribution (:mod:`thidua_sim.model._transforms`) and place."""
+
     group: int
     rate: int
     value: Uncertain
-    scale: str  # "logit", "log" or "linear" (interval touching a bound)
-    median: float
-    s_lo: float
-    s_hi: float
+    dist: TwoPiece
+
+    @property
+    def median(self) -> float:
+        return self.dist.median
+
+    @property
+    def s_lo(self) -> float:
+        return max(self.dist.s_lo, 1e-9)
+
+    @property
+    def s_hi(self) -> float:
+        return max(self.dist.s_hi, 1e-9)
 
     def to_natural(self, x: np.ndarray) -> np.ndarray:
-        if self.scale == "logit":
-            return special.expit(x)
-        if self.scale == "log":
-            return np.exp(x)
-        return np.clip(x, 0.0, 1.0)
+        return self.dist.to_natural(x)
 
     def neg_log(self, x: np.ndarray) -> np.ndarray:
-        d = x - self.median
-        return 0.5 * (d / np.where(d < 0, self.s_lo, self.s_hi)) ** 2
+        return self.dist.neg_log(x)
 
 
 def _prior(group: int, rate: int, value: Uncertain) -> _Prior:
-    c, lo, hi = float(value.central), float(value.low), float(value.high)
-    kind = "log" if RATE_NAMES[rate] == "gamma" else "logit"
-    upper = math.inf if kind == "log" else 1.0
-    if not (lo > 0 and hi < upper and 0 < c < upper):
-        kind = "linear"
-    f = {"logit": special.logit, "log": np.log, "linear": float}[kind]
-    m = float(f(c))
-    return _Prior(group, rate, value, kind, m, max((m - float(f(lo))) / Z90, 1e-9),
-                  max((float(f(hi)) - m) / Z90, 1e-9))
+    return _Prior(group, rate, value, two_piece(value, "log" if RATE_NAMES[rate] == "gamma" else "logit"))
 
 
 # -- results ----------------------------------------------------------------------------------------
@@ -287,7 +283,7 @@ def _weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs: tuple[float
 
 
 def calibrate(review: ReviewResults, scenario: Scenario, params: Params, *, obs_cv: float = DEFAULT_OBS_CV,
-              samples: int = 20_000, seed: int = 2021) -> Calibration:
+              samples: int = CALIBRATION_SAMPLES, seed: int = DEFAULT_SEED) -> Calibration:
     """Fit the base rates of ``params`` to review results (see the module docstring).
 
     ``review``: a :class:`thidua_sim.data.ReviewResults` with at least two consecutive years;
@@ -499,5 +495,5 @@ def save_base_rates(calibration: Calibration, path: str | Path,
             "# load_params(..., base_rates=<this file>) or copy it over params/base_rates.yaml.\n")
     text = head + yaml.dump(base_rates_document(calibration, prior_document), Dumper=_Dumper, allow_unicode=True,
                             sort_keys=False, width=110)
-    _write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_atomic(path, text)
     return path

@@ -1,7 +1,7 @@
 """The projection engine: household stocks per area and group, year by year.
 
-Implements model.md sections 2-3 on expected counts (the *expected path*). The
-step functions broadcast over any leading axes, so the Monte Carlo layer
+Implements docs/model.md, "One year, t -> t+1 (expected path)" on expected counts (the
+*expected path*). The step functions broadcast over any leading axes, so the Monte Carlo layer
 (``_montecarlo.py``) reuses them with a leading draw axis.
 
 Array axes: (draw,) year, area, group, state; instruments on the last axis ``K``.
@@ -10,10 +10,11 @@ Array axes: (draw,) year, area, group, state; instruments on the last axis ``K``
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..core.defaults import DEFAULT_HORIZON, MAX_HORIZON
 from ..core.types import (
     EFFECT_NAMES,
     GROUPS,
@@ -24,22 +25,19 @@ from ..core.types import (
     Params,
     Scenario,
 )
-from ..errors import ThiduaError
+from ._coverage import coverage_shares, eligible_households
+from ..errors import ProjectionError  # noqa: F401 (re-exported: callers import it from here)
 
 __all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates",
            "allocate_area_resources",
-           "coverage_shares", "transition", "ProjectionError", "MAX_HORIZON"]
+           "coverage_shares", "eligible_households", "transition", "step_expected", "ExpectedStep",
+           "ProjectionError", "MAX_HORIZON"]
 
-MAX_HORIZON = 2050
 P, N, O = 0, 1, 2
 # indices into the rate axis (RATE_NAMES order)
 PPN, PPO, PNP, PNO, POP, PON, GAMMA = range(7)
 # indices into the effect axis (EFFECT_NAMES order)
 UPO, UPN, UNO, DNP = range(4)
-
-
-class ProjectionError(ThiduaError):
-    """Inputs that cannot be projected together (unknown instrument or area in a scenario, bad horizon)."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,8 @@ class CompiledModel:
         return len(self.years) - 1
 
 
-def compile_model(baseline: Baseline, scenario: Scenario, params: Params, until: int = 2025) -> CompiledModel:
+def compile_model(baseline: Baseline, scenario: Scenario, params: Params,
+                  until: int = DEFAULT_HORIZON) -> CompiledModel:
     """Check that the three inputs fit together and turn them into arrays."""
     t0 = int(baseline.year)
     if not isinstance(until, (int, np.integer)) or until <= t0 or until > MAX_HORIZON:
@@ -223,24 +222,6 @@ def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
     return resources, unallocated
 
 
-def coverage_shares(stocks: np.ndarray, resources: np.ndarray, costs: np.ndarray,
-                    eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coverage of each instrument in each area (model.md section 3).
-
-    ``b_k = min(R_k / c_k, eligible_k)`` beneficiaries per area, share ``s_k = b_k / eligible_k``
-    (0 where nothing is eligible); dtts and other households of an area get the same share.
-    Returns ``(share (..., A, K), beneficiaries (..., A, G, K), unused money (..., A, K))``.
-    """
-    eligible_cell = np.einsum("...ags,ks->...agk", stocks, eligible)  # (..., A, G, K)
-    eligible_area = eligible_cell.sum(axis=-2)  # (..., A, K)
-    wanted = resources / costs
-    covered = np.minimum(wanted, eligible_area)
-    share = np.divide(covered, eligible_area, out=np.zeros_like(covered), where=eligible_area > 0)
-    beneficiaries = share[..., None, :] * eligible_cell
-    unused = resources - covered * costs
-    return share, beneficiaries, unused
-
-
 def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> tuple[np.ndarray, ...]:
     """``prod_k (1 - s_k e_k)`` for each effect e in EFFECT_NAMES order (uPO, uPN, uNO, dNP).
 
@@ -264,8 +245,9 @@ def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -
 
 def adjust_rates(pPN: np.ndarray, pPO: np.ndarray, pNP: np.ndarray, pNO: np.ndarray,
                  keeps: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The four rates instruments change, from base rates and :func:`keep_factors` (model.md
-    section 3). Returns ``(pPN', pPO', pNP', pNO')``; ``pNP'`` is capped at ``1 - pNO'``."""
+    """The four rates instruments change, from base rates and :func:`keep_factors` (docs/model.md,
+    "One year, t -> t+1", step 3). Returns ``(pPN', pPO', pNP', pNO')``; ``pNP'`` is capped at
+    ``1 - pNO'``."""
     keep_PO, keep_PN, keep_NO, keep_NP = keeps
     new_pPO = 1.0 - (1.0 - pPO) * keep_PO
     stay_ratio = np.divide(pPN, 1.0 - pPO, out=np.zeros_like(pPN), where=pPO < 1.0)
@@ -276,7 +258,8 @@ def adjust_rates(pPN: np.ndarray, pPO: np.ndarray, pNP: np.ndarray, pNO: np.ndar
 
 
 def primed_rates(rates: np.ndarray, share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> np.ndarray:
-    """Base rates adjusted by the instruments, as independent chances (model.md section 3).
+    """Base rates adjusted by the instruments, as independent chances (docs/model.md,
+    "One year, t -> t+1", step 3).
 
     ``rates`` (..., A or 1, G, 7); ``share`` (..., A, K); ``eligible`` (K, 3); ``effects`` (..., K, 4).
     An instrument acts on the poor row only if poor households are eligible for it, and on the
@@ -295,7 +278,8 @@ def primed_rates(rates: np.ndarray, share: np.ndarray, eligible: np.ndarray, eff
 
 
 def transition_matrix(rates: np.ndarray) -> np.ndarray:
-    """The row-stochastic 3x3 matrix of model.md section 2 from (primed) rates (..., 7) -> (..., 3, 3)."""
+    """The row-stochastic 3x3 matrix of docs/model.md, "One year, t -> t+1" (step 4), from (primed)
+    rates (..., 7) -> (..., 3, 3)."""
     m = np.empty(rates.shape[:-1] + (3, 3))
     m[..., P, N], m[..., P, O] = rates[..., PPN], rates[..., PPO]
     m[..., P, P] = 1.0 - rates[..., PPN] - rates[..., PPO]
@@ -324,6 +308,43 @@ def add_new_households(moved: np.ndarray, households_before: np.ndarray, gamma: 
     return moved + new[..., None] * split
 
 
+class ExpectedStep(NamedTuple):
+    """What :func:`step_expected` returns; every array has the stocks' shape (..., A, G, 3) except
+    ``rates`` (..., A, G, 7)."""
+
+    stocks: np.ndarray  # expected stocks at t + 1: after the moves and household formation
+    moved: np.ndarray  # after the moves, before household formation
+    new: np.ndarray  # new households per state
+    rates: np.ndarray  # the rates that acted (base rates adjusted by the instruments)
+
+
+def step_expected(stocks: np.ndarray, rates: np.ndarray, share: np.ndarray | None = None,
+                  eligible: np.ndarray | None = None, effects: np.ndarray | None = None,
+                  entry: np.ndarray | None = None) -> ExpectedStep:
+    """One year of the model on expected counts: stocks at ``t`` -> expected stocks at ``t + 1``
+    (docs/model.md, "One year, t -> t+1 (expected path)").
+
+    ``stocks`` (..., A, G, 3) at the start of the year. ``rates`` (..., A or 1, G, 7) base rates
+    in RATE_NAMES order (area multipliers applied, :func:`normalise_rates`d). ``share`` (..., A, K)
+    coverage of each instrument acting this year (:func:`coverage_shares`), with ``eligible`` (K, 3)
+    and ``effects`` (..., K, 4); None = no support (``rates`` act as given). ``entry`` (G, 3) entry
+    shares of new households, or None for the cell's shares after the moves.
+
+    Steps: the instruments adjust the rates (:func:`primed_rates`); every cell moves by the
+    transition matrix (``n @ M``); ``H * gamma`` new households (``H`` = households at ``t``) join,
+    split by ``entry`` or by the cell's shares after the moves. Any leading axes broadcast (batches
+    of money, parameter samples); :func:`expected_path` runs this every year, the calibration uses
+    it for its one-step-ahead predictions.
+    """
+    if share is not None:
+        if eligible is None or effects is None:
+            raise ValueError("step_expected: a coverage share needs eligible and effects too")
+        rates = primed_rates(rates, share, eligible, effects)
+    moved = transition(stocks, rates)
+    after = add_new_households(moved, stocks.sum(axis=-1), rates[..., GAMMA], entry)
+    return ExpectedStep(after, moved, after - moved, rates)
+
+
 @dataclass
 class PathResult:
     """Arrays of one run over the horizon (expected path, or one batch of draws)."""
@@ -338,7 +359,8 @@ class PathResult:
 
 def expected_path(model: CompiledModel, fixed_resources: np.ndarray | None = None,
                   rule_totals: np.ndarray | None = None) -> PathResult:
-    """The recurrence of model.md section 2 on expected counts, every parameter central.
+    """The recurrence of docs/model.md, "One year, t -> t+1 (expected path)", on expected counts, every
+    parameter central.
 
     ``fixed_resources`` (..., T, A, K) and ``rule_totals`` (..., T, K, 2) replace the scenario's
     money; with leading batch axes, many money arrays run in one vectorised pass (the planning
@@ -354,7 +376,6 @@ def expected_path(model: CompiledModel, fixed_resources: np.ndarray | None = Non
     beneficiaries = np.zeros(batch + (T, A, G, K))
     unused = np.zeros(batch + (T, A, K))
     unallocated = np.zeros(batch + (T, K))
-    gamma = model.rates[..., GAMMA]
     for t in range(T):
         n = stocks[..., t, :, :, :]
         money, unallocated[..., t, :] = allocate_area_resources(model, t, n, totals[..., t, :, :],
@@ -362,6 +383,6 @@ def expected_path(model: CompiledModel, fixed_resources: np.ndarray | None = Non
         resources[..., t, :, :] = money
         share, beneficiaries[..., t, :, :, :], unused[..., t, :, :] = coverage_shares(
             n, money, model.costs, model.eligible)
-        rates = primed_rates(model.rates, share, model.eligible, model.effects)
-        stocks[..., t + 1, :, :, :] = add_new_households(transition(n, rates), n.sum(axis=-1), gamma, model.entry)
+        stocks[..., t + 1, :, :, :] = step_expected(n, model.rates, share, model.eligible, model.effects,
+                                                    model.entry).stocks
     return PathResult(stocks, resources, beneficiaries, unused, unallocated)

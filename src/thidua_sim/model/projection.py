@@ -15,15 +15,15 @@ Populations are written as strings:
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..io import write_atomic
 from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario
+from ..core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
 from .engine import CompiledModel, ProjectionError, compile_model, expected_path
 
 __all__ = ["Projection", "project", "population_mask", "parse_population", "QUANTILES", "MEASURES",
@@ -33,7 +33,6 @@ TABLE_FORMATS: tuple[str, ...] = (".csv", ".json", ".xlsx")
 """File types :meth:`Projection.save` writes."""
 
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
-DEFAULT_SEED = 2021
 
 
 def parse_population(population: str, areas: tuple[Area, ...] | list[Area]) -> tuple[int | None, int | None]:
@@ -201,12 +200,12 @@ class Projection:
                                   f"name ending in {', '.join(TABLE_FORMATS)}")
         table = self.table(populations)
         if suffix == ".csv":
-            _write_atomically(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
+            write_atomic(path, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"))
         elif suffix == ".json":
-            _write_atomically(path, lambda tmp: table.to_json(tmp, orient="records", force_ascii=False, indent=1,
+            write_atomic(path, lambda tmp: table.to_json(tmp, orient="records", force_ascii=False, indent=1,
                                                                double_precision=15))
         else:
-            _write_atomically(path, lambda tmp: table.to_excel(tmp, index=False, sheet_name="projection",
+            write_atomic(path, lambda tmp: table.to_excel(tmp, index=False, sheet_name="projection",
                                                                 engine="openpyxl"))
         return path
 
@@ -229,21 +228,6 @@ class Projection:
         return np.stack(stats, axis=1)
 
 
-def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """``write(tmp)`` into a temporary file beside ``path``, then rename it to ``path``; a failed
-    write leaves any earlier file untouched and no temporary file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 MEASURES: tuple[str, ...] = (*STATES, "households", "poor_rate", "near_poor_rate")
 
 
@@ -261,7 +245,7 @@ def project(
     scenario: Scenario,
     params: Params,
     *,
-    until: int = 2025,
+    until: int = DEFAULT_HORIZON,
     draws: int = 0,
     seed: int = DEFAULT_SEED,
     workers: int = 1,

@@ -25,6 +25,7 @@ from ._files import parse_base_rates, parse_instruments, parse_targets
 from ._scenario import parse_scenario, scenario_document
 from ._values import suggest
 from ..core.types import Area, BaseRates, Instrument, Params, Scenario, Target
+from ..io import write_atomic
 from ..io._yaml import line_of, read_yaml
 from ..errors import ErrorCollector, InputError, InputErrors
 from .standards import parse_standards
@@ -166,9 +167,7 @@ def save_scenario(scenario: Scenario, path: PathArg, overwrite: bool = False) ->
         doc["entry_shares"] = {g: _Flow(v) for g, v in doc["entry_shares"].items()}
     text = yaml.dump(doc, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=110)
     header = f"# Scenario {scenario.id}, written by thidua_sim.save_scenario. Format: docs/formats/params.md\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(header + text, encoding="utf-8")
-    return path
+    return write_atomic(path, header + text)
 
 
 # -- validation -------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from ._values import (
     source_of,
     suggest,
 )
+from ..core.defaults import FIRST_YEAR, LAST_YEAR
 from ..core.types import EFFECT_NAMES, GROUPS, RATE_NAMES, BaseRates, Instrument, Target, Uncertain
 from ..io._yaml import check_keys, line_of
 from ..errors import ErrorCollector
@@ -29,7 +30,6 @@ from ..errors import ErrorCollector
 __all__ = ["parse_base_rates", "parse_instruments", "parse_targets", "check_population", "FIRST_YEAR",
            "LAST_YEAR", "ROWS", "POPULATION_EXPECTED"]
 
-FIRST_YEAR, LAST_YEAR = 2000, 2050
 
 RATE = Kind(UNITS["rate"], 0.0, 1.0)
 GAMMA = Kind(UNITS["gamma"], 0.0, 1.0)

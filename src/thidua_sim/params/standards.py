@@ -27,17 +27,13 @@ from ._files import FIRST_YEAR, LAST_YEAR
 from ._values import UNITS, Kind, check_source, read_bool, read_id, read_int, read_text, read_value, source_of
 from ..io._yaml import check_keys, line_of, read_yaml
 from ..core.defaults import SHIPPED_PARAMS
-from ..errors import ErrorCollector, ThiduaError
+from ..errors import ErrorCollector, StandardsError  # noqa: F401 (StandardsError re-exported)
 
 __all__ = ["Indicator", "Standard", "Standards", "StandardsError", "load_standards", "standard_for", "classify",
            "default_standards_path", "parse_standards"]
 
 INCOME_LINE = Kind(UNITS["income_line"], 0.0, None, low_open=True, whole=True, interval=False)
 THRESHOLD = Kind(UNITS["indicators"], 1.0, 100.0, whole=True, interval=False)
-
-
-class StandardsError(ThiduaError, ValueError):
-    """A call to :func:`classify` or :func:`standard_for` with values outside what a standard covers."""
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
+from ..core.defaults import DEFAULT_HORIZON
 from ..core.types import GROUPS, STATES, Baseline, Params, ResourceLine, Scenario
 from ..model.engine import CompiledModel, compile_model, expected_path
 from .targets import PlanningError
@@ -417,8 +418,8 @@ def allocate_budget(
     households in the end year (i.e. maximise their expected fall), on top of ``scenario``.
 
     ``budget_mvnd_per_year`` (million VND) acts in each of ``years`` (review years; default every
-    year after the baseline up to ``until``, which defaults to 2025), the same allocation every
-    year; an instrument with a lag of ``L`` years is paid ``L`` budget years earlier.
+    year after the baseline up to ``until``, which defaults to ``core.defaults.DEFAULT_HORIZON``), the
+    same allocation every year; an instrument with a lag of ``L`` years is paid ``L`` budget years earlier.
     ``caps``/``minimums`` (million VND per year) are keyed by an area id (its total), an instrument
     id (its total) or a tuple ``(area id, instrument id)``. ``dtts_weight`` > 1 counts a poor dtts
     household more than another. ``greedy_steps`` and ``refine`` (how many of the best starts are
@@ -432,7 +433,7 @@ def allocate_budget(
         raise PlanningError(f"budget {budget_mvnd_per_year!r}: expected a positive number of million VND per year")
     if not np.isfinite(dtts_weight) or dtts_weight <= 0:
         raise PlanningError(f"dtts_weight {dtts_weight!r}: expected a positive number (1 = every household alike)")
-    until = 2025 if until is None else int(until)
+    until = DEFAULT_HORIZON if until is None else int(until)
     chosen = resolve_instruments(params, instruments)
     spend = acting_years(baseline, until, years)
     model = compile_model(baseline, scenario, params, until)

@@ -1,4 +1,4 @@
-"""The least resources that meet a target (model.md section 5, "feasibility").
+"""The least resources that meet a target (docs/planning.md, "The least resources that meet a target").
 
 Two levers, both one number ``x``:
 
@@ -8,14 +8,20 @@ Two levers, both one number ``x``:
   earlier), as district totals spread by ``rule`` (poor, poor_dtts, equal), split equally over
   the chosen instruments (all of params by default; choose fewer to focus the money).
 
-**On the expected path** the target's reduction is a continuous, non-decreasing function of
-``x`` (expected poor households do not rise with resources; households do not depend on
-them). It levels off once every eligible household is covered in every year: that plateau is
-found by doubling ``x`` until the reduction stops changing, and it is the best reachable
-reduction. If the plateau does not reach the threshold no amount can; otherwise
-``scipy.optimize.brentq`` finds the root of ``reduction(x) - threshold`` between the last
-failing and the first meeting point, and the answer is nudged up to the first ``x`` that meets
-the target (for a "more than" target the root itself only equals it).
+**On the expected path** the target's reduction is a continuous function of ``x`` that levels
+off once every eligible household is covered in every year: that plateau is found by doubling
+``x`` until the reduction stops changing. It is *not* always non-decreasing: support that moves
+households out of another instrument's reach can lower it (docs/model.md, "Monotonicity"). So
+the search does not rely on it: it scans ``x`` (``start``, 64 evenly spaced amounts up to the
+plateau amount, and the plateau amount halved up to 30 times), takes the first scanned
+amount that meets the target and the failing one before it as the bracket, and
+``scipy.optimize.brentq`` finds the crossing inside; the answer is nudged up to the first ``x``
+that meets the target (for a "more than" target the root itself only equals it). If no scanned
+amount meets it, no amount is reported (a window narrower than the scan's step could be missed
+only where the reduction is not monotone). Where the scan sees the reduction fall as ``x``
+grows, the result says so (``monotone`` False, ``falls_from``): a larger amount than the answer
+may then miss the target. The best reachable reduction is the best of the scan (the plateau's
+when the reduction is monotone).
 
 **With a probability** ``p`` the question is the least ``x`` with at least ``p`` of the Monte
 Carlo draws meeting the target. Every evaluation uses the same seed (common random numbers), so
@@ -43,7 +49,8 @@ from scipy.optimize import brentq
 from ._allocation import acting_years, batch_expected_path, budget_year, resolve_instruments
 from ..core.types import Baseline, Params, ResourceLine, Scenario, Target
 from ..model.engine import compile_model
-from ..model.projection import DEFAULT_SEED, population_mask, project
+from ..core.defaults import DEFAULT_SEED, REQUIRED_DRAWS
+from ..model.projection import population_mask, project
 from .targets import PlanningError, TargetCheck, check_target, meets, reduction_points_per_year
 
 __all__ = ["RequiredResources", "required_resources", "REQUIRED_MODES", "EXTRA_RULES"]
@@ -51,6 +58,9 @@ __all__ = ["RequiredResources", "required_resources", "REQUIRED_MODES", "EXTRA_R
 REQUIRED_MODES: tuple[str, ...] = ("scale", "extra")
 EXTRA_RULES: tuple[str, ...] = ("poor", "poor_dtts", "equal")
 _MAX_DOUBLINGS = 80
+_SCAN_POINTS = 64  # evenly spaced points of the scan between 0 and the plateau ...
+_SCAN_HALVINGS = 30  # ... and the plateau amount halved up to this many times (small answers)
+_SCAN_BATCH = 32  # amounts per vectorised expected-path run (memory stays small for large models)
 
 
 @dataclass(frozen=True)
@@ -62,14 +72,18 @@ class RequiredResources:
     in the years of the target's horizon, per year on average (all instruments). ``feasible``: some amount meets it;
     ``already_met``: the scenario (mode "extra") or no money at all (mode "scale") already does.
     ``reduction_points_per_year``: on the expected path at the answer (at the plateau when
-    infeasible); ``best_reduction_points_per_year``: at the plateau (every eligible household
-    covered as far as the lever reaches). ``probability``: asked; ``achieved_probability``: the
+    infeasible); ``best_reduction_points_per_year``: the best of the scan of the lever (at the
+    plateau, every eligible household covered as far as the lever reaches, when the reduction is
+    monotone). ``probability``: asked; ``achieved_probability``: the
     share of draws meeting it at the answer; ``best_probability``: the share at four times the
     plateau amount, computed only when the search went there (always when infeasible), else None.
     ``scenario``: the scenario at the answer (at the plateau when infeasible). ``check``: the
     target checked at the answer. ``evaluations``: amounts tried (expected path and Monte Carlo);
     ``monte_carlo_runs``: of them full Monte Carlo projections. ``message``: one sentence for the
-    planner.
+    planner. ``monotone``: False when the scan of the expected path found more money lowering the
+    reduction (docs/planning.md, "The least resources that meet a target"); ``falls_from`` is then
+    the first scanned amount where it fell, and the answer is the least meeting amount of the scan
+    (a larger amount need not meet the target).
     """
 
     target: Target
@@ -92,6 +106,8 @@ class RequiredResources:
     evaluations: int
     monte_carlo_runs: int
     message: str
+    monotone: bool = True
+    falls_from: float | None = None
 
     @property
     def amount(self) -> float | None:
@@ -151,7 +167,7 @@ def required_resources(
     rule: str = "poor",
     instruments: Sequence[str] | None = None,
     probability: float | None = None,
-    draws: int = 2000,
+    draws: int = REQUIRED_DRAWS,
     seed: int = DEFAULT_SEED,
     until: int | None = None,
     rtol: float = 0.01,
@@ -216,20 +232,26 @@ def required_resources(
             break
         x_hi, r_prev = 2.0 * x_hi, r_next
         saturation = x_hi
-    best_reduction = r_prev
+    # -- a scan of the lever: the reduction need not be monotone in x (docs/planning.md) -----------
+    grid = _grid(start, saturation)
+    grid_red = np.concatenate([reductions(grid[i:i + _SCAN_BATCH]) for i in range(0, grid.size, _SCAN_BATCH)])
+    drops = np.diff(grid_red) < -1e-9 * np.maximum(1.0, np.abs(grid_red[1:]))
+    monotone = not bool(drops.any())
+    falls_from = None if monotone else float(grid[1:][drops][0])
+    best_reduction = float(max(grid_red.max(), r_prev))
 
     def least_expected(threshold: float) -> float | None:
-        """The least amount meeting ``threshold`` on the expected path, or None beyond the plateau."""
-        if meets_at(start, threshold):
+        """The least amount meeting ``threshold`` on the expected path, or None if no point of the
+        scan meets it: the first meeting point of the scan, then the crossing inside its bracket."""
+        ok = meets(grid_red, threshold, target.strict)
+        if ok[0]:
             return start
-        if not meets(best_reduction, threshold, target.strict):
+        if not ok.any():
             return None
-        lo, probe = start, first
-        while probe < saturation and not meets_at(probe, threshold):  # a cheap bracket first
-            lo, probe = probe, probe * 2.0
-        hi = min(probe, saturation) if meets_at(min(probe, saturation), threshold) else saturation
+        j = int(np.argmax(ok))
+        lo, hi = float(grid[j - 1]), float(grid[j])
         xtol = max(hi * 1e-9, 1e-12)
-        g_lo, g_hi = red(lo) - threshold, red(hi) - threshold
+        g_lo, g_hi = grid_red[j - 1] - threshold, grid_red[j] - threshold
         root = brentq(lambda x: red(x) - threshold, lo, hi, xtol=xtol,
                       rtol=4 * np.finfo(float).eps) if g_lo < 0 < g_hi else hi
         for k in range(64):  # the root only equals the threshold: step up to the first amount meeting it
@@ -294,6 +316,10 @@ def required_resources(
         check = check_target(project(baseline, scenario_out, params, until=until), target)
     feasible = answer is not None
     message = _message(target, mode, feasible, already, answer, best_reduction, probability, best_prob, lever)
+    if not monotone:
+        message += (f" More money does not always help here: the expected reduction falls again from about "
+                    f"{falls_from:,.3g} ({'factor' if mode == 'scale' else 'million VND a year'}) on, so a larger "
+                    "amount than this one may miss the target.")
     return RequiredResources(
         target=target,
         mode=mode,
@@ -315,7 +341,18 @@ def required_resources(
         evaluations=evaluations,
         monte_carlo_runs=mc_runs,
         message=message,
+        monotone=monotone,
+        falls_from=falls_from,
     )
+
+
+def _grid(start: float, saturation: float) -> np.ndarray:
+    """The amounts the expected-path search scans: ``start``, evenly spaced points up to the plateau
+    amount (beyond it every eligible household is covered already), and the plateau amount halved
+    again and again (answers far below it)."""
+    even = np.linspace(start, saturation, _SCAN_POINTS + 1)
+    halved = saturation * 0.5 ** np.arange(1, _SCAN_HALVINGS + 1)
+    return np.unique(np.concatenate([even, halved, [saturation]]))
 
 
 def _bracket(count, need: int, start: float, probe: float, top: float, factor: float = 1.25):

@@ -21,7 +21,6 @@ planned values only, says so in every row (``basis = "planned"``) and in ``frame
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.types import GROUPS, Target
+from ..io import write_atomic
 from ..model.projection import Projection
 from .targets import PlanningError, meets
 
@@ -286,18 +286,13 @@ def export_table(frames: pd.DataFrame | Mapping[str, pd.DataFrame], path: str | 
         frames = {"table": frames}
     if suffix == ".csv" and len(frames) != 1:
         raise PlanningError(f"output {path}: a .csv holds one table; use .xlsx for {len(frames)}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    def write(tmp: Path) -> None:
         if suffix == ".csv":
             next(iter(frames.values())).to_csv(tmp, index=False, encoding="utf-8-sig")
         else:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 for name, frame in frames.items():
                     frame.to_excel(writer, sheet_name=str(name)[:31], index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_atomic(path, write)
     return path

@@ -2,7 +2,7 @@
 
 A target (:class:`~thidua_sim.Target`) asks a poverty rate to fall by (more than)
 ``threshold_points`` percentage points a year on average between two review years
-(model.md section 5)::
+(docs/planning.md, "Targets and how a check reads")::
 
     reduction = (rate[start] - rate[end]) / (end - start)        points per year
 
@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.types import GROUPS, RATE_NAMES, STATES, Baseline, Params, Target
-from ..errors import ThiduaError
+from ..errors import PlanningError, ThiduaError  # noqa: F401 (PlanningError re-exported)
 from ..model.projection import Projection
 
 __all__ = [
@@ -55,11 +55,6 @@ equal to it (so a "more than" target is not met and an "at least" target is)."""
 
 _GAMMA = RATE_NAMES.index("gamma")
 _POOR = STATES.index("poor")
-
-
-class PlanningError(ThiduaError):
-    """A planning question that cannot be answered with these inputs (a target outside the
-    projection, an unknown rule, caps that leave no feasible allocation ...)."""
 
 
 @dataclass(frozen=True)

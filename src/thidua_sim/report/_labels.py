@@ -370,4 +370,10 @@ LABELS: dict[str, dict[str, str]] = {
     "planner_scenario_error": {"vi": "Không đọc được kịch bản {file}: {error}", "en": "Could not read scenario {file}: {error}"},
     "planner_mc_unavailable": {"vi": "Chưa chạy được mô phỏng Monte Carlo: {error}",
                                "en": "Monte Carlo is not available: {error}"},
+    # -- required resources: a search that does not assume more money always helps (issue 9) --
+    "required_not_monotone": {
+        "vi": "Lưu ý: ở đây thêm kinh phí không phải lúc nào cũng giảm thêm hộ nghèo: từ khoảng {amount} trở lên, "
+              "mức giảm kỳ vọng lại thấp đi, nên mức kinh phí lớn hơn mức trên có thể không đạt chỉ tiêu.",
+        "en": "Note: here more money does not always mean fewer poor households: from about {amount} on, the "
+              "expected reduction falls again, so more money than the amount above may miss the target."},
 }

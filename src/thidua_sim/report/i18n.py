@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+from ..errors import UnknownLabel  # noqa: F401 (re-exported: callers import it from here)
 from ._labels import LABELS
 
 __all__ = [
@@ -32,10 +33,6 @@ __all__ = [
 
 LANGUAGES: tuple[str, ...] = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
-
-
-class UnknownLabel(KeyError):
-    """A label key that has no translation (a bug in the caller, not a user mistake)."""
 
 
 def check_language(lang: str) -> str:

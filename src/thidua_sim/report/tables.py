@@ -101,6 +101,7 @@ def resources_values(projection, population: str = "district") -> pd.DataFrame:
     """Per instrument, over the whole projection for ``population`` (``"district"`` or ``"area:<id>"``):
     money (million VND), beneficiary household-years, eligible household-years, coverage
     (beneficiaries / eligible, 0-1) and unused money."""
+    from ..model.engine import eligible_households
     from ..model.projection import population_mask
 
     mask = population_mask(population, projection.areas)  # (A, G)
@@ -109,7 +110,7 @@ def resources_values(projection, population: str = "district") -> pd.DataFrame:
     unused = np.einsum("yak,a->k", projection.unused, area_mask)
     beneficiaries = np.einsum("yagk,ag->k", projection.beneficiaries, mask)
     start_stocks = projection.expected[:-1]  # stocks at the start of each transition (Y-1, A, G, 3)
-    eligible = np.einsum("yags,ks,ag->k", start_stocks, projection.model.eligible, mask)
+    eligible = np.einsum("yagk,ag->k", eligible_households(start_stocks, projection.model.eligible), mask)
     coverage = np.divide(beneficiaries, eligible, out=np.zeros_like(beneficiaries), where=eligible > 0)
     return pd.DataFrame({
         "instrument": list(projection.instrument_ids),

@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from ...io import write_atomic
+
 __all__ = ["KERNEL_NAME", "resolve_kernel", "kernel_python"]
 
 KERNEL_NAME = "thidua-sim-python"
@@ -50,6 +52,6 @@ def resolve_kernel(workdir: Path) -> tuple[str, dict[str, str]]:
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
             "display_name": "thidua_sim (project venv)", "language": "python"}
-    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+    write_atomic(spec_dir / "kernel.json", json.dumps(spec, indent=1))
     path = os.pathsep.join(p for p in (str(root), os.environ.get("JUPYTER_PATH", "")) if p)
     return KERNEL_NAME, {"JUPYTER_PATH": path}

@@ -32,10 +32,11 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ._hash import inputs_hash
 from ._index import render_index
 from ._io import remove_stale_temporaries, temporary_path, write_atomic
-from ...errors import ThiduaError
+from ...errors import BatchError  # noqa: F401 (re-exported: callers import it from here)
 from ...report.i18n import check_language, t
 
 __all__ = [
@@ -55,10 +56,6 @@ DEFAULT_START_TIMEOUT = 120
 DEFAULT_CELL_TIMEOUT = 900
 """Seconds one notebook cell may run."""
 NOTEBOOK_FILES = {"commune": "commune_brief.ipynb", "district": "district_brief.ipynb"}
-
-
-class BatchError(ThiduaError):
-    """A batch that cannot start: a missing folder or file, a parameter no notebook declares."""
 
 
 def default_notebooks_dir() -> Path:
@@ -280,10 +277,10 @@ def run_briefs(
     out_dir: str | Path,
     data_dir: str | Path = "data/kbang",
     params_dir: str | Path = "params",
-    draws: int = 200,
-    seed: int = 2021,
+    draws: int = BRIEF_DRAWS,
+    seed: int = DEFAULT_SEED,
     language: str = "vi",
-    until: int = 2025,
+    until: int = DEFAULT_HORIZON,
     force: bool = False,
     district: bool = True,
     notebooks_dir: str | Path | None = None,

@@ -24,8 +24,9 @@ import numpy as np
 
 from ... import __version__
 from ._hash import inputs_hash
+from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED, MAX_HORIZON
 from ...core.types import GROUPS, STATES, Baseline, Params, Scenario, Target
-from ...errors import ThiduaError
+from ...errors import BriefError  # noqa: F401 (re-exported: callers import it from here)
 from ...report import charts, tables
 from ...report.html import Chart, Facts, Note, Paragraph, Section, Table
 from ...report.i18n import (
@@ -67,10 +68,6 @@ BRIEF_PARAMETERS: dict[str, tuple[str, ...]] = {
 
 NOTEBOOKS = {"commune": "commune_brief.ipynb", "district": "district_brief.ipynb"}
 SPLIT_RULE = "proportional"
-
-
-class BriefError(ThiduaError):
-    """A brief asked for something the inputs do not have (an unknown commune, no district target)."""
 
 
 @dataclass(frozen=True)
@@ -237,21 +234,23 @@ def _load(settings: BriefSettings) -> Brief:
 
 
 def commune_brief(area_id: str, scenario: str, data_dir: str = "../data/kbang", params_dir: str = "../params",
-                  draws: int = 200, seed: int = 2021, language: str = "vi", until: int = 2025) -> Brief:
+                  draws: int = BRIEF_DRAWS, seed: int = DEFAULT_SEED, language: str = "vi",
+                  until: int = DEFAULT_HORIZON) -> Brief:
     """Load the inputs, project the whole district and check the targets, for the brief of
     commune ``area_id``. Paths are relative to the working folder (the notebook's)."""
     settings = BriefSettings("commune", str(scenario), str(data_dir), str(params_dir),
                              _check_int("draws", draws, 0), _check_int("seed", seed, 0), language,
-                             _check_int("until", until, 2022, 2050), area_id)
+                             _check_int("until", until, 2022, MAX_HORIZON), area_id)
     return _load(settings)
 
 
 def district_brief(scenario: str, data_dir: str = "../data/kbang", params_dir: str = "../params",
-                   draws: int = 200, seed: int = 2021, language: str = "vi", until: int = 2025) -> Brief:
+                   draws: int = BRIEF_DRAWS, seed: int = DEFAULT_SEED, language: str = "vi",
+                  until: int = DEFAULT_HORIZON) -> Brief:
     """Load the inputs, project the district and check the targets, for the district brief."""
     settings = BriefSettings("district", str(scenario), str(data_dir), str(params_dir),
                              _check_int("draws", draws, 0), _check_int("seed", seed, 0), language,
-                             _check_int("until", until, 2022, 2050))
+                             _check_int("until", until, 2022, MAX_HORIZON))
     return _load(settings)
 
 

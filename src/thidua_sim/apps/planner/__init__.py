@@ -39,6 +39,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ...core.types import Baseline, Params, Scenario
 from ._debounce import Debouncer
 from ._scenario import (
@@ -127,10 +128,10 @@ class Planner:
         data_dir: str | Path | None = None,
         params_dir: str | Path | None = None,
         brief_dir: str | Path | None = None,
-        until: int = 2025,
+        until: int = DEFAULT_HORIZON,
         lang: str = "vi",
-        draws: int = 200,
-        seed: int = 2021,
+        draws: int = BRIEF_DRAWS,
+        seed: int = DEFAULT_SEED,
         debounce_s: float = 0.2,
         scheduler: Callable[..., Any] | None = None,
         run_briefs: Callable[..., Any] | None = None,
@@ -640,8 +641,11 @@ class Planner:
             return t("planner_required_met", lang, target=name)
         p_text = "" if probability is None else t("planner_required_probability", lang,
                                                   p=format_percent(100 * probability, lang, 0))
-        return t("planner_required_amount", lang, target=name, amount=format_number(extra, lang, 0),
+        text = t("planner_required_amount", lang, target=name, amount=format_number(extra, lang, 0),
                  rule=lower_first(t(rule_key, lang)), probability=p_text)
+        if not getattr(result, "monotone", True):  # more money can lower the reduction here
+            text += " " + t("required_not_monotone", lang, amount=format_number(result.falls_from, lang, 0))
+        return text
 
     # -- saving ------------------------------------------------------------------------------
     def save(self, name: str | None = None, *, overwrite: bool = False) -> Path | None:

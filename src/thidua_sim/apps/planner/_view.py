@@ -18,9 +18,11 @@ import matplotlib
 import numpy as np
 import pandas as pd
 
+from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ...core.types import GROUPS, Baseline, Params, Scenario, Target
 from ...model.projection import Projection, project
 from ...report.i18n import format_number, format_percent, t
+from ...report.tables import resources_values
 
 __all__ = [
     "PlannerSettings",
@@ -53,12 +55,12 @@ class PlannerSettings:
     budgets: Mapping[str, Mapping[int, float]] = field(default_factory=dict)
     rule: str | None = None
     uncertainty: bool = False
-    draws: int = 200
+    draws: int = BRIEF_DRAWS
     district_points: float = DEFAULT_DISTRICT_POINTS
     dtts_points: float = DEFAULT_DTTS_POINTS
     lang: str = "vi"
-    until: int = 2025
-    seed: int = 2021
+    until: int = DEFAULT_HORIZON
+    seed: int = DEFAULT_SEED
 
 
 @dataclass(frozen=True)
@@ -84,11 +86,11 @@ def _district_target(params: Params, population: str, baseline: Baseline, until:
     points = DEFAULT_DISTRICT_POINTS if population == "district" else DEFAULT_DTTS_POINTS
     return Target(population, t(f"planner_default_target_{population}", "vi"),
                   t(f"planner_default_target_{population}", "en"), population, points, baseline.year,
-                  min(2025, until), True, "assumption: no target in params; the movement's default")
+                  min(DEFAULT_HORIZON, until), True, "assumption: no target in params; the movement's default")
 
 
 def view_targets(baseline: Baseline, params: Params, area: str | None, district_points: float,
-                 dtts_points: float, until: int = 2025) -> tuple[Target, ...]:
+                 dtts_points: float, until: int = DEFAULT_HORIZON) -> tuple[Target, ...]:
     """The targets of a view, with the thresholds set by the planner.
 
     District view: the district and dtts targets of params (or the movement's defaults, > 2 and
@@ -121,15 +123,13 @@ def coverage_table(projection: Projection, area: str | None) -> pd.DataFrame:
     years; eligible = households at the start of each year in a state the instrument serves).
     ``unallocated_mvnd`` (district only) is district money that had nowhere to go.
     """
-    idx = slice(None) if area is None else [projection.baseline.area_index(area)]
-    eligible_states = projection.model.eligible  # (K, 3)
-    stocks = projection.expected[:-1]  # stocks at the start of each transition (T, A, G, 3)
-    eligible = np.einsum("tags,ks->tak", stocks, eligible_states)[:, idx].sum(axis=(0, 1))
-    money = projection.resources[:, idx].sum(axis=(0, 1))
-    unused = projection.unused[:, idx].sum(axis=(0, 1))
-    supported = projection.beneficiaries[:, idx].sum(axis=(0, 1, 2))
+    values = resources_values(projection, "district" if area is None else f"area:{area}")  # the report's sums
+    money = values["money_mvnd"].to_numpy()
+    unused = values["unused_mvnd"].to_numpy()
+    supported = values["beneficiaries"].to_numpy()
+    eligible = values["eligible"].to_numpy()
     unallocated = projection.unallocated.sum(axis=0) if area is None else np.zeros_like(money)
-    coverage = 100.0 * np.divide(supported, eligible, out=np.zeros_like(supported), where=eligible > 0)
+    coverage = 100.0 * values["coverage"].to_numpy()
     return pd.DataFrame({
         "instrument": list(projection.instrument_ids),
         "money_mvnd": money,

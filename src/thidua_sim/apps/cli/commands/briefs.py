@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from ....core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
+
 __all__ = ["register", "run"]
 
 
@@ -27,10 +29,12 @@ def register(subparsers) -> None:
     parser.add_argument("--areas", nargs="+", metavar="ID", help="commune ids (default: every commune)")
     parser.add_argument("--data", default="data/kbang", help="data folder (default: data/kbang)")
     parser.add_argument("--params", default="params", help="parameters folder (default: params)")
-    parser.add_argument("--draws", type=int, default=200, help="Monte Carlo draws per brief (default: 200)")
-    parser.add_argument("--seed", type=int, default=2021, help="random seed (default: 2021)")
+    parser.add_argument("--draws", type=int, default=BRIEF_DRAWS,
+                        help=f"Monte Carlo draws per brief (default: {BRIEF_DRAWS})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the briefs")
-    parser.add_argument("--until", type=int, default=2025, help="last projected year (default: 2025)")
+    parser.add_argument("--until", type=int, default=DEFAULT_HORIZON,
+                        help=f"last projected year (default: {DEFAULT_HORIZON})")
     parser.add_argument("--jobs", type=int, default=None, help="parallel processes (default: all cores)")
     parser.add_argument("--force", action="store_true", help="rebuild briefs whose inputs did not change")
     parser.add_argument("--no-district", dest="district", action="store_false", help="skip the district brief")

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ....core.defaults import CALIBRATION_SAMPLES, DEFAULT_SEED
 from ....model.calibrate import DEFAULT_OBS_CV, CalibrationError
 
 __all__ = ["register", "run"]
@@ -40,8 +41,9 @@ def register(subparsers: Any) -> None:
                              "province (default: 1)")
     parser.add_argument("--obs-cv", type=float, default=DEFAULT_OBS_CV,
                         help=f"review error of each observed count, as a share (default: {DEFAULT_OBS_CV})")
-    parser.add_argument("--samples", type=int, default=20_000, help="importance-sampling draws (default: 20000)")
-    parser.add_argument("--seed", type=int, default=2021, help="random seed (default: 2021)")
+    parser.add_argument("--samples", type=int, default=CALIBRATION_SAMPLES,
+                        help=f"importance-sampling draws (default: {CALIBRATION_SAMPLES})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
     parser.set_defaults(run=run)
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from ....core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
+
 __all__ = ["register", "run", "add_input_arguments", "load_inputs", "commune_targets", "print_table",
            "write_output", "estimate_note", "scenario_line"]
 
@@ -27,11 +29,11 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, draws: int | None = 
     parser.add_argument("--data", default="data/kbang", help="data folder (default: data/kbang)")
     parser.add_argument("--params", default="params", help="parameters folder (default: params)")
     parser.add_argument("--until", type=int, default=None,
-                        help="last projected year (default: the targets' end year, 2025)")
+                        help=f"last projected year (default: the targets' end year, {DEFAULT_HORIZON})")
     if draws is not None:
         parser.add_argument("--draws", type=int, default=draws,
                             help=f"Monte Carlo draws for probabilities (default: {draws})")
-        parser.add_argument("--seed", type=int, default=2021, help="random seed (default: 2021)")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
     parser.add_argument("--out", default=None, help="also write the results to this .csv or .xlsx file")
 
@@ -48,10 +50,11 @@ def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
 
 def horizon(args: argparse.Namespace, targets: Sequence[Any]) -> int:
-    """The last projected year: --until, else the latest end year of the targets (2025)."""
+    """The last projected year: --until, else the latest end year of the targets (DEFAULT_HORIZON
+    without targets)."""
     if getattr(args, "until", None):
         return int(args.until)
-    return max([t.end_year for t in targets] or [2025])
+    return max([t.end_year for t in targets] or [DEFAULT_HORIZON])
 
 
 def scenario_line(args: argparse.Namespace, scenario: Any, baseline: Any, lang: str) -> str:

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ....model.engine import ProjectionError
-from ....model.projection import DEFAULT_SEED, TABLE_FORMATS
+from ....core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
+from ....model.projection import TABLE_FORMATS
 from .check import estimate_note, scenario_line
 
 __all__ = ["register", "run"]
@@ -34,7 +35,8 @@ def register(subparsers: Any) -> None:
                         help="base-rates file to use instead of <params>/base_rates.yaml (e.g. from calibrate)")
     parser.add_argument("--draws", type=int, default=0, help="Monte Carlo draws (default: 0, expected path only)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
-    parser.add_argument("--until", type=int, default=2025, help="last projected year (default: 2025)")
+    parser.add_argument("--until", type=int, default=DEFAULT_HORIZON,
+                        help=f"last projected year (default: {DEFAULT_HORIZON})")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes for the draws (default: 1; same numbers for any value)")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")

@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from ....core.defaults import REQUIRED_DRAWS
+
 from .check import (
     add_commune_target_arguments,
     add_input_arguments,
@@ -51,7 +53,7 @@ def register(subparsers: Any) -> None:
                     "amount can, with the best reachable reduction. Commune targets are named "
                     "<district target id>:<area id>.",
     )
-    add_input_arguments(parser, draws=2000)
+    add_input_arguments(parser, draws=REQUIRED_DRAWS)
     parser.add_argument("--target", required=True, metavar="ID",
                         help="target id from targets.yaml (e.g. district_poor_rate) or a commune's own target "
                              "(e.g. district_poor_rate:kon_pne)")
@@ -83,7 +85,7 @@ def _find_target(args: argparse.Namespace, baseline: Any, params: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from ....planning import required_resources
-    from ....report.i18n import format_percent, lower_first, t
+    from ....report.i18n import format_number, format_percent, lower_first, t
 
     lang = args.language
     baseline, params, scenario = load_inputs(args)
@@ -102,6 +104,9 @@ def run(args: argparse.Namespace) -> int:
     if note:
         print(note)
     print(_sentence(result, scenario, how, lang))
+    if not result.monotone:
+        digits = 3 if args.mode == "scale" else 0
+        print(t("required_not_monotone", lang, amount=format_number(result.falls_from, lang, digits)))
     row = {
         "target_id": target.id, "mode": result.mode, "rule": result.rule, "probability": result.probability,
         "feasible": result.feasible, "already_met": result.already_met, "factor": result.factor,
@@ -110,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         "best_reduction_points_per_year": result.best_reduction_points_per_year,
         "achieved_probability": result.achieved_probability, "threshold_points": target.threshold_points,
         "draws": args.draws if args.probability is not None else 0, "seed": args.seed,
-        "monte_carlo_runs": result.monte_carlo_runs, "message": result.message,
+        "monte_carlo_runs": result.monte_carlo_runs, "monotone": result.monotone, "message": result.message,
     }
     frame = pd.DataFrame([row])
     columns: dict[str, tuple[str, int | str | None]] = {"feasible": (t("required_feasible", lang), None)}

@@ -1,0 +1,87 @@
+"""Atomic file writes: the one way the package writes a file.
+
+The content goes to a temporary file in the target's own folder (so the rename cannot cross
+file systems), is flushed to disk (``fsync``), gets mode 0644 (readable by everyone like any
+other output, not ``mkstemp``'s 0600; set explicitly, the process umask is never touched) and
+is then renamed over the target with ``os.replace``. A reader sees the old file or the new one,
+never half of one; a write that fails leaves the old file as it was, no temporary file, and no
+folder it had to create.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["write_atomic", "atomic_path", "TMP_MARK", "FILE_MODE"]
+
+TMP_MARK = ".thidua-tmp"
+"""Every temporary file has this in its name, before the final file's extension (which pandas,
+papermill and nbconvert look at), so that leftovers of a killed run can be found and removed."""
+
+FILE_MODE = 0o644
+"""Mode of every written file: read-write for the owner, readable by everyone."""
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A fresh temporary path beside ``path`` for the caller to write to; moved onto ``path``
+    when the block ends without an error, removed (with any folder created for it) otherwise."""
+    final = Path(path)
+    created = [p for p in (final.parent, *final.parent.parents) if not p.exists()]
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp: Path | None = None
+    done = False
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f"{TMP_MARK}{final.suffix}",
+                                    dir=final.parent)
+        os.close(fd)
+        tmp = Path(name)
+        yield tmp
+        _fsync(tmp)
+        os.chmod(tmp, FILE_MODE)
+        os.replace(tmp, final)
+        done = True
+        _fsync(final.parent)
+    finally:
+        if not done:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+            for folder in created:  # innermost first; only folders this write made, and only if empty
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+
+
+def write_atomic(path: str | os.PathLike[str], content: str | bytes | Callable[[Path], object]) -> Path:
+    """Write ``content`` to ``path`` atomically and return the path.
+
+    ``content``: text (written as UTF-8), bytes, or a function that writes the file it is given
+    (e.g. ``lambda tmp: table.to_excel(tmp)``); the function must write to that path only.
+    """
+    with atomic_path(path) as tmp:
+        if isinstance(content, str):
+            tmp.write_bytes(content.encode("utf-8"))
+        elif isinstance(content, (bytes, bytearray)):
+            tmp.write_bytes(bytes(content))
+        else:
+            content(tmp)
+    return Path(path)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file's (or a folder's) data to disk; a file system that cannot is not an error."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. a folder on Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover - a file system without fsync for folders
+        pass
+    finally:
+        os.close(fd)
