@@ -370,4 +370,32 @@ LABELS: dict[str, dict[str, str]] = {
     "planner_scenario_error": {"vi": "Không đọc được kịch bản {file}: {error}", "en": "Could not read scenario {file}: {error}"},
     "planner_mc_unavailable": {"vi": "Chưa chạy được mô phỏng Monte Carlo: {error}",
                                "en": "Monte Carlo is not available: {error}"},
+    # -- issue 12: periods (units in force, standard switch), target kinds, tổng kết --------
+    "standard": {"vi": "Chuẩn nghèo", "en": "Poverty standard"},
+    "standard_decree_07_2021": {"vi": "NĐ 07/2021", "en": "Decree 07/2021"},
+    "standard_decree_351_2025": {"vi": "NĐ 351/2025", "en": "Decree 351/2025"},
+    "period_units": {"vi": "Năm {years}: {n} đơn vị ({names})", "en": "{years}: {n} units ({names})"},
+    "period_break": {
+        "vi": "Từ năm {year} số hộ nghèo, cận nghèo tính theo {new} (trước đó theo {old}): số liệu hai bên mốc "
+              "không so sánh được, không tính mức giảm qua mốc này. Năm {base} quy đổi sang chuẩn mới "
+              "(ước tính, params/rebasing.yaml): tỷ lệ hộ nghèo toàn địa bàn {rate}.",
+        "en": "From {year} poor and near-poor households are counted under {new} (before: {old}): figures on "
+              "either side of the break are not comparable and no fall is computed across it. {base} re-based "
+              "to the new standard (estimate, params/rebasing.yaml): poverty rate of the whole area {rate}."},
+    "chart_standard_break": {"vi": "Chuyển chuẩn nghèo ({year})", "en": "Standard switch ({year})"},
+    "former_district": {"vi": "Địa bàn huyện Kbang cũ", "en": "Former Kbang district area"},
+    "target_kind_reduction": {"vi": "giảm (điểm %/năm)", "en": "fall (points a year)"},
+    "target_kind_level": {"vi": "mức cần đạt (%)", "en": "level to reach (%)"},
+    "target_kind_communes": {"vi": "giảm ở từng xã được nêu (điểm %/năm)", "en": "fall in each named commune (points a year)"},
+    "target_level_programme": {"vi": "Chương trình MTQG", "en": "National programme"},
+    "target_level_province": {"vi": "Tỉnh", "en": "Province"},
+    "target_level_district": {"vi": "Huyện", "en": "District"},
+    "target_level_commune": {"vi": "Xã", "en": "Commune"},
+    "target_status_assigned": {"vi": "được giao ({decision})", "en": "assigned ({decision})"},
+    "target_status_proposed": {"vi": "đề xuất (công cụ tính, chưa được giao)", "en": "proposed (computed, not assigned)"},
+    "section_target_proposed": {"vi": "Chỉ tiêu đề xuất cho xã (công cụ tính, chưa được giao)",
+                                "en": "Target proposed for the commune (computed, not assigned)"},
+    "legend_commune_target_proposed": {"vi": "Chỉ tiêu đề xuất", "en": "Proposed target"},
+    "proposed_target_name": {"vi": "Chỉ tiêu đề xuất – {name}", "en": "Proposed target – {name}"},
+    "commune_targets_heading": {"vi": "Chỉ tiêu từng xã ({how})", "en": "Each commune's own target ({how})"},
 }

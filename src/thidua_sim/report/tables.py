@@ -18,6 +18,7 @@ __all__ = [
     "baseline_values",
     "baseline_table",
     "trajectory_table",
+    "period_notes",
     "resources_values",
     "resources_table",
     "target_checks_table",
@@ -84,10 +85,11 @@ def _with_band(projection, population: str, state: str, lang: str) -> list[str]:
 
 
 def trajectory_table(projection, population: str, lang: str) -> pd.DataFrame:
-    """Year by year: households, poor and near-poor (expected) and their rates with the 90 % band."""
+    """Year by year: households, poor and near-poor (expected) and their rates with the 90 % band;
+    across periods also the standard each year is counted under."""
     stocks = projection.stocks(population)
     band = f" ({t('band_90', lang)})" if projection.draws is not None else ""
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         t("year", lang): [str(y) for y in projection.years],
         t("households", lang): [format_number(x, lang) for x in stocks.sum(axis=-1)],
         t("poor", lang): [format_number(x, lang) for x in stocks[:, STATES.index("poor")]],
@@ -95,6 +97,35 @@ def trajectory_table(projection, population: str, lang: str) -> pd.DataFrame:
         t("near_poor", lang): [format_number(x, lang) for x in stocks[:, STATES.index("near_poor")]],
         t("near_poor_rate", lang) + band: _with_band(projection, population, "near_poor", lang),
     })
+    plan = getattr(projection, "periods", None)
+    if plan is not None:
+        frame[t("standard", lang)] = [t(f"standard_{s}", lang) if s else "–" for s in plan.standards]
+    return frame
+
+
+def period_notes(projection, lang: str) -> list[str]:
+    """Lines naming the units in force over the years and the standard switch (with the re-based
+    rate of the year before it), for a projection across periods."""
+    plan = projection.periods
+    names = {a.id: a.name for a in projection.areas}
+    lines: list[str] = []
+    runs: list[tuple[list[int], tuple[str, ...]]] = []
+    for y in projection.years:
+        units = plan.units_in_force(y)
+        if runs and runs[-1][1] == units:
+            runs[-1][0].append(y)
+        else:
+            runs.append(([y], units))
+    for years, units in runs:
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+        lines.append(t("period_units", lang, years=span, n=len(units), names=", ".join(names[u] for u in units)))
+    if plan.switch is not None:
+        s = plan.switch
+        rate = projection.rate("district", standard=s.to_standard)[plan.switch_index - 1]
+        lines.append(t("period_break", lang, year=s.year, new=t(f"standard_{s.to_standard}", lang),
+                       old=t(f"standard_{s.from_standard}", lang), base=s.year - 1,
+                       rate=format_percent(float(rate), lang, 2)))
+    return lines
 
 
 def resources_values(projection, population: str = "district") -> pd.DataFrame:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["register", "run", "add_input_arguments", "load_inputs", "commune_targets", "print_table",
-           "write_output", "estimate_note", "scenario_line"]
+           "write_output", "estimate_note", "scenario_line", "add_period_arguments", "period_inputs"]
 
 # -- shared by the planning commands ---------------------------------------------------------
 
@@ -101,6 +101,24 @@ def add_commune_target_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how to propose commune targets from the district target (default: proportional)")
 
 
+def add_period_arguments(parser: argparse.ArgumentParser) -> None:
+    """--periods: run on the units in force each year and re-base at a change of standard."""
+    parser.add_argument("--periods", choices=("auto", "on", "off"), default="auto",
+                        help="on: units as in force at each review year (crosswalk of <data>) and stocks re-based "
+                             "at the 2027 standard switch (<params>/rebasing.yaml); off: the baseline's units "
+                             "and meaning throughout; auto (default): on when the run goes past 2025")
+
+
+def period_inputs(args: argparse.Namespace, until: int) -> Any:
+    """The PeriodInputs of the data and params folders, or None (see --periods)."""
+    from ....model._periods import load_period_inputs
+
+    mode = getattr(args, "periods", "auto")
+    if mode == "off" or (mode == "auto" and until <= 2025):
+        return None
+    return load_period_inputs(args.data, args.params)
+
+
 def estimate_note(baseline: Any, lang: str) -> str | None:
     """A warning line when baseline figures are estimates."""
     from ....report.i18n import t
@@ -155,6 +173,10 @@ def register(subparsers: Any) -> None:
     )
     add_input_arguments(parser, draws=0)
     add_commune_target_arguments(parser)
+    parser.add_argument("--targets", default=None, metavar="FILE",
+                        help="targets file to check instead of <params>/targets.yaml, e.g. "
+                             "params/targets_2026_2030.yaml (its commune targets are shown as communes)")
+    add_period_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -165,10 +187,20 @@ def run(args: argparse.Namespace) -> int:
 
     lang = args.language
     baseline, params, scenario = load_inputs(args)
-    communes, how = commune_targets(args, baseline, params)
-    district_targets = [x for x in params.targets if not x.population.startswith("area:")]
+    if getattr(args, "targets", None):  # a targets file of any period, on the units it names
+        from ....data import load_area_info
+        from ....params import load_targets
+
+        chosen = load_targets(args.targets, [a.id for a in load_area_info(args.data)])
+        communes = tuple(x for x in chosen if x.population.startswith("area:"))
+        how = t("commune_targets_from_file", lang, file=args.targets)
+        district_targets = [x for x in chosen if not x.population.startswith("area:")]
+    else:
+        communes, how = commune_targets(args, baseline, params)
+        district_targets = [x for x in params.targets if not x.population.startswith("area:")]
     until = horizon(args, [*district_targets, *communes])
-    projection = project(baseline, scenario, params, until=until, draws=args.draws, seed=args.seed)
+    projection = project(baseline, scenario, params, until=until, draws=args.draws, seed=args.seed,
+                         periods=period_inputs(args, until))
 
     print(scenario_line(args, scenario, baseline, lang))
     note = estimate_note(baseline, lang)
