@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario
-from .engine import CompiledModel, ProjectionError, compile_model, expected_path
+from .engine import MAX_HORIZON, CompiledModel, ProjectionError, compile_model, expected_path
 
 __all__ = ["Projection", "project", "population_mask", "parse_population", "QUANTILES", "MEASURES",
            "DEFAULT_SEED", "TABLE_FORMATS"]
@@ -336,7 +336,8 @@ def project(
     if periods is not None:
         from ._periods import build_plan, extend_baseline, localise_model, localise_scenario
 
-        compile_model(baseline, scenario, params, until)  # the inputs' own checks first
+        if not isinstance(until, (int, np.integer)) or not int(baseline.year) < until <= MAX_HORIZON:
+            compile_model(baseline, scenario, params, until)  # raises: the horizon's own message
         plan = build_plan(baseline, range(int(baseline.year), int(until) + 1), periods)
         if not plan.changes and plan.switch is None:
             plan = None

@@ -405,14 +405,16 @@ def split_district_target(
         population = f"area:{area.id}" if group is None else f"area:{area.id}:{group}"
         out.append(Target(
             id=f"{target.id}:{area.id}",
-            name_vi=f"Chỉ tiêu huyện giao – {area.name}",
-            name_en=f"District-assigned target – {area.name}",
+            name_vi=f"Chỉ tiêu đề xuất – {area.name}",  # computed here: never "chỉ tiêu huyện giao"
+            name_en=f"Proposed target – {area.name}",
             population=population,
             threshold_points=float(x[a]),
             start_year=target.start_year,
             end_year=target.end_year,
             strict=target.strict,
             source=source,
+            level="commune",
+            status="proposed",
         ))
     return tuple(out)
 

@@ -398,4 +398,6 @@ LABELS: dict[str, dict[str, str]] = {
     "legend_commune_target_proposed": {"vi": "Chỉ tiêu đề xuất", "en": "Proposed target"},
     "proposed_target_name": {"vi": "Chỉ tiêu đề xuất – {name}", "en": "Proposed target – {name}"},
     "commune_targets_heading": {"vi": "Chỉ tiêu từng xã ({how})", "en": "Each commune's own target ({how})"},
+    "target_kind": {"vi": "Loại chỉ tiêu", "en": "Kind"},
+    "target_rate_end": {"vi": "Tỷ lệ cuối kỳ (%)", "en": "Rate at the end (%)"},
 }

@@ -360,7 +360,8 @@ def targets(brief: Brief) -> Section:
     and ethnic-minority targets."""
     lang = brief.lang
     if brief.kind == "commune":
-        section = Section(t("section_target", lang), section_id="targets")
+        proposed = brief.own_target is not None and brief.own_target.status == "proposed"
+        section = Section(t("section_target_proposed" if proposed else "section_target", lang), section_id="targets")
         if brief.own_target is None:
             return section.add(Note(t("section_unavailable", lang, reason="no district target in params"), "warning"))
         check = brief.commune_checks[brief.settings.area_id]

@@ -16,8 +16,10 @@ from typing import Any
 
 import pandas as pd
 
+from ....errors import ThiduaError
+
 __all__ = ["register", "run", "add_input_arguments", "load_inputs", "commune_targets", "print_table",
-           "write_output", "estimate_note", "scenario_line", "add_period_arguments", "period_inputs"]
+           "write_output", "estimate_note", "scenario_line", "add_period_arguments", "period_inputs", "_all_area_ids"]
 
 # -- shared by the planning commands ---------------------------------------------------------
 
@@ -43,8 +45,21 @@ def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
     baseline = load_baseline(args.data)
     params = load_params(args.params, areas=baseline.areas)
-    scenario = load_scenario(args.scenario, params, baseline.areas)
+    scenario = load_scenario(args.scenario, params, _all_area_ids(args.data, baseline))
     return baseline, params, scenario
+
+
+def _all_area_ids(data_dir: str, baseline: Any) -> list[str]:
+    """Ids of every unit of the data folder's areas files (the units of every period), so that a
+    scenario may name the communes formed in 2025; the baseline's own units at least."""
+    from ....data import load_area_info
+
+    ids = [a.id for a in baseline.areas]
+    try:
+        ids += [a.id for a in load_area_info(data_dir) if a.id not in ids]
+    except ThiduaError:
+        pass  # the baseline loaded; its areas file's problems are reported by validate
+    return ids
 
 
 def horizon(args: argparse.Namespace, targets: Sequence[Any]) -> int:
@@ -214,14 +229,23 @@ def run(args: argparse.Namespace) -> int:
                "margin_households_per_year": (t("target_margin_households", lang), 1)}
     if args.draws:
         columns["probability"] = (t("target_probability", lang), "%")
+    if getattr(args, "targets", None):  # targets of any kind: say which, and the end-year rate
+        kinds = {x.id: x.kind for x in district_targets}
+        shown = shown.assign(kind=[t(f"target_kind_{kinds[i]}", lang) for i in shown["target_id"]])
+        columns = {"name": columns["name"], "kind": (t("target_kind", lang), None),
+                   "rate_end": (t("target_rate_end", lang), 2), **{k: v for k, v in columns.items() if k != "name"}}
+        how_heading = "commune_targets_heading"
+    else:
+        how_heading = "commune_targets"
     print()
     print_table(shown, columns, lang, t("section_targets", lang))
     table = commune_feasibility(projection, communes)
     shown = table.assign(status=[t(f"target_status_{s}", lang) for s in table["status"]])
-    commune_columns = {"area_name": (t("commune", lang), None), **{k: v for k, v in columns.items() if k != "name"},
+    commune_columns = {"area_name": (t("commune", lang), None),
+                       **{k: v for k, v in columns.items() if k not in ("name", "kind")},
                        "status": (t("target_status", lang), None)}
     print()
-    print_table(shown, commune_columns, lang, t("commune_targets", lang, how=how))
+    print_table(shown, commune_columns, lang, t(how_heading, lang, how=how))
     if args.out:
         district.insert(0, "level", "district")
         table.insert(0, "level", "commune")

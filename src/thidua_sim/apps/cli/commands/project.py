@@ -14,7 +14,7 @@ from typing import Any
 
 from ....model.engine import ProjectionError
 from ....model.projection import DEFAULT_SEED, TABLE_FORMATS
-from .check import add_period_arguments, estimate_note, period_inputs, scenario_line
+from .check import _all_area_ids, add_period_arguments, estimate_note, period_inputs, scenario_line
 
 __all__ = ["register", "run"]
 
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     lang = args.language
     baseline = load_baseline(args.data)
     params = load_params(args.params, base_rates=args.base_rates, areas=baseline.areas)
-    scenario = load_scenario(args.scenario, params, baseline.areas)
+    scenario = load_scenario(args.scenario, params, _all_area_ids(args.data, baseline))
     projection = project(baseline, scenario, params, until=args.until, draws=args.draws, seed=args.seed,
                          workers=args.workers, periods=period_inputs(args, args.until))
 
