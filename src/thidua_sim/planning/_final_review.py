@@ -46,7 +46,7 @@ from ..io._sheets import _blank, _map_header, _read_sheet, _Row
 from .targets import PlanningError, meets
 
 __all__ = ["FinalReview", "Criteria", "CRITERIA_COLUMNS", "load_criteria", "write_criteria_template",
-           "final_review", "unit_years", "estimated_results"]
+           "final_review", "unit_years", "estimated_results", "movement_units"]
 
 CRITERIA_COLUMNS: dict[str, tuple[str, tuple[str, ...], bool]] = {
     # id: (Vietnamese header, other accepted headers, required)
@@ -80,9 +80,16 @@ def _key(text: str) -> str:
     return name_key(text)
 
 
+def movement_units(areas: Sequence[AreaInfo], year: int = 2021) -> list[AreaInfo]:
+    """The units of the movement: those in force at the review of its start year (the criteria
+    sheet names them; the communes formed in 2025 share names with them)."""
+    day = _review_day(year)
+    return [a for a in areas if a.exists_on(day)]
+
+
 def load_criteria(path: str | Path, areas: Sequence[AreaInfo]) -> dict[str, Criteria]:
     """The reviewers' criteria sheet (.xlsx or .csv), strictly: unknown, missing or repeated
-    columns, unknown units, a unit twice, blank cells, yes/no cells that are neither ("có" /
+    columns, unknown units (``areas``: the units of the movement, :func:`movement_units`), a unit twice, blank cells, yes/no cells that are neither ("có" /
     "không"), amounts that are not numbers >= 0: every problem with its file, row and column,
     raised together as :class:`~thidua_sim.errors.InputErrors`."""
     path = Path(path)
@@ -328,11 +335,13 @@ def final_review(results: ReviewResults, crosswalk: Crosswalk | None, areas: Seq
             r1 = float(now.at[a, "rate"])
             d0 = _pct(rolled.at[a, "dtts_poor"], rolled.at[a, "dtts_households"])
             d1 = float(now.at[a, "dtts_rate"])
-            new_rows.append({"area_id": a, "area_name": names.get(a, a), "rate_first": r0, "rate_last": r1,
+            new_rows.append({"area_id": a, "area_name": names.get(a, a),
+                             "history": ", ".join(names.get(x, x) for x in _formers(crosswalk, a)),
+                             "rate_first": r0, "rate_last": r1,
                              "reduction_per_year": (r0 - r1) / (end - start),
                              "dtts_reduction_per_year": (d0 - d1) / (end - start),
                              "estimate": bool(now.at[a, "estimate"] or rolled.at[a, "estimate"])})
-    new_communes = pd.DataFrame(new_rows, columns=["area_id", "area_name", "rate_first", "rate_last",
+    new_communes = pd.DataFrame(new_rows, columns=["area_id", "area_name", "history", "rate_first", "rate_last",
                                                    "reduction_per_year", "dtts_reduction_per_year", "estimate"])
 
     # the district's targets on the whole former district area
@@ -388,6 +397,19 @@ def final_review(results: ReviewResults, crosswalk: Crosswalk | None, areas: Seq
     only = bool(results.table["estimate"].all())
     return FinalReview(by_year, period, new_communes, district, ranking, commendations, only,
                        bool(results.table["estimate"].any()), start, end, names)
+
+
+def _formers(crosswalk: Crosswalk, area_id: str) -> list[str]:
+    """Every former unit of ``area_id`` through the crosswalk, nearest first."""
+    out: list[str] = []
+    todo = [area_id]
+    while todo:
+        a = todo.pop(0)
+        for r in crosswalk.rows:
+            if r.new_id == a and r.old_id != a and r.old_id not in out:
+                out.append(r.old_id)
+                todo.append(r.old_id)
+    return out
 
 
 def estimated_results(projection: Any, end_year: int) -> ReviewResults:

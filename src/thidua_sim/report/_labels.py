@@ -400,4 +400,67 @@ LABELS: dict[str, dict[str, str]] = {
     "commune_targets_heading": {"vi": "Chỉ tiêu từng xã ({how})", "en": "Each commune's own target ({how})"},
     "target_kind": {"vi": "Loại chỉ tiêu", "en": "Kind"},
     "target_rate_end": {"vi": "Tỷ lệ cuối kỳ (%)", "en": "Rate at the end (%)"},
+    "fr_title": {"vi": "Tổng kết phong trào thi đua “Vì người nghèo – Không để ai bị bỏ lại phía sau” giai đoạn {start}–{end}",
+                 "en": "Final review of the emulation movement “For the poor – No one left behind” {start}–{end}"},
+    "fr_estimates_only": {
+        "vi": "⚠ Toàn bộ số liệu của bản tổng kết này là số ước tính, không phải kết quả rà soát chính thức: "
+              "chỉ dùng để chuẩn bị, không dùng để bình xét thi đua.",
+        "en": "⚠ Every figure of this final review is an estimate, not official review results: for preparation "
+              "only, not for the emulation assessment."},
+    "fr_some_estimates": {"vi": "⚠ Một phần số liệu là số ước tính (xem cột “Ước tính”).",
+                          "en": "⚠ Some figures are estimates (see the “Estimate” column)."},
+    "fr_section_district": {"vi": "Chỉ tiêu của huyện (toàn địa bàn huyện cũ)",
+                            "en": "The district's targets (the whole former district area)"},
+    "fr_section_years": {"vi": "Kết quả giảm nghèo từng năm của từng đơn vị",
+                         "en": "Each unit's poverty reduction year by year"},
+    "fr_section_ranking": {"vi": "Xếp hạng thi đua cả giai đoạn", "en": "Ranking over the period"},
+    "fr_section_new": {"vi": "Các xã mới từ 1/7/2025: lịch sử qua bảng chuyển đổi đơn vị",
+                       "en": "The communes formed on 1 July 2025: their history through the crosswalk"},
+    "fr_section_commend": {"vi": "Đề xuất khen thưởng theo tiêu chí của kế hoạch",
+                           "en": "Commendation proposals by the plan's criteria"},
+    "fr_col_rate_start": {"vi": "Tỷ lệ hộ nghèo {year}", "en": "Poverty rate {year}"},
+    "fr_col_rate_end": {"vi": "Tỷ lệ hộ nghèo {year}", "en": "Poverty rate {year}"},
+    "fr_col_rate_first": {"vi": "Tỷ lệ đầu kỳ", "en": "Rate at the start"},
+    "fr_col_rate_last": {"vi": "Tỷ lệ cuối kỳ", "en": "Rate at the end"},
+    "fr_col_fall": {"vi": "Mức giảm so với năm trước (điểm %)", "en": "Fall from the year before (points)"},
+    "fr_col_actual_fall": {"vi": "Mức giảm thực tế bình quân (điểm %/năm)", "en": "Actual average fall (points/year)"},
+    "fr_col_target": {"vi": "Chỉ tiêu (điểm %/năm)", "en": "Target (points/year)"},
+    "fr_col_target_status": {"vi": "Loại chỉ tiêu", "en": "Target"},
+    "fr_col_span": {"vi": "Các năm", "en": "Years"},
+    "fr_col_met_period": {"vi": "Đạt cả giai đoạn?", "en": "Met over the period?"},
+    "fr_col_met_each_year": {"vi": "Đạt từng năm?", "en": "Met every year?"},
+    "fr_col_history": {"vi": "Gồm các đơn vị cũ", "en": "Formed from"},
+    "fr_col_proposed": {"vi": "Đề nghị khen thưởng", "en": "Proposed for commendation"},
+    "fr_proposed_yes": {"vi": "Đề nghị", "en": "Proposed"},
+    "fr_proposed_no": {"vi": "Chưa đủ tiêu chí", "en": "Criteria not all met"},
+    "fr_crit_1": {"vi": "(1) Đạt chỉ tiêu giảm nghèo được giao hằng năm", "en": "(1) Assigned reduction met every year"},
+    "fr_crit_2": {"vi": "(2) Huy động được nguồn lực", "en": "(2) Resources mobilised"},
+    "fr_crit_3": {"vi": "(3) Sử dụng kinh phí đúng quy định, quyết toán đúng hạn",
+                  "en": "(3) Funds used as regulated and settled on time"},
+    "fr_crit_4": {"vi": "(4) Báo cáo đúng thời gian", "en": "(4) Reporting on time"},
+    "fr_criteria_rule": {
+        "vi": "Một đơn vị được đề nghị khi đạt cả 4 tiêu chí. Tiêu chí (1) tính từ kết quả rà soát; (2)–(4) từ "
+              "phiếu tiêu chí của người đánh giá (“–”: chưa có phiếu).",
+        "en": "A unit is proposed when it meets all 4 criteria. (1) comes from the review results; (2)–(4) from "
+              "the reviewers' criteria sheet (“–”: no sheet row)."},
+    "fr_criteria_missing": {
+        "vi": "Chưa có phiếu tiêu chí của người đánh giá (--criteria): tiêu chí (2)–(4) chưa xét, chưa đơn vị nào được đề nghị.",
+        "en": "No reviewers' criteria sheet (--criteria): criteria (2)–(4) not assessed, no unit proposed yet."},
+    "fr_target_proposed_note": {
+        "vi": "Chỉ tiêu của từng xã ở đây là chỉ tiêu đề xuất (công cụ tính, chưa được giao): tiêu chí (1) đang xét "
+              "theo chỉ tiêu đề xuất; hãy nhập chỉ tiêu được giao (kèm số quyết định) để bình xét.",
+        "en": "Each commune's target here is a proposal (computed, not assigned): criterion (1) is read against "
+              "the proposal; enter the assigned targets (with their decision numbers) for the assessment."},
+    "fr_new_communes_note": {
+        "vi": "Kết quả năm {year} rà soát theo các xã mới; năm đầu kỳ của mỗi xã mới là tổng các đơn vị cũ hợp thành.",
+        "en": "The {year} review is on the new communes; each new commune's start year adds up its former units."},
+    "fr_district_sentence": {
+        "vi": "{name}: {r0} ({start}) → {r1} ({end}), giảm bình quân {fall} điểm %/năm: {verdict}.",
+        "en": "{name}: {r0} ({start}) → {r1} ({end}), an average fall of {fall} points a year: {verdict}."},
+    "fr_verdict_met": {"vi": "ĐẠT", "en": "MET"},
+    "fr_verdict_not_met": {"vi": "CHƯA ĐẠT", "en": "NOT MET"},
+    "fr_commend_sentence": {"vi": "Đề nghị khen thưởng: {n}/{total} đơn vị đạt cả 4 tiêu chí.",
+                            "en": "Proposed for commendation: {n} of {total} units meet all 4 criteria."},
+    "fr_written": {"vi": "Đã ghi bản tổng kết: {workbook} và {brief}", "en": "Final review written: {workbook} and {brief}"},
+    "fr_template_written": {"vi": "Đã ghi phiếu tiêu chí để điền: {path}", "en": "Criteria sheet to fill in written: {path}"},
 }
