@@ -157,6 +157,43 @@ class Projection:
                                   f"{plan.switch.to_standard} from {plan.switch.year}")
         return out
 
+    def window(self, first_year: int, area_ids: list[str] | tuple[str, ...] | None = None) -> Projection:
+        """The same run seen from review year ``first_year`` on, for the units ``area_ids`` (default:
+        those in force in ``first_year``): e.g. the 6 new communes 2025-2030 of a run from 2021.
+        Nothing is re-computed; the unit changes before ``first_year`` are left out of its periods.
+        The baseline becomes the expected stocks of ``first_year``, marked as estimates."""
+        from dataclasses import replace as _replace
+
+        i = self.year_index(first_year)
+        ids = [a.id for a in self.areas]
+        plan = self.periods
+        if area_ids is None:
+            area_ids = plan.units_in_force(first_year) if plan is not None else ids
+        idx = [ids.index(a) for a in area_ids]
+        m = self.model
+        years = m.years[i:]
+        model = _replace(m, years=years, areas=tuple(m.areas[j] for j in idx), stocks0=self.expected[i][idx],
+                         rates=m.rates[idx], fixed_resources=m.fixed_resources[i:][:, idx],
+                         multipliers=None if m.multipliers is None else m.multipliers[idx])
+        if plan is not None:
+            plan = _replace(plan, years=years, areas=model.areas, in_force=plan.in_force[i:][:, idx],
+                            changes=tuple(c for c in plan.changes if c.year > first_year),
+                            standards=plan.standards[i:], carried=plan.carried[i:][:, idx],
+                            switch=plan.switch if plan.switch is not None and plan.switch.year > first_year else None)
+            model = _replace(model, periods=plan)
+        baseline = _replace(self.baseline, year=int(first_year), areas=model.areas, households=self.expected[i][idx],
+                            estimated=np.ones(self.expected[i][idx].shape[:2], dtype=bool),
+                            provenance={a: f"expected path {self.years[0]}-{first_year} of scenario "
+                                           f"{self.scenario.id} (a projection, not review results)"
+                                        for a in area_ids})
+        return _replace(self, baseline=baseline, model=model, expected=self.expected[i:][:, idx],
+                        resources=self.resources[i:][:, idx], beneficiaries=self.beneficiaries[i:][:, idx],
+                        unused=self.unused[i:][:, idx], unallocated=self.unallocated[i:],
+                        draws=None if self.draws is None else self.draws[:, i:][:, :, idx],
+                        periods=plan,
+                        rebased=None if self.rebased is None else self.rebased[idx],
+                        rebased_draws=None if self.rebased_draws is None else self.rebased_draws[:, idx])
+
     def in_force(self, area_id: str) -> np.ndarray:
         """(Y,) True in the review years a unit exists (always True without periods)."""
         if self.periods is None:

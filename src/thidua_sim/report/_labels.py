@@ -400,6 +400,34 @@ LABELS: dict[str, dict[str, str]] = {
     "commune_targets_heading": {"vi": "Chỉ tiêu từng xã ({how})", "en": "Each commune's own target ({how})"},
     "target_kind": {"vi": "Loại chỉ tiêu", "en": "Kind"},
     "target_rate_end": {"vi": "Tỷ lệ cuối kỳ (%)", "en": "Rate at the end (%)"},
+    "section_target_commune": {"vi": "Chỉ tiêu của xã", "en": "The commune's target"},
+    "brief_former_district_title": {"vi": "Bản tin kế hoạch giảm nghèo: địa bàn huyện Kbang cũ (6 xã) 2026–2030",
+                                    "en": "Poverty-reduction brief: the former Kbang district area (6 communes) 2026–2030"},
+    "summary_rebased_year": {"vi": "{year}, quy đổi theo chuẩn mới", "en": "{year}, re-based to the new standard"},
+    "period_baseline_note": {
+        "vi": "Số hộ năm {year} là số dự báo của mô hình (từ số ước tính năm gốc 2021 qua các lần sắp xếp đơn vị), "
+              "không phải kết quả rà soát: hãy nhập kết quả rà soát năm {year} của các xã mới.",
+        "en": "The {year} households are the model's projection (from the estimated 2021 baseline through the "
+              "reorganisations), not review results: import the new communes' {year} review."},
+    "period_history": {"vi": "Xã {name} (từ 1/7/2025) gồm các đơn vị cũ: {units}.",
+                       "en": "{name} commune (from 1 July 2025) was formed from: {units}."},
+    "period_section_unavailable": {
+        "vi": "Phần này chưa tính cho giai đoạn 2026–2030 (qua mốc chuyển chuẩn nghèo năm 2027).",
+        "en": "This part is not yet computed for 2026–2030 (across the 2027 change of poverty standard)."},
+    "period_scoreboard_note": {
+        "vi": "Bảng theo dõi thi đua giai đoạn 2026–2030 sẽ có khi có kết quả rà soát theo các xã mới; "
+              "tổng kết giai đoạn 2021–2025: lệnh thidua-sim review-final.",
+        "en": "The 2026–2030 scoreboard needs review results on the new communes; the 2021–2025 final review: "
+              "thidua-sim review-final."},
+    "period_model_note": {
+        "vi": "Giai đoạn 2026–2030: số hộ của các đơn vị cũ được chuyển sang xã mới theo bảng chuyển đổi (giữ nguyên "
+              "tổng số hộ); tỷ lệ chuyển đổi của xã mới là bình quân theo số hộ của các đơn vị cũ; năm 2027 số hộ "
+              "được quy đổi sang chuẩn nghèo Nghị định 351/2025/NĐ-CP theo tỷ lệ giả định có khoảng bất định "
+              "(params/rebasing.yaml).",
+        "en": "2026–2030: the old units' households move to the new communes by the crosswalk (households "
+              "conserved); a new commune's rates are its former units' household-weighted average; in 2027 the "
+              "stocks are re-based to the Decree 351/2025 standard by assumed shares with their uncertainty "
+              "(params/rebasing.yaml)."},
     "fr_title": {"vi": "Tổng kết phong trào thi đua “Vì người nghèo – Không để ai bị bỏ lại phía sau” giai đoạn {start}–{end}",
                  "en": "Final review of the emulation movement “For the poor – No one left behind” {start}–{end}"},
     "fr_estimates_only": {

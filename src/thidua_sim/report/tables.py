@@ -179,6 +179,14 @@ def target_name(target, lang: str) -> str:
     return target.name_vi if lang == "vi" else target.name_en
 
 
+def _threshold_text(target, lang: str) -> str:
+    """"> 2,00" for a fall; for a level target "< 10,00 %" (rate in the end year), said so."""
+    if getattr(target, "kind", "reduction") == "level":
+        return (("< " if target.strict else "≤ ") + format_percent(target.threshold_points, lang, 2)
+                + f" ({target.end_year})")
+    return ("> " if target.strict else "≥ ") + format_number(target.threshold_points, lang, 2)
+
+
 def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Target checks (``thidua_sim.planning.targets.TargetCheck``) as a table: threshold, projected fall,
     met, margins in points and households, probability."""
@@ -198,7 +206,7 @@ def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | 
         values = [
             label,
             f"{target.start_year}–{target.end_year}",
-            ("> " if target.strict else "≥ ") + format_number(target.threshold_points, lang, 2),
+            _threshold_text(target, lang),
             format_number(check.reduction_points_per_year, lang, 2),
             t("yes" if check.met else "no", lang),
             format_signed(check.margin_points, lang, 2),
@@ -211,18 +219,22 @@ def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | 
 
 
 def ranking_values(projection, checks_by_area: Mapping[str, object] | None = None,
-                   start: int | None = None, end: int | None = None) -> pd.DataFrame:
+                   start: int | None = None, end: int | None = None, standard: str | None = None) -> pd.DataFrame:
     """Per area: name, poverty rate at ``start`` and ``end``, the average yearly fall (points/year)
     and, with a check per area, its own threshold and whether it is met; sorted by the fall,
-    rank 1 first."""
+    rank 1 first. ``standard``: rates measured in that poverty standard (across periods)."""
     years = projection.years
     start = years[0] if start is None else start
     end = years[-1] if end is None else end
     i0, i1 = projection.year_index(start), projection.year_index(end)
     rows = []
     for area in projection.areas:
-        rate = projection.rate(f"area:{area.id}")
-        poor = projection.stocks(f"area:{area.id}")[:, STATES.index("poor")]
+        if standard is None:
+            rate = projection.rate(f"area:{area.id}")
+            poor = projection.stocks(f"area:{area.id}")[:, STATES.index("poor")]
+        else:
+            rate = projection.rate(f"area:{area.id}", standard=standard)
+            poor = projection.stocks_in(f"area:{area.id}", standard)[:, STATES.index("poor")]
         row = {"area_id": area.id, "name": area.name, "rate_start": rate[i0], "rate_end": rate[i1],
                "poor_start": poor[i0], "poor_end": poor[i1], "reduction": (rate[i0] - rate[i1]) / (end - start)}
         check = (checks_by_area or {}).get(area.id)
@@ -248,7 +260,8 @@ def ranking_table(values: pd.DataFrame, lang: str, start: int, end: int) -> pd.D
     }
     if "target" in values:
         out[t("target_threshold", lang)] = [format_number(x, lang, 2) for x in values["target"]]
-        out[t("target_met", lang)] = [t("yes" if m else "no", lang) for m in values["met"]]
+        out[t("target_met", lang)] = ["–" if m is None or m != m else t("yes" if m else "no", lang)
+                                      for m in values["met"]]  # "–": a commune without a target
         out[t("target_margin_households", lang)] = [
             _households_needed(h, m, lang) for m, h in zip(values["met"], values["margin_households"])]
         out[t("target_probability", lang)] = [_probability(p, lang) for p in values["probability"]]
