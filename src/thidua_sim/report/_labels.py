@@ -400,6 +400,12 @@ LABELS: dict[str, dict[str, str]] = {
     "commune_targets_heading": {"vi": "Chỉ tiêu từng xã ({how})", "en": "Each commune's own target ({how})"},
     "target_kind": {"vi": "Loại chỉ tiêu", "en": "Kind"},
     "target_rate_end": {"vi": "Tỷ lệ cuối kỳ (%)", "en": "Rate at the end (%)"},
+    "planner_period": {"vi": "Giai đoạn", "en": "Period"},
+    "planner_period_note": {
+        "vi": "6 xã mới từ năm 2025; năm 2027 chuyển sang chuẩn nghèo NĐ 351/2025 (không tính mức giảm qua mốc); "
+              "kinh phí theo các dòng của kịch bản, chỉ tiêu theo params/targets_2026_2030.yaml.",
+        "en": "The 6 new communes from 2025; the Decree 351/2025 standard from 2027 (no fall computed across the "
+              "break); money as the scenario's lines, targets from params/targets_2026_2030.yaml."},
     "index_other_period": {"vi": "Bản tin giai đoạn {period}", "en": "Briefs {period}"},
     "index_title_period": {"vi": "Bản tin kế hoạch giảm nghèo giai đoạn {period}: 6 xã mới và địa bàn huyện Kbang cũ",
                            "en": "Poverty-reduction briefs {period}: the 6 new communes and the former Kbang district"},
