@@ -211,3 +211,30 @@ def test_target_across_the_switch_needs_a_standard(inputs):
     target = ts.Target("t", "t", "t", "district", 1.0, 2026, 2030)
     with pytest.raises(PlanningError, match="2027"):
         check_target(projection, target)
+
+
+@pytest.mark.slow
+def test_same_numbers_for_any_worker_count_across_periods(inputs, monkeypatch):
+    from thidua_sim.model import _montecarlo
+
+    baseline, params, periods = inputs
+    scenario = ts.load_scenario(PARAMS / "scenarios" / "status_quo.yaml", params=params, areas=baseline.areas)
+    one = ts.project(baseline, scenario, params, until=2030, draws=300, seed=3, periods=periods)
+    monkeypatch.setattr(_montecarlo, "POOL_MIN_CELL_YEARS", 0)  # force worker processes on this small run
+    monkeypatch.setattr(_montecarlo, "CHUNK_CELLS", 40 * 40)  # several chunks: 40 draws each
+    a = ts.project(baseline, scenario, params, until=2030, draws=300, seed=3, periods=periods, workers=1)
+    b = ts.project(baseline, scenario, params, until=2030, draws=300, seed=3, periods=periods, workers=2)
+    assert np.array_equal(a.draws, b.draws) and np.array_equal(a.rebased_draws, b.rebased_draws)
+    assert one.draws.shape == a.draws.shape
+
+
+def test_a_run_from_a_new_commune_baseline(inputs):
+    baseline, params, periods = inputs
+    scenario = ts.load_scenario(PARAMS / "scenarios" / "status_quo.yaml", params=params, areas=baseline.areas)
+    full = ts.project(baseline, scenario, params, until=2026, periods=periods)
+    start = full.window(2025).baseline  # the 2025 stocks on the 6 communes, as an imported review would be
+    assert [a.id for a in start.areas] == list(NEW_FROM_OLD) and start.year == 2025
+    run = ts.project(start, ts.Scenario("none", "n", "n", "", ()), params, until=2030, periods=periods)
+    assert not run.periods.changes and run.periods.switch.year == 2027
+    assert run.households("district")[0] == pytest.approx(full.households("district")[-2])
+    assert run.rebased is not None and np.isnan(run.rate("district", standard="decree_351_2025")[0])

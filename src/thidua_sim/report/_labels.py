@@ -399,6 +399,8 @@ LABELS: dict[str, dict[str, str]] = {
     "proposed_target_name": {"vi": "Chỉ tiêu đề xuất – {name}", "en": "Proposed target – {name}"},
     "commune_targets_heading": {"vi": "Chỉ tiêu từng xã ({how})", "en": "Each commune's own target ({how})"},
     "target_kind": {"vi": "Loại chỉ tiêu", "en": "Kind"},
+    "section_targets_file": {"vi": "Chỉ tiêu của chương trình, tỉnh và toàn địa bàn",
+                             "en": "Targets of the programme, the province and the whole area"},
     "target_rate_end": {"vi": "Tỷ lệ cuối kỳ (%)", "en": "Rate at the end (%)"},
     "planner_period": {"vi": "Giai đoạn", "en": "Period"},
     "planner_period_note": {

@@ -231,18 +231,22 @@ def run(args: argparse.Namespace) -> int:
         columns["probability"] = (t("target_probability", lang), "%")
     if getattr(args, "targets", None):  # targets of any kind: say which, and the end-year rate
         kinds = {x.id: x.kind for x in district_targets}
-        shown = shown.assign(kind=[t(f"target_kind_{kinds[i]}", lang) for i in shown["target_id"]])
+        standards = {x.id: x.standard for x in district_targets}
+        shown = shown.assign(kind=[t(f"target_kind_{kinds[i]}", lang) for i in shown["target_id"]],
+                             standard=[t(f"standard_{standards[i]}", lang) if standards[i] else "–"
+                                       for i in shown["target_id"]])
         columns = {"name": columns["name"], "kind": (t("target_kind", lang), None),
+                   "standard": (t("standard", lang), None),
                    "rate_end": (t("target_rate_end", lang), 2), **{k: v for k, v in columns.items() if k != "name"}}
-        how_heading = "commune_targets_heading"
+        how_heading, targets_heading = "commune_targets_heading", "section_targets_file"
     else:
-        how_heading = "commune_targets"
+        how_heading, targets_heading = "commune_targets", "section_targets"
     print()
-    print_table(shown, columns, lang, t("section_targets", lang))
+    print_table(shown, columns, lang, t(targets_heading, lang))
     table = commune_feasibility(projection, communes)
     shown = table.assign(status=[t(f"target_status_{s}", lang) for s in table["status"]])
     commune_columns = {"area_name": (t("commune", lang), None),
-                       **{k: v for k, v in columns.items() if k not in ("name", "kind")},
+                       **{k: v for k, v in columns.items() if k not in ("name", "kind", "standard")},
                        "status": (t("target_status", lang), None)}
     print()
     print_table(shown, commune_columns, lang, t(how_heading, lang, how=how))
