@@ -238,3 +238,16 @@ def test_a_run_from_a_new_commune_baseline(inputs):
     assert not run.periods.changes and run.periods.switch.year == 2027
     assert run.households("district")[0] == pytest.approx(full.households("district")[-2])
     assert run.rebased is not None and np.isnan(run.rate("district", standard="decree_351_2025")[0])
+
+
+def test_a_dissolved_units_target_is_refused_not_read_as_zero(inputs):
+    baseline, params, periods = inputs
+    scenario = ts.load_scenario(PARAMS / "scenarios" / "status_quo.yaml", params=params, areas=baseline.areas)
+    projection = ts.project(baseline, scenario, params, until=2026, periods=periods)
+    target = ts.Target("k", "k", "k", "area:kon_pne", 2.0, 2021, 2025)
+    with pytest.raises(PlanningError, match="dak_rong_2025"):
+        check_target(projection, target)
+    # the district's 2021-2025 targets are still checked on the whole former district area
+    district = next(t for t in params.targets if t.population == "district")
+    plain = ts.project(baseline, scenario, params, until=2025)
+    assert check_target(projection, district).rate_start == pytest.approx(check_target(plain, district).rate_start)

@@ -185,6 +185,7 @@ def check_target(projection: Projection, target: Target) -> TargetCheck:
     i0, i1 = _target_indices(projection, target)
     if target.kind == "communes":
         return _check_communes(projection, target, i0, i1)
+    _check_in_force(projection, target, i0, i1)
     try:
         rate = _rates(projection, target, target.population, i0, i1)
         households = projection.households(target.population)
@@ -216,6 +217,27 @@ def check_target(projection: Projection, target: Target) -> TargetCheck:
         probability = float(np.mean(meets(red_d, target.threshold_points, target.strict)))
     return TargetCheck(target, r0, r1, red, met, margin, shortfall, probability,
                        max(0.0, target.threshold_points - red), h_end)
+
+
+def _check_in_force(projection: Projection, target: Target, i0: int, i1: int) -> None:
+    """Across periods, a unit's target needs the unit in force in its start and end years (a
+    dissolved unit has no households afterwards: its rate would read 0)."""
+    plan = getattr(projection, "periods", None)
+    if plan is None or not target.population.startswith("area:"):
+        return
+    area = target.population.split(":")[1]
+    if area not in [a.id for a in projection.areas]:
+        return  # parse_population reports it
+    alive = projection.in_force(area)
+    for label, i in (("start", i0), ("end", i1)):
+        if not alive[i]:
+            later = [c for c in plan.changes if any(projection.areas[a].id == area for a, _ in c.moves)]
+            where = (f"; from {later[0].year} its households are in "
+                     + ", ".join(projection.areas[b].id for a, ts in later[0].moves
+                                 if projection.areas[a].id == area for b, _ in ts)) if later else ""
+            raise PlanningError(f"target {target.id!r}: unit {area!r} is not in force in its {label} year "
+                                f"{projection.years[i]}{where}; check it on a run without periods (--periods off) "
+                                "or give the target to the units in force")
 
 
 def _below(rate: float | np.ndarray, level: float, strict: bool) -> bool | np.ndarray:
