@@ -238,6 +238,17 @@ def test_a_run_from_a_new_commune_baseline(inputs):
     assert not run.periods.changes and run.periods.switch.year == 2027
     assert run.households("district")[0] == pytest.approx(full.households("district")[-2])
     assert run.rebased is not None and np.isnan(run.rate("district", standard="decree_351_2025")[0])
+    # the communes' rates are weighted from their former units' 2021 households, as in the run from 2021
+    ids = [a.id for a in full.areas]
+    for new in NEW_FROM_OLD:
+        np.testing.assert_allclose(run.model.rates[list(NEW_FROM_OLD).index(new)], full.model.rates[ids.index(new)],
+                                   rtol=1e-12)
+    h = {a.id: baseline.households[i].sum(axis=-1) for i, a in enumerate(baseline.areas)}
+    m = params.base_rates.area_multipliers
+    base = params.base_rates.rates["dtts"]["pPO"].central
+    w_kp, w_dr = h["kon_pne"][0], h["dak_rong"][0]
+    assert run.model.rates[list(NEW_FROM_OLD).index("dak_rong_2025"), 0, 1] == pytest.approx(
+        base * (w_kp * m["kon_pne"]["pPO"] + w_dr * m["dak_rong"]["pPO"]) / (w_kp + w_dr), rel=1e-12)
 
 
 def test_a_dissolved_units_target_is_refused_not_read_as_zero(inputs):

@@ -34,7 +34,7 @@ one-year recurrence is untouched (docs/model.md section 6):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +69,7 @@ class PeriodInputs:
     area_info: tuple[AreaInfo, ...] = ()
     standards: Standards | None = None
     rebasing: Rebasing | None = None
+    reference: Baseline | None = None  # the data folder's first review (weights of units formed before a baseline)
 
 
 def load_period_inputs(data_dir: str | Path = "data/kbang", params_dir: str | Path = "params") -> PeriodInputs:
@@ -81,7 +82,12 @@ def load_period_inputs(data_dir: str | Path = "data/kbang", params_dir: str | Pa
         crosswalk = load_crosswalk(data_dir / "crosswalk.csv", info)
     standards = load_standards(params_dir / "standards.yaml") if (params_dir / "standards.yaml").exists() else None
     rebasing = load_rebasing(params_dir / "rebasing.yaml") if (params_dir / "rebasing.yaml").exists() else None
-    return PeriodInputs(crosswalk, tuple(info or ()), standards, rebasing)
+    reference = None
+    if (data_dir / "review_results.csv").exists():
+        from ..data import load_baseline
+
+        reference = load_baseline(data_dir)
+    return PeriodInputs(crosswalk, tuple(info or ()), standards, rebasing, reference)
 
 
 @dataclass(frozen=True)
@@ -165,6 +171,9 @@ class PeriodPlan:
     standards: tuple[str, ...]
     carried: np.ndarray
     predecessors: Mapping[str, tuple[str, ...]]
+    inherited: Mapping[str, Mapping[str, np.ndarray]] = field(default_factory=dict)
+    """Units of the baseline formed by changes before it: former unit -> its households (G,) in
+    the reference review carried to the unit (the weights of its parameters)."""
 
     @property
     def switch_index(self) -> int | None:
@@ -317,7 +326,36 @@ def build_plan(baseline: Baseline, years: Sequence[int], inputs: PeriodInputs) -
             central = np.array([[float(rb.shares[g][name].central) for name in REBASING_SHARES] for g in GROUPS])
             switch = StandardSwitch(year, rb.from_standard, rb.to_standard, rb, central)
     return PeriodPlan(years, tuple(areas), in_force, tuple(changes), switch, tuple(standard_ids), carried,
-                      {k: tuple(v) for k, v in predecessors.items()})
+                      {k: tuple(v) for k, v in predecessors.items()}, _inherited(baseline, inputs))
+
+
+def _inherited(baseline: Baseline, inputs: PeriodInputs) -> dict[str, dict[str, np.ndarray]]:
+    """For each baseline unit formed by crosswalk changes between the reference review and the
+    baseline (a run from an imported 2025 review on the new communes): its former units and
+    their reference households (G,) carried by the shares."""
+    ref, crosswalk = inputs.reference, inputs.crosswalk
+    if ref is None or crosswalk is None or int(ref.year) >= int(baseline.year):
+        return {}
+    comp: dict[str, dict[str, np.ndarray]] = {
+        a.id: {a.id: np.asarray(ref.households[i], dtype=float).sum(axis=-1)} for i, a in enumerate(ref.areas)}
+    for when in crosswalk.dates:
+        year = review_year_of(when)
+        if year <= int(ref.year) or year > int(baseline.year):
+            continue
+        by_old: dict[str, list[tuple[str, float]]] = {}
+        for r in crosswalk.rows:
+            if r.effective == when:
+                by_old.setdefault(r.old_id, []).append((r.new_id, r.share))
+        for old, targets in by_old.items():
+            if old not in comp:
+                continue
+            parts = comp.pop(old)
+            total = sum(sh for _, sh in targets)
+            for new, sh in targets:
+                into = comp.setdefault(new, {})
+                for orig, h in parts.items():
+                    into[orig] = into.get(orig, 0.0) + h * (sh / total)
+    return {a.id: comp[a.id] for a in baseline.areas if a.id in comp and set(comp[a.id]) != {a.id}}
 
 
 def extend_baseline(baseline: Baseline, plan: PeriodPlan) -> Baseline:
@@ -413,5 +451,16 @@ def localise_model(model, plan: PeriodPlan, params: Params):  # noqa: ANN001, AN
             for g in range(G):
                 if wsum[g] > 0:
                     mult[b, g] = (w[:, g, None] * mult[:, g]).sum(axis=0) / wsum[g]
+    for b, a in enumerate(plan.areas):  # units of the baseline formed before it: from the reference review
+        former = plan.inherited.get(a.id)
+        if not former or a.id in explicit:
+            continue
+        for g in range(G):
+            w = np.array([h[g] for h in former.values()])
+            if w.sum() <= 0:
+                continue
+            m = np.array([[params.base_rates.area_multipliers.get(o, {}).get(name, 1.0) for name in RATE_NAMES]
+                          for o in former])
+            mult[b, g] = (w[:, None] * m).sum(axis=0) / w.sum()
     rates = normalise_rates(base[None] * mult)
     return replace(model, rates=rates, multipliers=None if np.all(mult == 1.0) else mult, periods=plan)

@@ -376,7 +376,7 @@ def project(
         if not isinstance(until, (int, np.integer)) or not int(baseline.year) < until <= MAX_HORIZON:
             compile_model(baseline, scenario, params, until)  # raises: the horizon's own message
         plan = build_plan(baseline, range(int(baseline.year), int(until) + 1), periods)
-        if not plan.changes and plan.switch is None:
+        if not plan.changes and plan.switch is None and not plan.inherited:
             plan = None
     if plan is not None:
         baseline = extend_baseline(baseline, plan)
