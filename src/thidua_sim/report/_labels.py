@@ -414,6 +414,11 @@ LABELS: dict[str, dict[str, str]] = {
     "section_target_commune": {"vi": "Chỉ tiêu của xã", "en": "The commune's target"},
     "brief_former_district_title": {"vi": "Bản tin kế hoạch giảm nghèo: địa bàn huyện Kbang cũ (6 xã) 2026–2030",
                                     "en": "Poverty-reduction brief: the former Kbang district area (6 communes) 2026–2030"},
+    "brief_programme_2026_2030": {
+        "vi": "Chương trình mục tiêu quốc gia giai đoạn 2026–2035 (giai đoạn I: 2026–2030) trên 6 xã mới của tỉnh Gia Lai "
+              "thuộc địa bàn huyện Kbang cũ",
+        "en": "National Target Programme 2026–2035 (phase I: 2026–2030) on the 6 new communes of Gia Lai in the former "
+              "Kbang district area"},
     "summary_rebased_year": {"vi": "{year}, quy đổi theo chuẩn mới", "en": "{year}, re-based to the new standard"},
     "period_baseline_note": {
         "vi": "Số hộ năm {year} là số dự báo của mô hình (từ số ước tính năm gốc 2021 qua các lần sắp xếp đơn vị), "

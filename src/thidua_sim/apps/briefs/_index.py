@@ -51,7 +51,7 @@ table.thidua-table td {{ text-align: left; white-space: normal; }}
 <body>
 <section class="thidua-section" id="index">
 <h1>{escape(title)}</h1>
-<p>{escape(t("brief_movement", lang))}</p>
+<p>{escape(t("brief_movement" if period == "2021-2025" else "brief_programme_2026_2030", lang))}</p>
 <p><strong>{escape(t("brief_scenario", lang))}:</strong> {escape(scenario_name)}</p>
 {others}
 <p>{escape(t("index_generated", lang, date=created.isoformat(sep=" "), ok=ok, total=len(results)))}</p>

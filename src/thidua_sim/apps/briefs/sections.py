@@ -307,7 +307,7 @@ def title(brief: Brief) -> Section:
     key = "brief_commune_title" if brief.kind == "commune" else (
         "brief_former_district_title" if brief.period else "brief_district_title")
     section = Section(t(key, lang, area=brief.area_name), level=1, css=True, section_id="title")
-    section.add(Paragraph(t("brief_movement", lang)))
+    section.add(Paragraph(t("brief_programme_2026_2030" if brief.period else "brief_movement", lang)))
     years = brief.projection.years
     section.add(Facts((
         (t("brief_scenario", lang), brief.scenario_name),
