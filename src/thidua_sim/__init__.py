@@ -65,6 +65,7 @@ from .params import (
 )
 from .planning import Allocation, RequiredResources, allocate_budget, required_resources
 from .model.projection import Projection, population_mask, project
+from .model._periods import PeriodInputs, load_period_inputs
 from .planning.scoreboard import build_scoreboard, export_table, rank_for_review
 from .params.standards import classify, load_standards, standard_for
 from .planning.targets import (
@@ -153,6 +154,8 @@ __all__ = [
     "Projection",
     "population_mask",
     "project",
+    "PeriodInputs",
+    "load_period_inputs",
     "Calibration",
     "CalibrationError",
     "save_base_rates",

@@ -32,6 +32,9 @@ __all__ = [
     "ResourceLine",
     "Scenario",
     "Target",
+    "TARGET_KINDS",
+    "TARGET_LEVELS",
+    "TARGET_STATUSES",
     "Params",
 ]
 
@@ -208,13 +211,34 @@ class Scenario:
         return replace(self, id=f"{self.id}_{suffix}", resources=self.resources + tuple(extra))
 
 
+TARGET_KINDS: tuple[str, ...] = ("reduction", "level", "communes")
+"""Kinds of target: a fall in points a year over a period; a level (percent) to reach by the end
+year; a fall in points a year required of each of named communes."""
+
+TARGET_LEVELS: tuple[str, ...] = ("programme", "province", "district", "commune")
+"""Who sets a target: the national programme, the province, the (former) district, the commune."""
+
+TARGET_STATUSES: tuple[str, ...] = ("assigned", "proposed")
+"""A target entered from a decision (``assigned``, with its number) or computed by the tool
+(``proposed``: never shown as "chỉ tiêu huyện giao")."""
+
+
 @dataclass(frozen=True)
 class Target:
-    """A reduction target: a poverty rate must fall by (more than) ``threshold_points``
-    percentage points a year on average between ``start_year`` and ``end_year``.
+    """A target on a poverty rate.
+
+    ``kind`` "reduction" (default): the rate must fall by (more than) ``threshold_points``
+    percentage points a year on average between ``start_year`` and ``end_year``. "level": the
+    rate in ``end_year`` must be below (``strict``) or at most ``threshold_points`` percent.
+    "communes": each unit of ``areas`` (ids) must fall by (more than) ``threshold_points`` points
+    a year; ``population`` then names the group ("district" for all households).
 
     ``population``: "district" (all households), "dtts", "other", or "area:<area_id>".
     ``strict``: True for "trên 2%" (more than), False for "at least".
+    ``standard``: the poverty standard the rates are measured in (a ``standards.yaml`` id), or
+    None (the standard of the years measured, which must not change between them).
+    ``level``/``status``/``decision``: who set it (TARGET_LEVELS), whether it was assigned by a
+    decision (its number in ``decision``) or proposed by the tool (TARGET_STATUSES).
     """
 
     id: str
@@ -226,6 +250,12 @@ class Target:
     end_year: int
     strict: bool = True
     source: str = ""
+    kind: str = "reduction"
+    standard: str | None = None
+    level: str = "district"
+    status: str = "assigned"
+    decision: str = ""
+    areas: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

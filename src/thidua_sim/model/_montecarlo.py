@@ -73,7 +73,7 @@ from .engine import (
     normalise_rates,
 )
 
-__all__ = ["run_draws", "sample_parameters", "ParameterSample", "quantile", "parameter_specs",
+__all__ = ["run_draws", "sample_parameters", "sample_rebasing", "ParameterSample", "quantile", "parameter_specs",
            "chunk_size", "EXACT_BELOW_VARIANCE", "CHUNK_CELLS", "Z90"]
 
 EXACT_BELOW_VARIANCE = 1.0
@@ -160,9 +160,11 @@ class ParameterSample:
     rates: np.ndarray
     costs: np.ndarray
     effects: np.ndarray
+    rebasing: np.ndarray | None = None  # (D, G, 3) reclassification shares at a standard switch (_periods.py)
 
     def chunk(self, start: int, stop: int) -> ParameterSample:
-        return ParameterSample(self.rates[start:stop], self.costs[start:stop], self.effects[start:stop])
+        return ParameterSample(self.rates[start:stop], self.costs[start:stop], self.effects[start:stop],
+                               None if self.rebasing is None else self.rebasing[start:stop])
 
 
 def sample_parameters(model: CompiledModel, params: Params, draws: int, seed: int) -> ParameterSample:
@@ -183,7 +185,27 @@ def sample_parameters(model: CompiledModel, params: Params, draws: int, seed: in
             costs[:, model.instrument_ids.index(rest[0])] = values
         else:
             effects[:, model.instrument_ids.index(rest[0]), EFFECT_NAMES.index(rest[1])] = values
-    return ParameterSample(rates, costs, effects)
+    return ParameterSample(rates, costs, effects, sample_rebasing(model, draws, seed))
+
+
+def sample_rebasing(model: CompiledModel, draws: int, seed: int) -> np.ndarray | None:
+    """(D, G, 3) reclassification shares of a standard switch, one Latin-hypercube column per share
+    (``rebase:<group>:<share>``, streams of their own: the other parameters' draws do not change),
+    or None when the run has no switch."""
+    switch = getattr(model.periods, "switch", None)
+    if switch is None:
+        return None
+    from ..params._rebasing import REBASING_SHARES
+
+    out = np.empty((draws, len(GROUPS), len(REBASING_SHARES)))
+    for g, group in enumerate(GROUPS):
+        for i, name in enumerate(REBASING_SHARES):
+            value = switch.rebasing.shares[group][name]
+            spec_name = f"rebase:{group}:{name}"
+            _check_interval(spec_name, value)
+            out[:, g, i] = (np.full(draws, float(value.central)) if value.is_fixed
+                            else quantile(value, _lhs_column(seed, spec_name, draws), "logit"))
+    return out
 
 
 # -- random household moves -------------------------------------------------------------------
@@ -389,6 +411,8 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
         common.standard_normal(dtype=wd, out=z)
         common.random(dtype=wd, out=u)
         exact = np.random.Generator(np.random.PCG64(exact_seq))
+        if model.periods is not None:  # units merged or split, stocks re-based into years[t + 1] (_periods.py)
+            model.periods.apply_draws(t, n, sample.rebasing)
         r = base
         if model.fixed_resources[t].any() or model.rule_totals[t].any():
             stocks = np.moveaxis(n, 0, -1)  # (C, A, G, 3) view of the state-first arrays

@@ -71,6 +71,7 @@ class CompiledModel:
     entry: np.ndarray | None = None
     lags: tuple[int, ...] = field(default=())
     multipliers: np.ndarray | None = None
+    periods: Any = None  # a _periods.PeriodPlan: unit changes and standard switch between years, or None
 
     @property
     def steps(self) -> int:
@@ -378,6 +379,8 @@ def expected_path(model: CompiledModel, fixed_resources: np.ndarray | None = Non
     unallocated = np.zeros(batch + (T, K))
     for t in range(T):
         n = stocks[..., t, :, :, :]
+        if model.periods is not None:  # units merged or split, stocks re-based into years[t + 1] (_periods.py)
+            n = model.periods.apply_expected(t, n)
         money, unallocated[..., t, :] = allocate_area_resources(model, t, n, totals[..., t, :, :],
                                                                 fixed[..., t, :, :])
         resources[..., t, :, :] = money

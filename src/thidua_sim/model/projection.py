@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ import pandas as pd
 from ..io import write_atomic
 from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario
 from ..core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
-from .engine import CompiledModel, ProjectionError, compile_model, expected_path
+from .engine import MAX_HORIZON, CompiledModel, ProjectionError, compile_model, expected_path
 
 __all__ = ["Projection", "project", "population_mask", "parse_population", "QUANTILES", "MEASURES",
            "DEFAULT_SEED", "TABLE_FORMATS"]
@@ -102,6 +103,9 @@ class Projection:
     unallocated: np.ndarray
     draws: np.ndarray | None = None
     seed: int | None = None
+    periods: Any = None  # a _periods.PeriodPlan (units in force, standard switch), or None
+    rebased: np.ndarray | None = None  # (A, G, 3) expected stocks of the year before the switch, re-based
+    rebased_draws: np.ndarray | None = None  # (D, A, G, 3) the same per draw
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -126,16 +130,89 @@ class Projection:
         area, group = parse_population(population, self.areas)
         return _select(self._source(draws), area, group)
 
+    def stocks_in(self, population: str, standard: str, *, draws: bool = False) -> np.ndarray:
+        """Households by state measured in poverty standard ``standard``: (Y, 3) or (D, Y, 3),
+        NaN in years not measured in it. The year before a switch is measured in both: in the
+        old standard as projected, in the new one as re-based (see :mod:`._periods`)."""
+        out = self.stocks(population, draws=draws)
+        plan = self.periods
+        ids = plan.standards if plan is not None else ()
+        if plan is None or plan.switch is None:
+            if any(i and i != standard for i in ids):
+                out[..., [i not in ("", standard) for i in ids], :] = np.nan
+            return out
+        i = plan.switch_index
+        if standard == plan.switch.to_standard:
+            out[..., :i, :] = np.nan
+            area, group = parse_population(population, self.areas)
+            source = self.rebased_draws if draws else self.rebased
+            if source is not None:
+                out[..., i - 1, :] = _select(source[..., None, :, :, :], area, group)[..., 0, :]
+        elif standard == plan.switch.from_standard:
+            out[..., i:, :] = np.nan
+        else:
+            raise ProjectionError(f"standard {standard!r}: this projection is measured in "
+                                  f"{plan.switch.from_standard} to {plan.switch.year - 1} and in "
+                                  f"{plan.switch.to_standard} from {plan.switch.year}")
+        return out
+
+    def window(self, first_year: int, area_ids: list[str] | tuple[str, ...] | None = None) -> Projection:
+        """The same run seen from review year ``first_year`` on, for the units ``area_ids`` (default:
+        those in force in ``first_year``): e.g. the 6 new communes 2025-2030 of a run from 2021.
+        Nothing is re-computed; the unit changes before ``first_year`` are left out of its periods.
+        The baseline becomes the expected stocks of ``first_year``, marked as estimates."""
+        from dataclasses import replace as _replace
+
+        i = self.year_index(first_year)
+        ids = [a.id for a in self.areas]
+        plan = self.periods
+        if area_ids is None:
+            area_ids = plan.units_in_force(first_year) if plan is not None else ids
+        idx = [ids.index(a) for a in area_ids]
+        m = self.model
+        years = m.years[i:]
+        model = _replace(m, years=years, areas=tuple(m.areas[j] for j in idx), stocks0=self.expected[i][idx],
+                         rates=m.rates[idx], fixed_resources=m.fixed_resources[i:][:, idx],
+                         multipliers=None if m.multipliers is None else m.multipliers[idx])
+        if plan is not None:
+            plan = _replace(plan, years=years, areas=model.areas, in_force=plan.in_force[i:][:, idx],
+                            changes=tuple(c for c in plan.changes if c.year > first_year),
+                            standards=plan.standards[i:], carried=plan.carried[i:][:, idx],
+                            switch=plan.switch if plan.switch is not None and plan.switch.year > first_year else None)
+            model = _replace(model, periods=plan)
+        baseline = _replace(self.baseline, year=int(first_year), areas=model.areas, households=self.expected[i][idx],
+                            estimated=np.ones(self.expected[i][idx].shape[:2], dtype=bool),
+                            provenance={a: f"expected path {self.years[0]}-{first_year} of scenario "
+                                           f"{self.scenario.id} (a projection, not review results)"
+                                        for a in area_ids})
+        return _replace(self, baseline=baseline, model=model, expected=self.expected[i:][:, idx],
+                        resources=self.resources[i:][:, idx], beneficiaries=self.beneficiaries[i:][:, idx],
+                        unused=self.unused[i:][:, idx], unallocated=self.unallocated[i:],
+                        draws=None if self.draws is None else self.draws[:, i:][:, :, idx],
+                        periods=plan,
+                        rebased=None if self.rebased is None else self.rebased[idx],
+                        rebased_draws=None if self.rebased_draws is None else self.rebased_draws[:, idx])
+
+    def in_force(self, area_id: str) -> np.ndarray:
+        """(Y,) True in the review years a unit exists (always True without periods)."""
+        if self.periods is None:
+            return np.ones(len(self.years), dtype=bool)
+        return np.asarray(self.periods.in_force[:, [a.id for a in self.areas].index(area_id)])
+
     def households(self, population: str = "district", *, draws: bool = False) -> np.ndarray:
         """All households of a population: (Y,) or (D, Y)."""
         return self.stocks(population, draws=draws).sum(axis=-1)
 
-    def rate(self, population: str = "district", state: str = "poor", *, draws: bool = False) -> np.ndarray:
-        """Share of households in ``state``, in percent: (Y,) or (D, Y)."""
-        s = self.stocks(population, draws=draws)
+    def rate(self, population: str = "district", state: str = "poor", *, draws: bool = False,
+             standard: str | None = None) -> np.ndarray:
+        """Share of households in ``state``, in percent: (Y,) or (D, Y). With ``standard``, measured
+        in that poverty standard (NaN in years not measured in it; see :meth:`stocks_in`)."""
+        s = self.stocks(population, draws=draws) if standard is None else self.stocks_in(population, standard,
+                                                                                         draws=draws)
         h = s.sum(axis=-1)
         count = s[..., STATES.index(state)]
-        return 100.0 * np.divide(count, h, out=np.zeros_like(count), where=h > 0)
+        out = 100.0 * np.divide(count, h, out=np.zeros_like(count), where=h > 0)
+        return np.where(np.isnan(h), np.nan, out) if standard is not None else out
 
     def _source(self, draws: bool) -> np.ndarray:
         if not draws:
@@ -180,7 +257,7 @@ class Projection:
         areas = np.array([p.split(":")[1] if p.startswith("area:") else "district" for p in pops], dtype=object)
         groups = np.array([p.split(":")[2] if p.count(":") == 2 else (p if p in GROUPS else "all") for p in pops],
                           dtype=object)
-        return pd.DataFrame({
+        frame = pd.DataFrame({
             "population": np.repeat(labels, per),
             "area": np.repeat(areas, per),
             "group": np.repeat(groups, per),
@@ -189,6 +266,16 @@ class Projection:
             "statistic": np.tile(np.repeat(np.array(stat_names, dtype=object), n_m * n_y), len(pops)),
             "value": values,
         })
+        if self.periods is None:
+            return frame
+        # units as they were at each review year, and the standard each year is measured in
+        ids = [a.id for a in self.areas]
+        year_pos = {y: i for i, y in enumerate(self.years)}
+        keep = [area == "district" or bool(self.periods.in_force[year_pos[y], ids.index(area)])
+                for area, y in zip(frame["area"], frame["year"])]
+        frame = frame[np.asarray(keep, dtype=bool)].reset_index(drop=True)
+        frame["standard"] = [self.periods.standards[year_pos[y]] for y in frame["year"]]
+        return frame
 
     def save(self, path: str | os.PathLike[str], populations: list[str] | None = None) -> Path:
         """Write :meth:`table` to ``path`` (.csv UTF-8, .json records, or .xlsx), atomically: a
@@ -249,6 +336,7 @@ def project(
     draws: int = 0,
     seed: int = DEFAULT_SEED,
     workers: int = 1,
+    periods: Any = None,
 ) -> Projection:
     """Project households of every area and group from the baseline year to ``until``.
 
@@ -257,16 +345,41 @@ def project(
     as int32 counts). Equal ``seed`` gives equal numbers whatever ``workers`` is, and common
     random numbers across scenarios. ``workers`` > 1 draws in that many processes (large runs
     only; in a script, call under ``if __name__ == "__main__":``). See docs/model.md.
+
+    ``periods`` (a :class:`~thidua_sim.model._periods.PeriodInputs`, e.g. from
+    ``load_period_inputs(data_dir, params_dir)``): run on the units in force at each review year
+    (the crosswalk) and re-base the stocks at a change of poverty standard; None keeps the
+    baseline's units and meaning throughout (docs/model.md section 6).
     """
     if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 0:
         raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 0")
-    model = compile_model(baseline, scenario, params, until)
+    plan = None
+    if periods is not None:
+        from ._periods import build_plan, extend_baseline, localise_model, localise_scenario
+
+        if not isinstance(until, (int, np.integer)) or not int(baseline.year) < until <= MAX_HORIZON:
+            compile_model(baseline, scenario, params, until)  # raises: the horizon's own message
+        plan = build_plan(baseline, range(int(baseline.year), int(until) + 1), periods)
+        if not plan.changes and plan.switch is None and not plan.inherited:
+            plan = None
+    if plan is not None:
+        baseline = extend_baseline(baseline, plan)
+        model = localise_model(compile_model(baseline, localise_scenario(scenario, plan, params), params, until),
+                               plan, params)
+    else:
+        model = compile_model(baseline, scenario, params, until)
     path = expected_path(model)
     mc = None
+    rebased = rebased_draws = None
+    if plan is not None and plan.switch is not None:
+        rebased = plan.rebase_expected(path.stocks[plan.switch_index - 1])
     if draws:
-        from ._montecarlo import run_draws
+        from ._montecarlo import run_draws, sample_rebasing
 
         mc = run_draws(model, params, draws=int(draws), seed=int(seed), workers=int(workers))
+        if rebased is not None:
+            rebased_draws = plan.rebase_draws(mc[:, plan.switch_index - 1],  # type: ignore[union-attr]
+                                              sample_rebasing(model, int(draws), int(seed)))
     return Projection(
         baseline=baseline,
         scenario=scenario,
@@ -279,4 +392,7 @@ def project(
         unallocated=path.unallocated,
         draws=mc,
         seed=int(seed) if draws else None,
+        periods=plan,
+        rebased=rebased,
+        rebased_draws=rebased_draws,
     )

@@ -29,6 +29,7 @@ from ..io import write_atomic
 from ..io._yaml import line_of, read_yaml
 from ..errors import ErrorCollector, InputError, InputErrors
 from .standards import parse_standards
+from ._rebasing import Rebasing, load_rebasing, parse_rebasing
 
 __all__ = [
     "load_params",
@@ -40,14 +41,16 @@ __all__ = [
     "validate_params_file",
     "params_file_kind",
     "PARAMS_KINDS",
+    "Rebasing",
+    "load_rebasing",
 ]
 
-PARAMS_KINDS: tuple[str, ...] = ("standards", "instruments", "base_rates", "targets", "scenario")
+PARAMS_KINDS: tuple[str, ...] = ("standards", "instruments", "base_rates", "targets", "scenario", "rebasing")
 """The kinds of parameter file :func:`validate_params_file` knows."""
 
-_BY_NAME = {"standards": "standards", "instruments": "instruments", "targets": "targets"}
+_BY_NAME = {"standards": "standards", "instruments": "instruments", "targets": "targets", "rebasing": "rebasing"}
 _BY_TOP_KEY = (("standards", "standards"), ("instruments", "instruments"), ("groups", "base_rates"),
-               ("targets", "targets"), ("resources", "scenario"))
+               ("targets", "targets"), ("resources", "scenario"), ("reclassification", "rebasing"))
 
 PathArg = str | PathLike[str]
 AreasArg = Iterable[Area] | Iterable[str] | None
@@ -228,6 +231,8 @@ def validate_params_file(path: PathArg, *, instruments: Iterable[str] | None = N
         parse_instruments(data, errors)
     elif kind == "targets":
         parse_targets(data, errors, areas=area_ids)
+    elif kind == "rebasing":
+        parse_rebasing(data, errors)
     elif kind == "scenario":
         parse_scenario(data, errors, instruments=list(instruments) if instruments is not None else None,
                        areas=area_ids)

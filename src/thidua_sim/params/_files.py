@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ._values import (
+    ID_PATTERN,
     UNITS,
     Kind,
     check_source,
@@ -24,6 +25,8 @@ from ._values import (
 )
 from ..core.defaults import FIRST_YEAR, LAST_YEAR
 from ..core.types import EFFECT_NAMES, GROUPS, RATE_NAMES, BaseRates, Instrument, Target, Uncertain
+from ..core.types import (EFFECT_NAMES, GROUPS, RATE_NAMES, TARGET_KINDS, TARGET_LEVELS, TARGET_STATUSES, BaseRates,
+                          Instrument, Target, Uncertain)
 from ..io._yaml import check_keys, line_of
 from ..errors import ErrorCollector
 
@@ -254,7 +257,8 @@ def parse_targets(data: Any, errors: ErrorCollector, areas: Iterable[str] | None
             continue
         if not check_keys(errors, t, where,
                           required=("name_vi", "name_en", "population", "threshold_points", "start_year", "end_year"),
-                          optional=("strict", "description", "reference", "assumption")):
+                          optional=("strict", "description", "reference", "assumption", "kind", "standard", "level",
+                                    "status", "decision", "areas")):
             continue
         m = len(errors.errors)
         name_vi = read_text(errors, t, "name_vi", where)
@@ -262,8 +266,13 @@ def parse_targets(data: Any, errors: ErrorCollector, areas: Iterable[str] | None
         problem = check_population(t.get("population"), area_ids)
         if problem is not None:
             errors.add(f"{where}.population", problem, POPULATION_EXPECTED, line=line_of(t, "population"))
-        threshold = read_value(errors, t, "threshold_points", f"{where}.threshold_points", POINTS,
-                               inherited_source=source_of(t) or source_of(data))
+        kind = t.get("kind", "reduction")
+        if kind not in TARGET_KINDS:
+            errors.add(f"{where}.kind", f"{kind!r}{suggest(str(kind), TARGET_KINDS)}", "one of " + ", ".join(TARGET_KINDS),
+                       line=line_of(t, "kind"))
+        threshold = read_value(errors, t, "threshold_points", f"{where}.threshold_points",
+                               LEVEL if kind == "level" else POINTS, inherited_source=source_of(t) or source_of(data))
+        extra = _target_extra(errors, t, where, kind, area_ids)
         start = read_int(errors, t, "start_year", where, low=FIRST_YEAR, high=LAST_YEAR)
         end = read_int(errors, t, "end_year", where, low=FIRST_YEAR, high=LAST_YEAR)
         if start is not None and end is not None and end <= start:
@@ -272,8 +281,59 @@ def parse_targets(data: Any, errors: ErrorCollector, areas: Iterable[str] | None
         strict = read_bool(errors, t, "strict", where, default=True)
         if len(errors.errors) == m and threshold is not None and start is not None and end is not None:
             out.append(Target(target_id, name_vi, name_en, t["population"], threshold.central, start, end,
-                              strict, threshold.source))
+                              strict, threshold.source, kind=kind, **extra))
     if len(errors.errors) > n_before:
         return None
     return tuple(out)
 
+
+
+LEVEL = Kind(UNITS["level"], 0.0, 100.0, interval=False)
+
+
+def _target_extra(errors: ErrorCollector, t: Mapping[str, Any], where: str, kind: Any,
+                  area_ids: list[str] | None) -> dict[str, Any]:
+    """The optional fields of a target (standard, level, status, decision, areas), checked."""
+    out: dict[str, Any] = {}
+    if "standard" in t:
+        if not isinstance(t["standard"], str) or not ID_PATTERN.match(t["standard"]):
+            errors.add(f"{where}.standard", repr(t["standard"]), "the id of a standard of standards.yaml, "
+                       "e.g. decree_351_2025", line=line_of(t, "standard"))
+        else:
+            out["standard"] = t["standard"]
+    for key, allowed, default in (("level", TARGET_LEVELS, "district"), ("status", TARGET_STATUSES, "assigned")):
+        value = t.get(key, default)
+        if value not in allowed:
+            errors.add(f"{where}.{key}", f"{value!r}{suggest(str(value), allowed)}", "one of " + ", ".join(allowed),
+                       line=line_of(t, key))
+        else:
+            out[key] = value
+    decision = t.get("decision", "")
+    if not isinstance(decision, str):
+        errors.add(f"{where}.decision", repr(decision), "the decision's number and date as text",
+                   line=line_of(t, "decision"))
+    else:
+        out["decision"] = decision.strip()
+    if out.get("status") == "assigned" and out.get("level") == "commune" and not out.get("decision"):
+        errors.add(f"{where}.decision", "an assigned commune target without its decision",
+                   "decision: '<number>/QĐ-UBND of <date>'",
+                   "write the decision that assigned it, or status: proposed", line=line_of(t))
+    areas = t.get("areas")
+    if kind == "communes":
+        if not isinstance(areas, list) or not areas or not all(isinstance(a, str) for a in areas):
+            errors.add(f"{where}.areas", repr(areas), "a list of area ids (the communes the target names)",
+                       line=line_of(t, "areas"))
+        else:
+            if area_ids is not None:
+                for a in areas:
+                    if a not in area_ids:
+                        errors.add(f"{where}.areas", f"unknown area {a!r}{suggest(a, area_ids)}",
+                                   "ids of the data's areas files", line=line_of(t, "areas"))
+            out["areas"] = tuple(areas)
+        if t.get("population") not in ("district", *GROUPS):
+            errors.add(f"{where}.population", repr(t.get("population")),
+                       "district, dtts or other (the group within the named communes)", line=line_of(t, "population"))
+    elif areas is not None:
+        errors.add(f"{where}.areas", repr(areas), "no areas (only a target of kind communes names areas)",
+                   line=line_of(t, "areas"))
+    return out

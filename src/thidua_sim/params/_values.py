@@ -42,6 +42,7 @@ UNITS = {
     "income_line": "VND per person per month",
     "indicators": "indicators",
     "points": "percentage points per year",
+    "level": "percent",
 }
 
 VALUE_KEYS = ("value", "interval", "unit", "description", "reference", "assumption", "note")

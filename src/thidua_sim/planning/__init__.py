@@ -21,6 +21,7 @@ from __future__ import annotations
 from ._allocation import Allocation, allocate_budget, batch_expected_path
 from ._required import EXTRA_RULES, REQUIRED_MODES, RequiredResources, required_resources
 from .targets import PlanningError
+from ._final_review import FinalReview, final_review, load_criteria, write_criteria_template  # tổng kết (issue 12)
 
 __all__ = [
     "Allocation",
@@ -31,4 +32,8 @@ __all__ = [
     "EXTRA_RULES",
     "PlanningError",
     "batch_expected_path",
+    "FinalReview",
+    "final_review",
+    "load_criteria",
+    "write_criteria_template",
 ]

@@ -142,27 +142,128 @@ def _target_indices(projection: Projection, target: Target) -> tuple[int, int]:
     return years.index(target.start_year), years.index(target.end_year)
 
 
+def _rates(projection: Projection, target: Target, population: str, i0: int, i1: int,
+           draws: bool = False) -> np.ndarray:
+    """The rate series a target is measured on: in its standard when it names one; a target
+    without a standard may not compare years of two standards (the break is not a change)."""
+    plan = getattr(projection, "periods", None)
+    standard = target.standard
+    if standard is None and plan is not None and plan.switch is not None \
+            and target.start_year < plan.switch.year <= target.end_year and target.kind != "level":
+        raise PlanningError(
+            f"target {target.id!r} ({target.start_year}-{target.end_year}) compares years of two poverty "
+            f"standards: {plan.switch.from_standard} to {plan.switch.year - 1}, {plan.switch.to_standard} from "
+            f"{plan.switch.year}; add 'standard: {plan.switch.to_standard}' to measure it on the re-based "
+            f"{plan.switch.year - 1} stocks")
+    if standard is None:
+        return projection.rate(population, draws=draws)
+    if plan is None:
+        raise PlanningError(f"target {target.id!r} is measured in {standard}; project with periods "
+                            "(load_period_inputs) so that each year's standard is known")
+    rate = projection.rate(population, draws=draws, standard=standard)
+    for label, i in (("start", i0), ("end", i1)):
+        if target.kind != "level" or label == "end":
+            if np.any(np.isnan(rate[..., i])):
+                raise PlanningError(f"target {target.id!r}: its {label} year {projection.years[i]} is not measured in "
+                                    f"{standard} in this projection")
+    return rate
+
+
 def check_target(projection: Projection, target: Target) -> TargetCheck:
-    """Check one target on a projection: expected path, and the probability over draws if any."""
+    """Check one target on a projection: expected path, and the probability over draws if any.
+
+    A ``level`` target compares the end-year rate with the level (``rate_start`` is the start
+    year's, for reading); its margin in households is the poor households above the level in the
+    end year, spread over the years of the period. A ``communes`` target is met when every named
+    commune meets the fall; the row shows the commune with the smallest fall.
+    """
     i0, i1 = _target_indices(projection, target)
+    if target.kind == "communes":
+        return _check_communes(projection, target, i0, i1)
+    _check_in_force(projection, target, i0, i1)
     try:
-        rate = projection.rate(target.population)
+        rate = _rates(projection, target, target.population, i0, i1)
         households = projection.households(target.population)
+    except PlanningError:
+        raise
     except ThiduaError as exc:
         raise PlanningError(f"target {target.id!r}: {exc}") from None
     r0, r1 = float(rate[i0]), float(rate[i1])
+    h_end = float(households[i1])
+    years = target.end_year - target.start_year
+    if target.kind == "level":
+        red = float(reduction_points_per_year(r0, r1, target.start_year, target.end_year)) if r0 == r0 else np.nan
+        met = bool(_below(r1, target.threshold_points, target.strict))
+        margin = target.threshold_points - r1
+        shortfall = 0.0 if met else max(0.0, -margin) * h_end / 100.0 / years
+        probability = None
+        if projection.draws is not None:
+            rd = _rates(projection, target, target.population, i0, i1, draws=True)
+            probability = float(np.mean(_below(rd[:, i1], target.threshold_points, target.strict)))
+        return TargetCheck(target, r0, r1, red, met, margin, shortfall, probability, max(0.0, -margin), h_end)
     red = float(reduction_points_per_year(r0, r1, target.start_year, target.end_year))
     met = bool(meets(red, target.threshold_points, target.strict))
     margin = red - target.threshold_points
-    h_end = float(households[i1])
     shortfall = 0.0 if met else max(0.0, -margin) * h_end / 100.0
     probability = None
     if projection.draws is not None:
-        rd = projection.rate(target.population, draws=True)
+        rd = _rates(projection, target, target.population, i0, i1, draws=True)
         red_d = reduction_points_per_year(rd[:, i0], rd[:, i1], target.start_year, target.end_year)
         probability = float(np.mean(meets(red_d, target.threshold_points, target.strict)))
     return TargetCheck(target, r0, r1, red, met, margin, shortfall, probability,
                        max(0.0, target.threshold_points - red), h_end)
+
+
+def _check_in_force(projection: Projection, target: Target, i0: int, i1: int) -> None:
+    """Across periods, a unit's target needs the unit in force in its start and end years (a
+    dissolved unit has no households afterwards: its rate would read 0)."""
+    plan = getattr(projection, "periods", None)
+    if plan is None or not target.population.startswith("area:"):
+        return
+    area = target.population.split(":")[1]
+    if area not in [a.id for a in projection.areas]:
+        return  # parse_population reports it
+    alive = projection.in_force(area)
+    for label, i in (("start", i0), ("end", i1)):
+        if not alive[i]:
+            later = [c for c in plan.changes if any(projection.areas[a].id == area for a, _ in c.moves)]
+            where = (f"; from {later[0].year} its households are in "
+                     + ", ".join(projection.areas[b].id for a, ts in later[0].moves
+                                 if projection.areas[a].id == area for b, _ in ts)) if later else ""
+            raise PlanningError(f"target {target.id!r}: unit {area!r} is not in force in its {label} year "
+                                f"{projection.years[i]}{where}; check it on a run without periods (--periods off) "
+                                "or give the target to the units in force")
+
+
+def _below(rate: float | np.ndarray, level: float, strict: bool) -> bool | np.ndarray:
+    """A level target: below the level (``strict``, "dưới 10%") or at most it, with the tolerance."""
+    if strict:
+        return np.asarray(rate) < level - TOLERANCE_POINTS
+    return np.asarray(rate) <= level + TOLERANCE_POINTS
+
+
+def _check_communes(projection: Projection, target: Target, i0: int, i1: int) -> TargetCheck:
+    """Every named commune must fall by the threshold; reported on the commune with the smallest fall."""
+    group = "" if target.population == "district" else f":{target.population}"
+    checks = []
+    for area in target.areas:
+        single = replace(target, id=f"{target.id}:{area}", kind="reduction", population=f"area:{area}{group}",
+                         areas=())
+        checks.append(check_target(projection, single))
+    worst = min(checks, key=lambda c: c.margin_points)
+    met = all(c.met for c in checks)
+    probability = None
+    if projection.draws is not None:
+        every = np.ones(projection.draws.shape[0], dtype=bool)
+        for area in target.areas:
+            rd = _rates(projection, target, f"area:{area}{group}", i0, i1, draws=True)
+            red_d = reduction_points_per_year(rd[:, i0], rd[:, i1], target.start_year, target.end_year)
+            every &= np.asarray(meets(red_d, target.threshold_points, target.strict))
+        probability = float(np.mean(every))
+    shortfall = float(sum(c.margin_households_per_year for c in checks))
+    return TargetCheck(target, worst.rate_start, worst.rate_end, worst.reduction_points_per_year, met,
+                       worst.margin_points, shortfall, probability, max(c.constraint for c in checks),
+                       float(sum(c.households_end for c in checks)))
 
 
 def check_targets(projection: Projection, targets: Iterable[Target]) -> pd.DataFrame:
@@ -321,14 +422,16 @@ def split_district_target(
         population = f"area:{area.id}" if group is None else f"area:{area.id}:{group}"
         out.append(Target(
             id=f"{target.id}:{area.id}",
-            name_vi=f"Chỉ tiêu huyện giao – {area.name}",
-            name_en=f"District-assigned target – {area.name}",
+            name_vi=f"Chỉ tiêu đề xuất – {area.name}",  # computed here: never "chỉ tiêu huyện giao"
+            name_en=f"Proposed target – {area.name}",
             population=population,
             threshold_points=float(x[a]),
             start_year=target.start_year,
             end_year=target.end_year,
             strict=target.strict,
             source=source,
+            level="commune",
+            status="proposed",
         ))
     return tuple(out)
 

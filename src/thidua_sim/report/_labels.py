@@ -376,4 +376,141 @@ LABELS: dict[str, dict[str, str]] = {
               "mức giảm kỳ vọng lại thấp đi, nên mức kinh phí lớn hơn mức trên có thể không đạt chỉ tiêu.",
         "en": "Note: here more money does not always mean fewer poor households: from about {amount} on, the "
               "expected reduction falls again, so more money than the amount above may miss the target."},
+    # -- issue 12: periods (units in force, standard switch), target kinds, tổng kết --------
+    "standard": {"vi": "Chuẩn nghèo", "en": "Poverty standard"},
+    "standard_decree_07_2021": {"vi": "NĐ 07/2021", "en": "Decree 07/2021"},
+    "standard_decree_351_2025": {"vi": "NĐ 351/2025", "en": "Decree 351/2025"},
+    "period_units": {"vi": "Năm {years}: {n} đơn vị ({names})", "en": "{years}: {n} units ({names})"},
+    "period_break": {
+        "vi": "Từ năm {year} số hộ nghèo, cận nghèo tính theo {new} (trước đó theo {old}): số liệu hai bên mốc "
+              "không so sánh được, không tính mức giảm qua mốc này. Năm {base} quy đổi sang chuẩn mới "
+              "(ước tính, params/rebasing.yaml): tỷ lệ hộ nghèo toàn địa bàn {rate}.",
+        "en": "From {year} poor and near-poor households are counted under {new} (before: {old}): figures on "
+              "either side of the break are not comparable and no fall is computed across it. {base} re-based "
+              "to the new standard (estimate, params/rebasing.yaml): poverty rate of the whole area {rate}."},
+    "chart_standard_break": {"vi": "Chuyển chuẩn nghèo ({year})", "en": "Standard switch ({year})"},
+    "former_district": {"vi": "Địa bàn huyện Kbang cũ", "en": "Former Kbang district area"},
+    "target_kind_reduction": {"vi": "giảm (điểm %/năm)", "en": "fall (points a year)"},
+    "target_kind_level": {"vi": "mức cần đạt (%)", "en": "level to reach (%)"},
+    "target_kind_communes": {"vi": "giảm ở từng xã được nêu (điểm %/năm)", "en": "fall in each named commune (points a year)"},
+    "target_level_programme": {"vi": "Chương trình MTQG", "en": "National programme"},
+    "target_level_province": {"vi": "Tỉnh", "en": "Province"},
+    "target_level_district": {"vi": "Huyện", "en": "District"},
+    "target_level_commune": {"vi": "Xã", "en": "Commune"},
+    "target_status_assigned": {"vi": "được giao ({decision})", "en": "assigned ({decision})"},
+    "target_status_proposed": {"vi": "đề xuất (công cụ tính, chưa được giao)", "en": "proposed (computed, not assigned)"},
+    "section_target_proposed": {"vi": "Chỉ tiêu đề xuất cho xã (công cụ tính, chưa được giao)",
+                                "en": "Target proposed for the commune (computed, not assigned)"},
+    "legend_commune_target_proposed": {"vi": "Chỉ tiêu đề xuất", "en": "Proposed target"},
+    "proposed_target_name": {"vi": "Chỉ tiêu đề xuất – {name}", "en": "Proposed target – {name}"},
+    "commune_targets_heading": {"vi": "Chỉ tiêu từng xã ({how})", "en": "Each commune's own target ({how})"},
+    "target_kind": {"vi": "Loại chỉ tiêu", "en": "Kind"},
+    "section_targets_file": {"vi": "Chỉ tiêu của chương trình, tỉnh và toàn địa bàn",
+                             "en": "Targets of the programme, the province and the whole area"},
+    "target_rate_end": {"vi": "Tỷ lệ cuối kỳ (%)", "en": "Rate at the end (%)"},
+    "planner_period": {"vi": "Giai đoạn", "en": "Period"},
+    "planner_period_note": {
+        "vi": "6 xã mới từ năm 2025; năm 2027 chuyển sang chuẩn nghèo NĐ 351/2025 (không tính mức giảm qua mốc); "
+              "kinh phí theo các dòng của kịch bản, chỉ tiêu theo params/targets_2026_2030.yaml.",
+        "en": "The 6 new communes from 2025; the Decree 351/2025 standard from 2027 (no fall computed across the "
+              "break); money as the scenario's lines, targets from params/targets_2026_2030.yaml."},
+    "index_other_period": {"vi": "Bản tin giai đoạn {period}", "en": "Briefs {period}"},
+    "index_title_period": {"vi": "Bản tin kế hoạch giảm nghèo giai đoạn {period}: 6 xã mới và địa bàn huyện Kbang cũ",
+                           "en": "Poverty-reduction briefs {period}: the 6 new communes and the former Kbang district"},
+    "section_target_commune": {"vi": "Chỉ tiêu của xã", "en": "The commune's target"},
+    "brief_former_district_title": {"vi": "Bản tin kế hoạch giảm nghèo: địa bàn huyện Kbang cũ (6 xã) 2026–2030",
+                                    "en": "Poverty-reduction brief: the former Kbang district area (6 communes) 2026–2030"},
+    "brief_programme_2026_2030": {
+        "vi": "Chương trình mục tiêu quốc gia giai đoạn 2026–2035 (giai đoạn I: 2026–2030) trên 6 xã mới của tỉnh Gia Lai "
+              "thuộc địa bàn huyện Kbang cũ",
+        "en": "National Target Programme 2026–2035 (phase I: 2026–2030) on the 6 new communes of Gia Lai in the former "
+              "Kbang district area"},
+    "summary_rebased_year": {"vi": "{year}, quy đổi theo chuẩn mới", "en": "{year}, re-based to the new standard"},
+    "period_baseline_note": {
+        "vi": "Số hộ năm {year} là số dự báo của mô hình (từ số ước tính năm gốc 2021 qua các lần sắp xếp đơn vị), "
+              "không phải kết quả rà soát: hãy nhập kết quả rà soát năm {year} của các xã mới.",
+        "en": "The {year} households are the model's projection (from the estimated 2021 baseline through the "
+              "reorganisations), not review results: import the new communes' {year} review."},
+    "period_history": {"vi": "Xã {name} (từ 1/7/2025) gồm các đơn vị cũ: {units}.",
+                       "en": "{name} commune (from 1 July 2025) was formed from: {units}."},
+    "period_section_unavailable": {
+        "vi": "Phần này chưa tính cho giai đoạn 2026–2030 (qua mốc chuyển chuẩn nghèo năm 2027).",
+        "en": "This part is not yet computed for 2026–2030 (across the 2027 change of poverty standard)."},
+    "period_scoreboard_note": {
+        "vi": "Bảng theo dõi thi đua giai đoạn 2026–2030 sẽ có khi có kết quả rà soát theo các xã mới; "
+              "tổng kết giai đoạn 2021–2025: lệnh thidua-sim review-final.",
+        "en": "The 2026–2030 scoreboard needs review results on the new communes; the 2021–2025 final review: "
+              "thidua-sim review-final."},
+    "period_model_note": {
+        "vi": "Giai đoạn 2026–2030: số hộ của các đơn vị cũ được chuyển sang xã mới theo bảng chuyển đổi (giữ nguyên "
+              "tổng số hộ); tỷ lệ chuyển đổi của xã mới là bình quân theo số hộ của các đơn vị cũ; năm 2027 số hộ "
+              "được quy đổi sang chuẩn nghèo Nghị định 351/2025/NĐ-CP theo tỷ lệ giả định có khoảng bất định "
+              "(params/rebasing.yaml).",
+        "en": "2026–2030: the old units' households move to the new communes by the crosswalk (households "
+              "conserved); a new commune's rates are its former units' household-weighted average; in 2027 the "
+              "stocks are re-based to the Decree 351/2025 standard by assumed shares with their uncertainty "
+              "(params/rebasing.yaml)."},
+    "fr_title": {"vi": "Tổng kết phong trào thi đua “Vì người nghèo – Không để ai bị bỏ lại phía sau” giai đoạn {start}–{end}",
+                 "en": "Final review of the emulation movement “For the poor – No one left behind” {start}–{end}"},
+    "fr_estimates_only": {
+        "vi": "⚠ Toàn bộ số liệu của bản tổng kết này là số ước tính, không phải kết quả rà soát chính thức: "
+              "chỉ dùng để chuẩn bị, không dùng để bình xét thi đua.",
+        "en": "⚠ Every figure of this final review is an estimate, not official review results: for preparation "
+              "only, not for the emulation assessment."},
+    "fr_some_estimates": {"vi": "⚠ Một phần số liệu là số ước tính (xem cột “Ước tính”).",
+                          "en": "⚠ Some figures are estimates (see the “Estimate” column)."},
+    "fr_section_district": {"vi": "Chỉ tiêu của huyện (toàn địa bàn huyện cũ)",
+                            "en": "The district's targets (the whole former district area)"},
+    "fr_section_years": {"vi": "Kết quả giảm nghèo từng năm của từng đơn vị",
+                         "en": "Each unit's poverty reduction year by year"},
+    "fr_section_ranking": {"vi": "Xếp hạng thi đua cả giai đoạn", "en": "Ranking over the period"},
+    "fr_section_new": {"vi": "Các xã mới từ 1/7/2025: lịch sử qua bảng chuyển đổi đơn vị",
+                       "en": "The communes formed on 1 July 2025: their history through the crosswalk"},
+    "fr_section_commend": {"vi": "Đề xuất khen thưởng theo tiêu chí của kế hoạch",
+                           "en": "Commendation proposals by the plan's criteria"},
+    "fr_col_rate_start": {"vi": "Tỷ lệ hộ nghèo {year}", "en": "Poverty rate {year}"},
+    "fr_col_rate_end": {"vi": "Tỷ lệ hộ nghèo {year}", "en": "Poverty rate {year}"},
+    "fr_col_rate_first": {"vi": "Tỷ lệ đầu kỳ", "en": "Rate at the start"},
+    "fr_col_rate_last": {"vi": "Tỷ lệ cuối kỳ", "en": "Rate at the end"},
+    "fr_col_fall": {"vi": "Mức giảm so với năm trước (điểm %)", "en": "Fall from the year before (points)"},
+    "fr_col_actual_fall": {"vi": "Mức giảm thực tế bình quân (điểm %/năm)", "en": "Actual average fall (points/year)"},
+    "fr_col_target": {"vi": "Chỉ tiêu (điểm %/năm)", "en": "Target (points/year)"},
+    "fr_col_target_status": {"vi": "Loại chỉ tiêu", "en": "Target"},
+    "fr_col_span": {"vi": "Các năm", "en": "Years"},
+    "fr_col_met_period": {"vi": "Đạt cả giai đoạn?", "en": "Met over the period?"},
+    "fr_col_met_each_year": {"vi": "Đạt từng năm?", "en": "Met every year?"},
+    "fr_col_history": {"vi": "Gồm các đơn vị cũ", "en": "Formed from"},
+    "fr_col_proposed": {"vi": "Đề nghị khen thưởng", "en": "Proposed for commendation"},
+    "fr_proposed_yes": {"vi": "Đề nghị", "en": "Proposed"},
+    "fr_proposed_no": {"vi": "Chưa đủ tiêu chí", "en": "Criteria not all met"},
+    "fr_crit_1": {"vi": "(1) Đạt chỉ tiêu giảm nghèo được giao hằng năm", "en": "(1) Assigned reduction met every year"},
+    "fr_crit_2": {"vi": "(2) Huy động được nguồn lực", "en": "(2) Resources mobilised"},
+    "fr_crit_3": {"vi": "(3) Sử dụng kinh phí đúng quy định, quyết toán đúng hạn",
+                  "en": "(3) Funds used as regulated and settled on time"},
+    "fr_crit_4": {"vi": "(4) Báo cáo đúng thời gian", "en": "(4) Reporting on time"},
+    "fr_criteria_rule": {
+        "vi": "Một đơn vị được đề nghị khi đạt cả 4 tiêu chí. Tiêu chí (1) tính từ kết quả rà soát; (2)–(4) từ "
+              "phiếu tiêu chí của người đánh giá (“–”: chưa có phiếu).",
+        "en": "A unit is proposed when it meets all 4 criteria. (1) comes from the review results; (2)–(4) from "
+              "the reviewers' criteria sheet (“–”: no sheet row)."},
+    "fr_criteria_missing": {
+        "vi": "Chưa có phiếu tiêu chí của người đánh giá (--criteria): tiêu chí (2)–(4) chưa xét, chưa đơn vị nào được đề nghị.",
+        "en": "No reviewers' criteria sheet (--criteria): criteria (2)–(4) not assessed, no unit proposed yet."},
+    "fr_target_proposed_note": {
+        "vi": "Chỉ tiêu của từng xã ở đây là chỉ tiêu đề xuất (công cụ tính, chưa được giao): tiêu chí (1) đang xét "
+              "theo chỉ tiêu đề xuất; hãy nhập chỉ tiêu được giao (kèm số quyết định) để bình xét.",
+        "en": "Each commune's target here is a proposal (computed, not assigned): criterion (1) is read against "
+              "the proposal; enter the assigned targets (with their decision numbers) for the assessment."},
+    "fr_new_communes_note": {
+        "vi": "Kết quả năm {year} rà soát theo các xã mới; năm đầu kỳ của mỗi xã mới là tổng các đơn vị cũ hợp thành.",
+        "en": "The {year} review is on the new communes; each new commune's start year adds up its former units."},
+    "fr_district_sentence": {
+        "vi": "{name}: {r0} ({start}) → {r1} ({end}), giảm bình quân {fall} điểm %/năm: {verdict}.",
+        "en": "{name}: {r0} ({start}) → {r1} ({end}), an average fall of {fall} points a year: {verdict}."},
+    "fr_verdict_met": {"vi": "ĐẠT", "en": "MET"},
+    "fr_verdict_not_met": {"vi": "CHƯA ĐẠT", "en": "NOT MET"},
+    "fr_commend_sentence": {"vi": "Đề nghị khen thưởng: {n}/{total} đơn vị đạt cả 4 tiêu chí.",
+                            "en": "Proposed for commendation: {n} of {total} units meet all 4 criteria."},
+    "fr_written": {"vi": "Đã ghi bản tổng kết: {workbook} và {brief}", "en": "Final review written: {workbook} and {brief}"},
+    "fr_template_written": {"vi": "Đã ghi phiếu tiêu chí để điền: {path}", "en": "Criteria sheet to fill in written: {path}"},
 }

@@ -109,6 +109,26 @@ def _groups_of(population: str) -> list[tuple[str, str]]:
     return [("all", population), *((g, f"{population}:{g}") for g in GROUPS)]
 
 
+def _broken(projection, years: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``years`` and ``values`` with a gap at a change of poverty standard, so that no line joins
+    the years on either side of the break (nothing to do without one)."""
+    switch = getattr(getattr(projection, "periods", None), "switch", None)
+    if switch is None or switch.year not in list(years):
+        return years, values
+    i = list(years).index(switch.year)
+    return (np.insert(years.astype(float), i, switch.year - 0.5),
+            np.insert(np.asarray(values, dtype=float), i, np.nan))
+
+
+def _mark_break(ax: Axes, projection, lang: str) -> None:
+    """A labelled vertical line where the poverty standard changes."""
+    switch = getattr(getattr(projection, "periods", None), "switch", None)
+    if switch is None or switch.year not in projection.years:
+        return
+    ax.axvline(switch.year - 0.5, color="#b03a2e", ls=":", lw=1.5,
+               label=t("chart_standard_break", lang, year=switch.year))
+
+
 def trajectory_chart(projection, population: str = "district", lang: str = "vi", ax: Axes | None = None) -> Figure:
     """Poor and near-poor rates of ``population`` by year, for all households and each group.
 
@@ -129,14 +149,16 @@ def trajectory_chart(projection, population: str = "district", lang: str = "vi",
             group_name = t("group_all", lang) if group == "all" else t(f"group_{group}_short", lang)
             for state, style, key in (("poor", "-", "legend_poor"), ("near_poor", "--", "legend_near_poor")):
                 rate = projection.rate(pop, state)
-                ax.plot(years, rate, style, color=colour, lw=2.0 if group == "all" else 1.5, marker="o",
-                        ms=3.5, label=t(key, lang, group=group_name))
+                ax.plot(*_broken(projection, years, rate), style, color=colour, lw=2.0 if group == "all" else 1.5,
+                        marker="o", ms=3.5, label=t(key, lang, group=group_name))
                 if has_draws:
                     per_draw = projection.rate(pop, state, draws=True)
                     low, high = np.quantile(per_draw, [0.05, 0.95], axis=0)
-                    ax.fill_between(years, low, high, color=colour, alpha=0.12, lw=0,
+                    x, low = _broken(projection, years, low)
+                    ax.fill_between(x, low, _broken(projection, years, high)[1], color=colour, alpha=0.12, lw=0,
                                     label=None if band_labelled else t("legend_band", lang))
                     band_labelled = True
+        _mark_break(ax, projection, lang)
         if _baseline_estimated(projection, population):
             for group, pop in _groups_of(population):
                 if float(projection.households(pop)[0]) > 0:

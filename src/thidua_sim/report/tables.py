@@ -18,6 +18,7 @@ __all__ = [
     "baseline_values",
     "baseline_table",
     "trajectory_table",
+    "period_notes",
     "resources_values",
     "resources_table",
     "target_checks_table",
@@ -84,10 +85,11 @@ def _with_band(projection, population: str, state: str, lang: str) -> list[str]:
 
 
 def trajectory_table(projection, population: str, lang: str) -> pd.DataFrame:
-    """Year by year: households, poor and near-poor (expected) and their rates with the 90 % band."""
+    """Year by year: households, poor and near-poor (expected) and their rates with the 90 % band;
+    across periods also the standard each year is counted under."""
     stocks = projection.stocks(population)
     band = f" ({t('band_90', lang)})" if projection.draws is not None else ""
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         t("year", lang): [str(y) for y in projection.years],
         t("households", lang): [format_number(x, lang) for x in stocks.sum(axis=-1)],
         t("poor", lang): [format_number(x, lang) for x in stocks[:, STATES.index("poor")]],
@@ -95,6 +97,35 @@ def trajectory_table(projection, population: str, lang: str) -> pd.DataFrame:
         t("near_poor", lang): [format_number(x, lang) for x in stocks[:, STATES.index("near_poor")]],
         t("near_poor_rate", lang) + band: _with_band(projection, population, "near_poor", lang),
     })
+    plan = getattr(projection, "periods", None)
+    if plan is not None:
+        frame[t("standard", lang)] = [t(f"standard_{s}", lang) if s else "–" for s in plan.standards]
+    return frame
+
+
+def period_notes(projection, lang: str) -> list[str]:
+    """Lines naming the units in force over the years and the standard switch (with the re-based
+    rate of the year before it), for a projection across periods."""
+    plan = projection.periods
+    names = {a.id: a.name for a in projection.areas}
+    lines: list[str] = []
+    runs: list[tuple[list[int], tuple[str, ...]]] = []
+    for y in projection.years:
+        units = plan.units_in_force(y)
+        if runs and runs[-1][1] == units:
+            runs[-1][0].append(y)
+        else:
+            runs.append(([y], units))
+    for years, units in runs:
+        span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+        lines.append(t("period_units", lang, years=span, n=len(units), names=", ".join(names[u] for u in units)))
+    if plan.switch is not None:
+        s = plan.switch
+        rate = projection.rate("district", standard=s.to_standard)[plan.switch_index - 1]
+        lines.append(t("period_break", lang, year=s.year, new=t(f"standard_{s.to_standard}", lang),
+                       old=t(f"standard_{s.from_standard}", lang), base=s.year - 1,
+                       rate=format_percent(float(rate), lang, 2)))
+    return lines
 
 
 def resources_values(projection, population: str = "district") -> pd.DataFrame:
@@ -149,6 +180,14 @@ def target_name(target, lang: str) -> str:
     return target.name_vi if lang == "vi" else target.name_en
 
 
+def _threshold_text(target, lang: str) -> str:
+    """"> 2,00" for a fall; for a level target "< 10,00 %" (rate in the end year), said so."""
+    if getattr(target, "kind", "reduction") == "level":
+        return (("< " if target.strict else "≤ ") + format_percent(target.threshold_points, lang, 2)
+                + f" ({target.end_year})")
+    return ("> " if target.strict else "≥ ") + format_number(target.threshold_points, lang, 2)
+
+
 def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Target checks (``thidua_sim.planning.targets.TargetCheck``) as a table: threshold, projected fall,
     met, margins in points and households, probability."""
@@ -168,7 +207,7 @@ def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | 
         values = [
             label,
             f"{target.start_year}–{target.end_year}",
-            ("> " if target.strict else "≥ ") + format_number(target.threshold_points, lang, 2),
+            _threshold_text(target, lang),
             format_number(check.reduction_points_per_year, lang, 2),
             t("yes" if check.met else "no", lang),
             format_signed(check.margin_points, lang, 2),
@@ -181,18 +220,22 @@ def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | 
 
 
 def ranking_values(projection, checks_by_area: Mapping[str, object] | None = None,
-                   start: int | None = None, end: int | None = None) -> pd.DataFrame:
+                   start: int | None = None, end: int | None = None, standard: str | None = None) -> pd.DataFrame:
     """Per area: name, poverty rate at ``start`` and ``end``, the average yearly fall (points/year)
     and, with a check per area, its own threshold and whether it is met; sorted by the fall,
-    rank 1 first."""
+    rank 1 first. ``standard``: rates measured in that poverty standard (across periods)."""
     years = projection.years
     start = years[0] if start is None else start
     end = years[-1] if end is None else end
     i0, i1 = projection.year_index(start), projection.year_index(end)
     rows = []
     for area in projection.areas:
-        rate = projection.rate(f"area:{area.id}")
-        poor = projection.stocks(f"area:{area.id}")[:, STATES.index("poor")]
+        if standard is None:
+            rate = projection.rate(f"area:{area.id}")
+            poor = projection.stocks(f"area:{area.id}")[:, STATES.index("poor")]
+        else:
+            rate = projection.rate(f"area:{area.id}", standard=standard)
+            poor = projection.stocks_in(f"area:{area.id}", standard)[:, STATES.index("poor")]
         row = {"area_id": area.id, "name": area.name, "rate_start": rate[i0], "rate_end": rate[i1],
                "poor_start": poor[i0], "poor_end": poor[i1], "reduction": (rate[i0] - rate[i1]) / (end - start)}
         check = (checks_by_area or {}).get(area.id)
@@ -218,7 +261,8 @@ def ranking_table(values: pd.DataFrame, lang: str, start: int, end: int) -> pd.D
     }
     if "target" in values:
         out[t("target_threshold", lang)] = [format_number(x, lang, 2) for x in values["target"]]
-        out[t("target_met", lang)] = [t("yes" if m else "no", lang) for m in values["met"]]
+        out[t("target_met", lang)] = ["–" if m is None or m != m else t("yes" if m else "no", lang)
+                                      for m in values["met"]]  # "–": a commune without a target
         out[t("target_margin_households", lang)] = [
             _households_needed(h, m, lang) for m, h in zip(values["met"], values["margin_households"])]
         out[t("target_probability", lang)] = [_probability(p, lang) for p in values["probability"]]

@@ -12,8 +12,10 @@ from ...report.i18n import format_number, t
 __all__ = ["render_index"]
 
 
-def render_index(results: Sequence, lang: str, scenario_name: str, created: _dt.datetime | None = None) -> str:
-    """The index page for ``results`` (:class:`thidua_sim.apps.briefs.batch.BriefResult`, in display order)."""
+def render_index(results: Sequence, lang: str, scenario_name: str, created: _dt.datetime | None = None,
+                 links: Sequence[tuple[str, str]] = (), period: str = "2021-2025") -> str:
+    """The index page for ``results`` (:class:`thidua_sim.apps.briefs.batch.BriefResult`, in display order);
+    ``links``: (label, href) of the other periods' indexes built beside it."""
     created = created or _dt.datetime.now().replace(microsecond=0)
     ok = sum(1 for r in results if r.status in ("ok", "skipped"))
     rows = []
@@ -30,7 +32,10 @@ def render_index(results: Sequence, lang: str, scenario_name: str, created: _dt.
         )
     head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in
                    ("index_brief", "index_status", "index_error", "index_notebook", "index_duration"))
-    title = t("index_title", lang)
+    title = t("index_title", lang) if period == "2021-2025" else t("index_title_period", lang,
+                                                                     period=period.replace("-", "–"))
+    others = "".join(f'<p class="thidua-period-link"><a href="{escape(href)}">{escape(label)}</a></p>'
+                     for label, href in links)
     return f"""<!DOCTYPE html>
 <html lang="{escape(lang)}">
 <head>
@@ -46,8 +51,9 @@ table.thidua-table td {{ text-align: left; white-space: normal; }}
 <body>
 <section class="thidua-section" id="index">
 <h1>{escape(title)}</h1>
-<p>{escape(t("brief_movement", lang))}</p>
+<p>{escape(t("brief_movement" if period == "2021-2025" else "brief_programme_2026_2030", lang))}</p>
 <p><strong>{escape(t("brief_scenario", lang))}:</strong> {escape(scenario_name)}</p>
+{others}
 <p>{escape(t("index_generated", lang, date=created.isoformat(sep=" "), ok=ok, total=len(results)))}</p>
 <div class="thidua-table-wrap">
 <table class="thidua-table" id="briefs">

@@ -56,6 +56,11 @@ DEFAULT_START_TIMEOUT = 120
 DEFAULT_CELL_TIMEOUT = 900
 """Seconds one notebook cell may run."""
 NOTEBOOK_FILES = {"commune": "commune_brief.ipynb", "district": "district_brief.ipynb"}
+PERIODS = {"2021-2025": {"until": 2025, "out": "briefs"}, "2026-2030": {"until": 2030, "out": "briefs_2026_2030"}}
+"""The planning periods a batch builds: 2021-2025 (the movement, on the 2021 units) and 2026-2030
+(the 6 new communes and the former district area; see :mod:`thidua_sim.apps.briefs.sections`).
+``out``: the default output folder name under ``out/``; the index of each links to the other
+when it has been built beside it."""
 
 
 def default_notebooks_dir() -> Path:
@@ -263,10 +268,29 @@ def _up_to_date(job: BriefJob) -> BriefResult | None:
 
 # -- the batch -----------------------------------------------------------------------------------
 
-def _area_names(data_dir: Path) -> dict[str, str]:
-    from ...data import load_baseline
+def _area_names(data_dir: Path, period: str = "2021-2025") -> dict[str, str]:
+    from ...data import load_area_info, load_baseline
 
+    if period == "2026-2030":
+        from .sections import period_units
+
+        info = {a.id: a.name for a in load_area_info(data_dir)}
+        return {a: info[a] for a in period_units(data_dir)}
     return {a.id: a.name for a in load_baseline(data_dir).areas}
+
+
+def _other_periods(out_dir: Path, period: str, language: str) -> list[tuple[str, str]]:
+    """Links to the index of the other period's briefs when they were built beside these."""
+    links = []
+    for other, spec in PERIODS.items():
+        if other == period:
+            continue
+        here = PERIODS[period]["out"]
+        folder = out_dir.parent / (out_dir.name.replace(here, spec["out"]) if here in out_dir.name else spec["out"])
+        if (folder / "index.html").is_file():
+            links.append((t("index_other_period", language, period=other.replace("-", "–")),
+                          os.path.relpath(folder / "index.html", out_dir)))
+    return links
 
 
 def run_briefs(
@@ -288,6 +312,7 @@ def run_briefs(
     start_timeout: int = DEFAULT_START_TIMEOUT,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     progress: bool = True,
+    period: str = "2021-2025",
 ) -> BatchResult:
     """Build the briefs of ``areas`` (None, the default: every commune of ``data_dir``; an empty
     list: no commune brief) and, with
@@ -296,8 +321,16 @@ def run_briefs(
     ``jobs``: parallel processes (default: all cores). ``extra_parameters`` go to every notebook;
     one that a notebook does not declare is refused before anything runs. Returns a
     :class:`BatchResult`; failures are in it, not raised.
+
+    ``period``: "2021-2025" (default) or "2026-2030": the briefs of the 6 communes formed in 2025
+    and of the former district area, projected to 2030 across the 2027 standard switch (``until``
+    is then at least the period's end).
     """
     check_language(language)
+    if period not in PERIODS:
+        raise BatchError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
+    if period != "2021-2025":
+        until = max(int(until), PERIODS[period]["until"])
     out_dir = Path(out_dir).resolve()
     data_dir, params_dir = Path(data_dir).resolve(), Path(params_dir).resolve()
     notebooks_dir = Path(notebooks_dir).resolve() if notebooks_dir else default_notebooks_dir()
@@ -315,15 +348,16 @@ def run_briefs(
     if jobs < 1:
         raise BatchError(f"jobs = {jobs}: expected a whole number >= 1")
 
-    names = _area_names(data_dir)
+    names = _area_names(data_dir, period)
     wanted = list(dict.fromkeys(areas)) if areas is not None else list(names)
     common = {"scenario": str(scenario_path), "data_dir": str(data_dir), "params_dir": str(params_dir),
               "draws": int(draws), "seed": int(seed), "language": language, "until": int(until),
               **dict(extra_parameters or {})}
     specs: list[tuple[str, str, str, str, dict]] = []
     if district:
-        specs.append(("district", "district", t("brief_district_title", language), t("district_brief_link", language),
-                      dict(common)))
+        district_title = t("brief_former_district_title" if period == "2026-2030" else "brief_district_title", language)
+        district_link = t("former_district" if period == "2026-2030" else "district_brief_link", language)
+        specs.append(("district", "district", district_title, district_link, dict(common)))
     for area_id in wanted:
         name = names.get(area_id, area_id)
         specs.append((f"commune_{area_id}", "commune", t("brief_commune_title", language, area=name), name,
@@ -366,7 +400,8 @@ def run_briefs(
 
     def write_index() -> None:
         shown = [results.get(j.name) or BriefResult(j.name, j.title, j.label, "pending", j.inputs_hash) for j in all_jobs]
-        write_atomic(index, render_index(shown, language, scenario_name))
+        write_atomic(index, render_index(shown, language, scenario_name,
+                                         links=_other_periods(out_dir, period, language), period=period))
 
     if to_run:
         write_index()  # an interrupted first run still leaves an index saying what is not finished

@@ -58,6 +58,8 @@ __all__ = [
     "target_split",
     "allocation",
     "scoreboard",
+    "period_units",
+    "PERIOD_2026_2030",
 ]
 
 BRIEF_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -68,6 +70,10 @@ BRIEF_PARAMETERS: dict[str, tuple[str, ...]] = {
 
 NOTEBOOKS = {"commune": "commune_brief.ipynb", "district": "district_brief.ipynb"}
 SPLIT_RULE = "proportional"
+PERIOD_2026_2030 = {"first_year": 2025, "targets": "targets_2026_2030.yaml"}
+"""A brief with ``until`` after 2025 is a brief of the period 2026-2030: the run from the baseline
+continues on the units in force (model/_periods.py) and the brief shows it from the first review
+on the new communes (2025), with the targets of ``params/targets_2026_2030.yaml``."""
 
 
 @dataclass(frozen=True)
@@ -121,9 +127,14 @@ class Brief:
         return f"area:{self.settings.area_id}" if self.kind == "commune" else "district"
 
     @property
+    def period(self) -> bool:
+        """True for a brief of the 2026-2030 period (the new communes, the standard switch)."""
+        return self.settings.until > 2025
+
+    @property
     def area_name(self) -> str:
         if self.kind == "district":
-            return t("district", self.lang)
+            return t("former_district" if self.period else "district", self.lang)
         return self.baseline.areas[self.baseline.area_index(self.settings.area_id)].name
 
     @property
@@ -149,6 +160,9 @@ class Brief:
         """The district target split over communes (default rule)."""
         from ...planning.targets import split_district_target
 
+        if self.period:  # the commune targets of the period's file (assigned, with their decisions)
+            return tuple(x for x in self.params.targets if x.population.startswith("area:")
+                         and x.population.count(":") == 1)
         if self.district_target is None:
             return ()
         return split_district_target(self.baseline, self.district_target, SPLIT_RULE, params=self.params)
@@ -216,21 +230,51 @@ def _load(settings: BriefSettings) -> Brief:
             raise BriefError(f"{label} = {str(folder)!r}: no such folder (working folder {Path.cwd()})")
     scenario_path = _resolve_scenario(settings.scenario, params_dir)
     baseline = load_baseline(data_dir)
-    if settings.kind == "commune" and settings.area_id not in baseline.area_ids:
+    period = settings.until > 2025
+    known = baseline.area_ids if not period else period_units(data_dir)
+    if settings.kind == "commune" and settings.area_id not in known:
         from difflib import get_close_matches
 
-        close = get_close_matches(str(settings.area_id), baseline.area_ids, n=3)
+        close = get_close_matches(str(settings.area_id), known, n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise BriefError(f"area_id = {settings.area_id!r}: not a commune of {data_dir}{hint}; "
-                         f"known: {', '.join(baseline.area_ids)}")
+                         f"known: {', '.join(known)}")
     params = load_params(params_dir)
-    scenario = load_scenario(scenario_path, params=params, areas=baseline.areas)
-    projection = project(baseline, scenario, params, until=settings.until, draws=settings.draws, seed=settings.seed)
+    if not period:
+        scenario = load_scenario(scenario_path, params=params, areas=baseline.areas)
+        projection = project(baseline, scenario, params, until=settings.until, draws=settings.draws,
+                             seed=settings.seed)
+    else:
+        from dataclasses import replace
+
+        from ...data import load_area_info
+        from ...model._periods import load_period_inputs
+        from ...params import load_targets
+
+        ids = [a.id for a in load_area_info(data_dir)]
+        targets_file = params_dir / PERIOD_2026_2030["targets"]
+        if not targets_file.is_file():
+            raise BriefError(f"until = {settings.until}: a brief after 2025 needs the period's targets file "
+                             f"{targets_file}")
+        params = replace(params, targets=load_targets(targets_file, ids))
+        scenario = load_scenario(scenario_path, params=params, areas=ids)
+        full = project(baseline, scenario, params, until=settings.until, draws=settings.draws, seed=settings.seed,
+                       periods=load_period_inputs(data_dir, params_dir))
+        projection = full.window(PERIOD_2026_2030["first_year"])
+        baseline = projection.baseline
     notebook = Path.cwd() / NOTEBOOKS[settings.kind]
     digest = inputs_hash(params_dir=params_dir, data_dir=data_dir, scenario=scenario_path,
                          notebook=notebook if notebook.is_file() else None, parameters=settings.parameters())
     return Brief(settings, baseline, params, scenario, projection, _dt.datetime.now().replace(microsecond=0),
                  digest, scenario_path)
+
+
+def period_units(data_dir: str | Path) -> tuple[str, ...]:
+    """Ids of the units in force at the first review of the 2026-2030 period (the new communes)."""
+    from ...data import load_area_info
+
+    day = _dt.date(PERIOD_2026_2030["first_year"], 12, 15)
+    return tuple(a.id for a in load_area_info(data_dir) if a.exists_on(day))
 
 
 def commune_brief(area_id: str, scenario: str, data_dir: str = "../data/kbang", params_dir: str = "../params",
@@ -259,9 +303,10 @@ def district_brief(scenario: str, data_dir: str = "../data/kbang", params_dir: s
 def title(brief: Brief) -> Section:
     """The title block: brief title, movement, scenario, period, date; a warning for estimates."""
     lang = brief.lang
-    key = "brief_commune_title" if brief.kind == "commune" else "brief_district_title"
+    key = "brief_commune_title" if brief.kind == "commune" else (
+        "brief_former_district_title" if brief.period else "brief_district_title")
     section = Section(t(key, lang, area=brief.area_name), level=1, css=True, section_id="title")
-    section.add(Paragraph(t("brief_movement", lang)))
+    section.add(Paragraph(t("brief_programme_2026_2030" if brief.period else "brief_movement", lang)))
     years = brief.projection.years
     section.add(Facts((
         (t("brief_scenario", lang), brief.scenario_name),
@@ -284,12 +329,23 @@ def _estimated_areas(brief: Brief) -> list[str]:
     return [areas[i].name for i in range(len(areas)) if est[i]]
 
 
+def _measured(brief: Brief) -> tuple[int, str | None]:
+    """Index of the first year a fall is measured from, and the standard it is measured in: the
+    start of the projection, or across periods the re-based year before the standard switch."""
+    switch = getattr(brief.projection.periods, "switch", None) if brief.period else None
+    if switch is None:
+        return 0, None
+    return brief.projection.year_index(switch.year - 1), switch.to_standard
+
+
 def _rate_sentence(brief: Brief, population: str, label: str) -> str:
     lang, years = brief.lang, brief.projection.years
-    rate = brief.projection.rate(population)
-    fall = (rate[0] - rate[-1]) / (years[-1] - years[0])
-    return t("summary_rate_path", lang, population=label, start=format_percent(rate[0], lang, 1),
-             y0=years[0], end=format_percent(rate[-1], lang, 1), y1=years[-1], points=format_points(fall, lang))
+    i, standard = _measured(brief)
+    rate = brief.projection.rate(population, standard=standard)
+    fall = (rate[i] - rate[-1]) / (years[-1] - years[i])
+    y0 = years[i] if standard is None else t("summary_rebased_year", lang, year=years[i])
+    return t("summary_rate_path", lang, population=label, start=format_percent(rate[i], lang, 1),
+             y0=y0, end=format_percent(rate[-1], lang, 1), y1=years[-1], points=format_points(fall, lang))
 
 
 def _check_sentences(check, lang: str) -> list[Note]:
@@ -320,15 +376,23 @@ def summary(brief: Brief) -> Section:
         checks = [brief.commune_checks[brief.settings.area_id]] if brief.own_target else []
     else:
         # inside a sentence: "Tỷ lệ hộ nghèo toàn huyện", not "... Toàn huyện"
-        pops = [("district", lower_first(t("district", lang))), ("dtts", t("group_dtts_in_sentence", lang))]
+        pops = [("district", lower_first(brief.area_name)), ("dtts", t("group_dtts_in_sentence", lang))]
         checks = brief.district_checks
     for pop, label in pops:
         if p.households(pop)[0] > 0:
             section.add(Paragraph(_rate_sentence(brief, pop, label)))
-    poor = p.stocks(brief.population)[:, STATES.index("poor")]
+    i, standard = _measured(brief)
+    stocks = p.stocks(brief.population) if standard is None else p.stocks_in(brief.population, standard)
+    poor = stocks[:, STATES.index("poor")]
     in_sentence = brief.area_name if brief.kind == "commune" else lower_first(brief.area_name)
-    section.add(Paragraph(t("summary_households", lang, population=in_sentence, start=format_number(poor[0], lang),
-                            y0=years[0], end=format_number(poor[-1], lang), y1=years[-1])))
+    y0 = years[i] if standard is None else t("summary_rebased_year", lang, year=years[i])
+    section.add(Paragraph(t("summary_households", lang, population=in_sentence, start=format_number(poor[i], lang),
+                            y0=y0, end=format_number(poor[-1], lang), y1=years[-1])))
+    if brief.period:
+        from ...report.tables import period_notes
+
+        for line in period_notes(p, lang):
+            section.add(Note(line, "info"))
     for check in checks:
         for note in _check_sentences(check, lang):
             section.add(note)
@@ -340,8 +404,38 @@ def baseline(brief: Brief) -> Section:
     lang = brief.lang
     section = Section(t("section_baseline", lang, year=brief.baseline.year), section_id="baseline")
     area = brief.settings.area_id if brief.kind == "commune" else None
+    if brief.period:
+        section.add(Note(t("period_baseline_note", lang, year=brief.baseline.year), "warning"))
+        plan = brief.projection.periods
+        if area is not None and plan is not None:
+            from ...data import load_area_info
+
+            names = {a.id: a.name for a in load_area_info(brief.settings.data_dir)}
+            former = _former_units(brief, area)
+            if former:
+                section.add(Paragraph(t("period_history", lang, name=brief.area_name,
+                                        units=", ".join(names.get(u, u) for u in former))))
     section.add(Table(tables.baseline_table(brief.baseline, area, lang)))
     return section
+
+
+def _former_units(brief: Brief, area_id: str) -> list[str]:
+    """A new commune's former units through the data folder's crosswalk (nearest first)."""
+    from ...data import load_crosswalk
+
+    path = Path(brief.settings.data_dir) / "crosswalk.csv"
+    if not path.is_file():
+        return []
+    rows = load_crosswalk(path).rows
+    out: list[str] = []
+    todo = [area_id]
+    while todo:
+        a = todo.pop(0)
+        for r in rows:
+            if r.new_id == a and r.old_id != a and r.old_id not in out:
+                out.append(r.old_id)
+                todo.append(r.old_id)
+    return out
 
 
 def trajectory(brief: Brief) -> Section:
@@ -359,11 +453,17 @@ def targets(brief: Brief) -> Section:
     and ethnic-minority targets."""
     lang = brief.lang
     if brief.kind == "commune":
-        section = Section(t("section_target", lang), section_id="targets")
+        proposed = brief.own_target is not None and brief.own_target.status == "proposed"
+        heading = "section_target_proposed" if proposed else ("section_target_commune" if brief.period
+                                                                else "section_target")
+        section = Section(t(heading, lang), section_id="targets")
         if brief.own_target is None:
             return section.add(Note(t("section_unavailable", lang, reason="no district target in params"), "warning"))
         check = brief.commune_checks[brief.settings.area_id]
-        section.add(Paragraph(t("split_rule", lang, rule=t(f"split_rule_{SPLIT_RULE}", lang))))
+        if proposed:
+            section.add(Paragraph(t("split_rule", lang, rule=t(f"split_rule_{SPLIT_RULE}", lang))))
+        else:
+            section.add(Paragraph(t("target_status_assigned", lang, decision=brief.own_target.decision or "–")))
         checks = [check]
     else:
         section = Section(t("section_targets", lang), section_id="targets")
@@ -428,6 +528,8 @@ def required(brief: Brief) -> Section:
 
     lang = brief.lang
     section = Section(t("section_required", lang), section_id="required")
+    if brief.period:
+        return section.add(Note(t("period_section_unavailable", lang), "warning"))
     wanted = [brief.own_target] if brief.kind == "commune" else list(brief.district_targets)
     rows = []
     for target in wanted:
@@ -451,6 +553,8 @@ def assumptions(brief: Brief) -> Section:
     lang = brief.lang
     section = Section(t("section_assumptions", lang), section_id="assumptions")
     section.add(Paragraph(t("model_note", lang)))
+    if brief.period:
+        section.add(Paragraph(t("period_model_note", lang)))
     areas = [brief.settings.area_id] if brief.kind == "commune" else None
     section.add(Table(tables.provenance_table(brief.baseline, lang, areas), t("data_provenance", lang), True))
     section.add(Table(tables.base_rates_table(brief.params, lang), t("base_rates", lang), True))
@@ -491,8 +595,9 @@ def communes(brief: Brief) -> Section:
     _require_district(brief, "communes")
     lang, years = brief.lang, brief.projection.years
     section = Section(t("section_communes", lang), section_id="communes")
-    values = tables.ranking_values(brief.projection, brief.commune_checks)
-    section.add(Table(tables.ranking_table(values, lang, years[0], years[-1])))
+    i, standard = _measured(brief)
+    values = tables.ranking_values(brief.projection, brief.commune_checks, start=years[i], standard=standard)
+    section.add(Table(tables.ranking_table(values, lang, years[i], years[-1])))
     return section
 
 
@@ -501,10 +606,11 @@ def ranking(brief: Brief) -> Section:
     _require_district(brief, "ranking")
     lang, years = brief.lang, brief.projection.years
     section = Section(t("section_ranking", lang), section_id="ranking")
-    values = tables.ranking_values(brief.projection, brief.commune_checks)
+    i, standard = _measured(brief)
+    values = tables.ranking_values(brief.projection, brief.commune_checks, start=years[i], standard=standard)
     threshold = brief.district_target.threshold_points if brief.district_target else None
-    fig = charts.ranking_chart(values, lang, start=years[0], end=years[-1], district_target=threshold)
-    section.add(Chart(fig, t("chart_ranking_title", lang, start=years[0], end=years[-1])))
+    fig = charts.ranking_chart(values, lang, start=years[i], end=years[-1], district_target=threshold)
+    section.add(Chart(fig, t("chart_ranking_title", lang, start=years[i], end=years[-1])))
     return section
 
 
@@ -515,6 +621,8 @@ def target_split(brief: Brief) -> Section:
     _require_district(brief, "target_split")
     lang = brief.lang
     section = Section(t("section_split", lang), section_id="split")
+    if brief.period:
+        return section.add(Note(t("period_section_unavailable", lang), "warning"))
     if brief.district_target is None:
         return section.add(Note(t("section_unavailable", lang, reason="no district target in params"), "warning"))
     section.add(Paragraph(t("split_rule", lang, rule=t(f"split_rule_{SPLIT_RULE}", lang))))
@@ -542,6 +650,8 @@ def allocation(brief: Brief) -> Section:
     _require_district(brief, "allocation")
     lang, p = brief.lang, brief.projection
     section = Section(t("section_allocation", lang), section_id="allocation")
+    if brief.period:
+        return section.add(Note(t("period_section_unavailable", lang), "warning"))
     steps = len(p.years) - 1
     scenario_per_area = p.resources.sum(axis=(0, 2)) / steps  # million VND a year per area
     budget = float(scenario_per_area.sum())
@@ -586,6 +696,8 @@ def scoreboard(brief: Brief) -> Section:
 
     lang = brief.lang
     section = Section(t("section_scoreboard", lang), section_id="scoreboard")
+    if brief.period:
+        return section.add(Note(t("period_scoreboard_note", lang), "info"))
     if not brief.commune_targets:
         return section.add(Note(t("section_unavailable", lang, reason="no district target in params"), "warning"))
     board = build_scoreboard(_review_results(brief), brief.projection, brief.commune_targets)

@@ -34,6 +34,7 @@ COMMANDS: tuple[str, ...] = (
     "allocate",
     "scoreboard",
     "briefs",
+    "review-final",
 )
 
 
@@ -45,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"thidua-sim {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        module = importlib.import_module(f"thidua_sim.apps.cli.commands.{name}")
+        module = importlib.import_module(f"thidua_sim.apps.cli.commands.{name.replace('-', '_')}")
         module.register(subparsers)
     return parser
 

@@ -199,9 +199,13 @@ class Planner:
             scenario_path = scenario_dir / f"{scenario}.yaml"
         else:
             scenario_path = resolve(scenario_path)
+        from ...data import load_area_info
+
         baseline = load_baseline(data)
         params = load_params(params_path)
-        loaded = load_scenario(scenario_path, params=params, areas=baseline.areas)
+        ids = [a.id for a in baseline.areas]
+        ids += [a.id for a in load_area_info(data) if a.id not in ids]  # a scenario may name the 2025 communes
+        loaded = load_scenario(scenario_path, params=params, areas=ids)
         return cls(baseline, params, loaded, scenario_path=scenario_path, scenario_dir=scenario_dir,
                    data_dir=data, params_dir=params_path, brief_dir=resolve(brief_dir), **options)
 
@@ -254,6 +258,14 @@ class Planner:
                                         align_items="center"))
         self._set_budget_controls(rescale=True)
 
+        # the planning period: 2021-2025 on the 2021 units, or 2026-2030 on the 6 new communes
+        self.period = W.ToggleButtons(options=[("2021–2025", "2021-2025"), ("2026–2030", "2026-2030")],
+                                      value="2021-2025", style={"button_width": "100px"})
+        self.period.observe(self._on_period, names="value")
+        self.period_note = W.HTML()
+        self._period_inputs: Any = None
+        self._period_targets: tuple[Any, ...] = ()
+        self._base_until = self.until
         self.uncertainty = W.Checkbox(value=False, indent=False)
         self.draws = W.IntSlider(value=int(draws), min=100, max=5000, step=100, disabled=True, style=_WIDE)
         self.district_points = W.FloatSlider(min=0.0, max=10.0, step=0.1, style=_WIDE, readout=False)
@@ -303,6 +315,7 @@ class Planner:
         self._show_budget_mode()
 
         controls = W.VBox([
+            W.HBox([self.period, self.period_note]),
             W.HBox([self.area, self.scenario]),
             self.budget_title,
             W.HBox([self.budget_mode, self.rule]),
@@ -368,10 +381,14 @@ class Planner:
             lang=self.lang,
             until=self.until,
             seed=self.seed,
+            period=str(self.period.value),
         )
 
     def current_scenario(self, scenario_id: str | None = None) -> Scenario:
-        """The scenario the planner's levers describe (the loaded scenario when untouched)."""
+        """The scenario the planner's levers describe (the loaded scenario when untouched; in the
+        2026-2030 period the scenario file as it is: its lines name the new communes)."""
+        if self.period.value != "2021-2025":
+            return self.base_scenario
         return scenario_with_budgets(self.base_scenario, self._budgets, self.rule.value or None,
                                      scenario_id=scenario_id)
 
@@ -381,6 +398,53 @@ class Planner:
         if self.base_path is not None and self.base_path.is_file() and self.current_scenario() is self.base_scenario:
             return self.base_path
         return None
+
+    # -- the period --------------------------------------------------------------------------
+    def _on_period(self, change: Any) -> None:
+        """Switch between 2021-2025 and 2026-2030: units, targets and horizon of the period; the
+        2026-2030 view needs the data and params folders (crosswalk, standards, rebasing, targets)."""
+        period = str(change["new"])
+        if period != "2021-2025" and self._period_inputs is None:
+            try:
+                from ...data import load_area_info
+                from ...model._periods import load_period_inputs
+                from ...params import load_targets
+
+                if self.data_dir is None or self.params_dir is None:
+                    raise ThiduaError("the 2026-2030 period needs the planner built from files (Planner.from_files)")
+                self._period_inputs = load_period_inputs(self.data_dir, self.params_dir)
+                ids = [a.id for a in load_area_info(self.data_dir)]
+                self._period_targets = load_targets(self.params_dir / "targets_2026_2030.yaml", ids)
+            except (ThiduaError, OSError) as exc:
+                self._show_message(t("planner_error", self.lang, error=str(exc)))
+                self._syncing = True
+                try:
+                    self.period.value = str(change["old"])
+                finally:
+                    self._syncing = False
+                return
+        self.until = self._base_until if period == "2021-2025" else 2030
+        self._syncing = True
+        try:
+            self.area.value = _DISTRICT  # the units differ between the periods
+        finally:
+            self._syncing = False
+        for widget in (*self.budget_sliders.values(), *self.budget_boxes.values(), self.rule, self.budget_mode,
+                       self.district_points, self.dtts_points):
+            widget.disabled = period != "2021-2025"
+        self._relabel()
+        if not self._syncing:
+            self.refresh()
+
+    def _period_units(self) -> list[tuple[str, str]]:
+        """(name, id) of the units of the chosen period."""
+        if self.period.value == "2021-2025" or self.data_dir is None:
+            return [(a.name, a.id) for a in self.baseline.areas]
+        from ...data import load_area_info
+        from ..briefs.sections import period_units
+
+        names = {a.id: a.name for a in load_area_info(self.data_dir)}
+        return [(names[a], a) for a in period_units(self.data_dir)]
 
     # -- events ------------------------------------------------------------------------------
     def _on_change(self, _change: Any = None) -> None:
@@ -453,6 +517,19 @@ class Planner:
         self._relabel()
         self._debounced()
 
+    def _scenario_areas(self) -> list[str]:
+        """Units a scenario may name: the baseline's, and with a data folder every unit of its areas
+        files (the communes formed in 2025 for the 2026-2030 lines)."""
+        ids = [a.id for a in self.baseline.areas]
+        if self.data_dir is not None:
+            from ...data import load_area_info
+
+            try:
+                ids += [a.id for a in load_area_info(self.data_dir) if a.id not in ids]
+            except ThiduaError:
+                pass
+        return ids
+
     def _on_scenario(self, change: Any) -> None:
         if self._syncing:
             return
@@ -465,7 +542,7 @@ class Planner:
 
         path = Path(path)
         try:
-            loaded = load_scenario(path, params=self.params, areas=self.baseline.areas)
+            loaded = load_scenario(path, params=self.params, areas=self._scenario_areas())
         except (ThiduaError, OSError) as exc:
             self._show_message(t("planner_scenario_error", self.lang, file=path.name, error=str(exc)))
             if previous is not None:
@@ -507,9 +584,13 @@ class Planner:
             self.language.description = t("provenance_language", lang)
             self.area.description = t("area", lang)
             area_value = self.area.value
-            self.area.options = [(t("district", lang), _DISTRICT),
-                                 *((a.name, a.id) for a in self.baseline.areas)]
-            self.area.value = area_value
+            whole = "district" if self.period.value == "2021-2025" else "former_district"
+            self.area.options = [(t(whole, lang), _DISTRICT), *self._period_units()]
+            self.area.value = area_value if area_value in {v for _, v in self.area.options} else _DISTRICT
+            self.period.description = t("planner_period", lang)
+            self.period_note.value = ("" if self.period.value == "2021-2025" else
+                                      f"<span style='font-size:12px;color:#555'>{escape(t('planner_period_note', lang))}"
+                                      "</span>")
             self.scenario.description = t("brief_scenario", lang)
             self.budget_title.value = f"<b>{escape(t('planner_budget', lang))}</b>"
             mode = self.budget_mode.value
@@ -559,7 +640,8 @@ class Planner:
         settings = self.settings()
         try:
             scenario = self.current_scenario()
-            view = compute_view(self.baseline, self.params, scenario, settings)
+            view = compute_view(self.baseline, self.params, scenario, settings, self._period_inputs,
+                                self._period_targets)
         except ImportError as exc:  # Monte Carlo module missing in this installation
             self._show_message(t("planner_mc_unavailable", settings.lang, error=str(exc)))
             return None
@@ -573,7 +655,9 @@ class Planner:
         self._show_message("")
         tabled = time.perf_counter()
         self.required_results = []
-        if settings.uncertainty or not self.live_required:
+        if settings.period != "2021-2025":
+            self.required_output.value = f'<i style="color:#777">{escape(t("period_section_unavailable", settings.lang))}</i>'
+        elif settings.uncertainty or not self.live_required:
             self.required_output.value = (f'<i style="color:#777">{escape(t("planner_required_hint", settings.lang))}'
                                           "</i>")
         else:

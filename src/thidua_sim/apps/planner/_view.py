@@ -22,7 +22,7 @@ from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ...core.types import GROUPS, Baseline, Params, Scenario, Target
 from ...model.projection import Projection, project
 from ...report.i18n import format_number, format_percent, t
-from ...report.tables import resources_values
+from ...report.tables import _threshold_text, resources_values
 
 __all__ = [
     "PlannerSettings",
@@ -36,6 +36,7 @@ __all__ = [
     "chart_png",
     "DEFAULT_DISTRICT_POINTS",
     "DEFAULT_DTTS_POINTS",
+    "PERIODS",
 ]
 
 DEFAULT_DISTRICT_POINTS = 2.0
@@ -61,6 +62,13 @@ class PlannerSettings:
     lang: str = "vi"
     until: int = DEFAULT_HORIZON
     seed: int = DEFAULT_SEED
+    period: str = "2021-2025"
+
+
+PERIODS: dict[str, int] = {"2021-2025": 2025, "2026-2030": 2030}
+"""The planner's periods and their last year. 2026-2030: the run continues on the units in force
+(the 6 communes from 2025) across the 2027 standard switch, shown from 2025, with the targets of
+``params/targets_2026_2030.yaml`` (see :mod:`thidua_sim.model._periods`)."""
 
 
 @dataclass(frozen=True)
@@ -159,13 +167,29 @@ def chart_data(projection: Projection, population: str) -> dict[str, dict[str, n
     return out
 
 
-def compute_view(baseline: Baseline, params: Params, scenario: Scenario, settings: PlannerSettings) -> PlannerView:
-    """Project the district under ``scenario`` and check the targets of the chosen view."""
+def compute_view(baseline: Baseline, params: Params, scenario: Scenario, settings: PlannerSettings,
+                 periods: object = None, period_targets: tuple[Target, ...] = ()) -> PlannerView:
+    """Project the district under ``scenario`` and check the targets of the chosen view.
+
+    ``settings.period`` "2026-2030": the run goes on the units in force (``periods``, a
+    :class:`~thidua_sim.model._periods.PeriodInputs`) to 2030 and is shown from 2025 on the new
+    communes; the targets are ``period_targets`` (the district's and dtts ones, or the commune's own)."""
     from ...planning.targets import check_target
 
     draws = int(settings.draws) if settings.uncertainty else 0
-    projection = project(baseline, scenario, params, until=int(settings.until), draws=draws, seed=int(settings.seed))
     population = "district" if settings.area is None else f"area:{settings.area}"
+    if settings.period != "2021-2025":
+        full = project(baseline, scenario, params, until=max(int(settings.until), PERIODS[settings.period]),
+                       draws=draws, seed=int(settings.seed), periods=periods)
+        projection = full.window(2025)
+        if settings.area is None:
+            targets = tuple(x for x in period_targets if x.population in ("district", *GROUPS))
+        else:
+            targets = tuple(x for x in period_targets if x.population == population)
+        checks = tuple(check_target(projection, target) for target in targets)
+        return PlannerView(settings, scenario, projection, population, targets, checks,
+                           coverage_table(projection, settings.area), chart_data(projection, population))
+    projection = project(baseline, scenario, params, until=int(settings.until), draws=draws, seed=int(settings.seed))
     targets = view_targets(baseline, params, settings.area, settings.district_points, settings.dtts_points,
                            settings.until)
     checks = tuple(check_target(projection, target) for target in targets)
@@ -211,7 +235,8 @@ def status_html(view: PlannerView, lang: str) -> str:
         row = [
             escape(f"{target_name(target, lang)} ({target.start_year}–{target.end_year})"),
             format_number(check.reduction_points_per_year, lang, 2),
-            sign + format_number(target.threshold_points, lang, 2),
+            _threshold_text(target, lang) if target.kind == "level" else sign + format_number(target.threshold_points,
+                                                                                              lang, 2),
             f'<b style="color:{colour}" class="thidua-met-{str(check.met).lower()}">{escape(met)}</b>',
             ("+" if check.margin_points > 0 else "") + format_number(check.margin_points, lang, 2),
             format_number(check.margin_households_per_year, lang, 0),

@@ -33,8 +33,11 @@ def register(subparsers) -> None:
                         help=f"Monte Carlo draws per brief (default: {BRIEF_DRAWS})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the briefs")
-    parser.add_argument("--until", type=int, default=DEFAULT_HORIZON,
-                        help=f"last projected year (default: {DEFAULT_HORIZON})")
+    parser.add_argument("--period", choices=("2021-2025", "2026-2030"), default="2021-2025",
+                        help="2021-2025 (default): the movement's briefs; 2026-2030: the 6 communes formed in 2025 "
+                             "and the former district area, to 2030 across the 2027 standard switch")
+    parser.add_argument("--until", type=int, default=None,
+                        help="last projected year (default: the period's end, 2025 or 2030)")
     parser.add_argument("--jobs", type=int, default=None, help="parallel processes (default: all cores)")
     parser.add_argument("--force", action="store_true", help="rebuild briefs whose inputs did not change")
     parser.add_argument("--no-district", dest="district", action="store_false", help="skip the district brief")
@@ -43,16 +46,19 @@ def register(subparsers) -> None:
     parser.add_argument("--notebooks", default=None, help="folder of the brief notebooks (default: the project's)")
     parser.add_argument("--cell-timeout", type=int, default=None, help="seconds one notebook cell may run")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--out", required=True, help="output folder, e.g. out/briefs")
+    parser.add_argument("--out", default=None,
+                        help="output folder (default: out/briefs, or out/briefs_2026_2030 for --period 2026-2030)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ...briefs.batch import DEFAULT_CELL_TIMEOUT, run_briefs
+    from ...briefs.batch import DEFAULT_CELL_TIMEOUT, PERIODS, run_briefs
 
+    out = args.out or f"out/{PERIODS[args.period]['out']}"
+    until = args.until or PERIODS[args.period]["until"]
     result = run_briefs(
-        args.scenario, args.areas, args.jobs, out_dir=args.out, data_dir=args.data, params_dir=args.params,
-        draws=args.draws, seed=args.seed, language=args.language, until=args.until, force=args.force,
+        args.scenario, args.areas, args.jobs, out_dir=out, data_dir=args.data, params_dir=args.params,
+        draws=args.draws, seed=args.seed, language=args.language, until=until, force=args.force, period=args.period,
         district=args.district, notebooks_dir=args.notebooks, extra_parameters=dict(args.parameters),
         cell_timeout=args.cell_timeout or DEFAULT_CELL_TIMEOUT, progress=not args.quiet,
     )

@@ -17,9 +17,10 @@ from typing import Any
 import pandas as pd
 
 from ....core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
+from ....errors import ThiduaError
 
 __all__ = ["register", "run", "add_input_arguments", "load_inputs", "commune_targets", "print_table",
-           "write_output", "estimate_note", "scenario_line"]
+           "write_output", "estimate_note", "scenario_line", "add_period_arguments", "period_inputs", "_all_area_ids"]
 
 # -- shared by the planning commands ---------------------------------------------------------
 
@@ -45,8 +46,21 @@ def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
     baseline = load_baseline(args.data)
     params = load_params(args.params, areas=baseline.areas)
-    scenario = load_scenario(args.scenario, params, baseline.areas)
+    scenario = load_scenario(args.scenario, params, _all_area_ids(args.data, baseline))
     return baseline, params, scenario
+
+
+def _all_area_ids(data_dir: str, baseline: Any) -> list[str]:
+    """Ids of every unit of the data folder's areas files (the units of every period), so that a
+    scenario may name the communes formed in 2025; the baseline's own units at least."""
+    from ....data import load_area_info
+
+    ids = [a.id for a in baseline.areas]
+    try:
+        ids += [a.id for a in load_area_info(data_dir) if a.id not in ids]
+    except ThiduaError:
+        pass  # the baseline loaded; its areas file's problems are reported by validate
+    return ids
 
 
 def horizon(args: argparse.Namespace, targets: Sequence[Any]) -> int:
@@ -104,6 +118,24 @@ def add_commune_target_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how to propose commune targets from the district target (default: proportional)")
 
 
+def add_period_arguments(parser: argparse.ArgumentParser) -> None:
+    """--periods: run on the units in force each year and re-base at a change of standard."""
+    parser.add_argument("--periods", choices=("auto", "on", "off"), default="auto",
+                        help="on: units as in force at each review year (crosswalk of <data>) and stocks re-based "
+                             "at the 2027 standard switch (<params>/rebasing.yaml); off: the baseline's units "
+                             "and meaning throughout; auto (default): on when the run goes past 2025")
+
+
+def period_inputs(args: argparse.Namespace, until: int) -> Any:
+    """The PeriodInputs of the data and params folders, or None (see --periods)."""
+    from ....model._periods import load_period_inputs
+
+    mode = getattr(args, "periods", "auto")
+    if mode == "off" or (mode == "auto" and until <= 2025):
+        return None
+    return load_period_inputs(args.data, args.params)
+
+
 def estimate_note(baseline: Any, lang: str) -> str | None:
     """A warning line when baseline figures are estimates."""
     from ....report.i18n import t
@@ -158,6 +190,10 @@ def register(subparsers: Any) -> None:
     )
     add_input_arguments(parser, draws=0)
     add_commune_target_arguments(parser)
+    parser.add_argument("--targets", default=None, metavar="FILE",
+                        help="targets file to check instead of <params>/targets.yaml, e.g. "
+                             "params/targets_2026_2030.yaml (its commune targets are shown as communes)")
+    add_period_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -168,10 +204,20 @@ def run(args: argparse.Namespace) -> int:
 
     lang = args.language
     baseline, params, scenario = load_inputs(args)
-    communes, how = commune_targets(args, baseline, params)
-    district_targets = [x for x in params.targets if not x.population.startswith("area:")]
+    if getattr(args, "targets", None):  # a targets file of any period, on the units it names
+        from ....data import load_area_info
+        from ....params import load_targets
+
+        chosen = load_targets(args.targets, [a.id for a in load_area_info(args.data)])
+        communes = tuple(x for x in chosen if x.population.startswith("area:"))
+        how = t("commune_targets_from_file", lang, file=args.targets)
+        district_targets = [x for x in chosen if not x.population.startswith("area:")]
+    else:
+        communes, how = commune_targets(args, baseline, params)
+        district_targets = [x for x in params.targets if not x.population.startswith("area:")]
     until = horizon(args, [*district_targets, *communes])
-    projection = project(baseline, scenario, params, until=until, draws=args.draws, seed=args.seed)
+    projection = project(baseline, scenario, params, until=until, draws=args.draws, seed=args.seed,
+                         periods=period_inputs(args, until))
 
     print(scenario_line(args, scenario, baseline, lang))
     note = estimate_note(baseline, lang)
@@ -185,14 +231,27 @@ def run(args: argparse.Namespace) -> int:
                "margin_households_per_year": (t("target_margin_households", lang), 1)}
     if args.draws:
         columns["probability"] = (t("target_probability", lang), "%")
+    if getattr(args, "targets", None):  # targets of any kind: say which, and the end-year rate
+        kinds = {x.id: x.kind for x in district_targets}
+        standards = {x.id: x.standard for x in district_targets}
+        shown = shown.assign(kind=[t(f"target_kind_{kinds[i]}", lang) for i in shown["target_id"]],
+                             standard=[t(f"standard_{standards[i]}", lang) if standards[i] else "–"
+                                       for i in shown["target_id"]])
+        columns = {"name": columns["name"], "kind": (t("target_kind", lang), None),
+                   "standard": (t("standard", lang), None),
+                   "rate_end": (t("target_rate_end", lang), 2), **{k: v for k, v in columns.items() if k != "name"}}
+        how_heading, targets_heading = "commune_targets_heading", "section_targets_file"
+    else:
+        how_heading, targets_heading = "commune_targets", "section_targets"
     print()
-    print_table(shown, columns, lang, t("section_targets", lang))
+    print_table(shown, columns, lang, t(targets_heading, lang))
     table = commune_feasibility(projection, communes)
     shown = table.assign(status=[t(f"target_status_{s}", lang) for s in table["status"]])
-    commune_columns = {"area_name": (t("commune", lang), None), **{k: v for k, v in columns.items() if k != "name"},
+    commune_columns = {"area_name": (t("commune", lang), None),
+                       **{k: v for k, v in columns.items() if k not in ("name", "kind", "standard")},
                        "status": (t("target_status", lang), None)}
     print()
-    print_table(shown, commune_columns, lang, t("commune_targets", lang, how=how))
+    print_table(shown, commune_columns, lang, t(how_heading, lang, how=how))
     if args.out:
         district.insert(0, "level", "district")
         table.insert(0, "level", "commune")

@@ -15,7 +15,7 @@ from typing import Any
 from ....model.engine import ProjectionError
 from ....core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
 from ....model.projection import TABLE_FORMATS
-from .check import estimate_note, scenario_line
+from .check import _all_area_ids, add_period_arguments, estimate_note, period_inputs, scenario_line
 
 __all__ = ["register", "run"]
 
@@ -42,6 +42,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
     parser.add_argument("--out", default=None, metavar="FILE",
                         help=f"write the full table to FILE ({', '.join(TABLE_FORMATS)})")
+    add_period_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -58,19 +59,25 @@ def run(args: argparse.Namespace) -> int:
     lang = args.language
     baseline = load_baseline(args.data)
     params = load_params(args.params, base_rates=args.base_rates, areas=baseline.areas)
-    scenario = load_scenario(args.scenario, params, baseline.areas)
+    scenario = load_scenario(args.scenario, params, _all_area_ids(args.data, baseline))
     projection = project(baseline, scenario, params, until=args.until, draws=args.draws, seed=args.seed,
-                         workers=args.workers)
+                         workers=args.workers, periods=period_inputs(args, args.until))
 
     print(scenario_line(args, scenario, baseline, lang))
     note = estimate_note(baseline, lang)
     if note:
         print(note)
-    for population, title in (("district", t("district", lang)), ("dtts", group_label("dtts", lang)),
+    whole = t("former_district" if projection.periods is not None else "district", lang)
+    for population, title in (("district", whole), ("dtts", group_label("dtts", lang)),
                               ("other", group_label("other", lang))):
         print()
         print(title)
         print(trajectory_table(projection, population, lang).to_string(index=False))
+    if projection.periods is not None:
+        from ....report.tables import period_notes
+
+        for line in period_notes(projection, lang):
+            print(line)
     if args.out:
         written = projection.save(args.out)
         print()

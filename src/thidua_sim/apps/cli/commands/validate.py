@@ -69,7 +69,7 @@ def _load_area_ids(folder: Path | None, notes: list[str]) -> list[str] | None:
         return None
     try:
         data = importlib.import_module("thidua_sim.data")
-        areas = data.load_areas(folder)
+        areas = data.load_area_info(folder)  # the units of every period (areas.csv and areas_*.csv)
     except (ImportError, AttributeError):
         notes.append("thidua_sim.data.load_areas is not available; areas not cross-checked")
         return None
