@@ -146,6 +146,10 @@ class Instrument:
     ``cost_mvnd``: cost per beneficiary household, million VND. ``eligible``: states a
     beneficiary may be in (subset of {"poor", "near_poor"}). ``effects[name]`` for names in
     EFFECT_NAMES (missing = 0). ``lag``: years between spending and effect (0 = same year).
+
+    For the household microsimulation (optional; the cohort model ignores them): ``closes``,
+    the deprivation indicators (ids of the poverty standard) a supported household no longer
+    lacks; ``income_effect_vnd``, the rise of income per person per month (VND) it brings.
     """
 
     id: str
@@ -157,6 +161,8 @@ class Instrument:
     effects: Mapping[str, Uncertain]
     lag: int = 0
     source: str = ""
+    closes: frozenset[str] = frozenset()
+    income_effect_vnd: Uncertain | None = None
 
 
 @dataclass(frozen=True)
