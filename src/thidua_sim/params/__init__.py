@@ -25,6 +25,7 @@ from ..core.types import Area, BaseRates, Instrument, Params, Scenario, Target
 from ..io._yaml import line_of, read_yaml
 from ..errors import ErrorCollector, InputError, InputErrors
 from .standards import parse_standards
+from ._households import HouseholdParams, load_household_params, parse_household_params
 
 __all__ = [
     "load_params",
@@ -36,12 +37,14 @@ __all__ = [
     "validate_params_file",
     "params_file_kind",
     "PARAMS_KINDS",
+    "HouseholdParams",
+    "load_household_params",
 ]
 
-PARAMS_KINDS: tuple[str, ...] = ("standards", "instruments", "base_rates", "targets", "scenario")
+PARAMS_KINDS: tuple[str, ...] = ("standards", "instruments", "base_rates", "targets", "scenario", "households")
 """The kinds of parameter file :func:`validate_params_file` knows."""
 
-_BY_NAME = {"standards": "standards", "instruments": "instruments", "targets": "targets"}
+_BY_NAME = {"standards": "standards", "instruments": "instruments", "targets": "targets", "households": "households"}
 _BY_TOP_KEY = (("standards", "standards"), ("instruments", "instruments"), ("groups", "base_rates"),
                ("targets", "targets"), ("resources", "scenario"))
 
@@ -222,6 +225,8 @@ def validate_params_file(path: PathArg, *, instruments: Iterable[str] | None = N
     errors = ErrorCollector(path)
     if kind == "standards":
         parse_standards(data, errors)
+    elif kind == "households":
+        parse_household_params(data, errors)
     elif kind == "instruments":
         parse_instruments(data, errors)
     elif kind == "targets":
