@@ -24,7 +24,8 @@ import os
 import re
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +138,9 @@ PERSONAL_PATTERNS: dict[str, tuple[str, ...]] = {
     "street address": ("dia chi", "so nha", "address", "street", "duong pho", "thuong tru", "tam tru"),
 }
 _PSEUDONYM = re.compile(r"^h[0-9a-f]{16}$")
+
+
+_key = lru_cache(maxsize=8192)(name_key)   # the cells of a list repeat the same few words
 
 
 def _personal_kind(header: str) -> str | None:
@@ -335,7 +339,7 @@ def load_households(path: PathLike_, areas: Sequence[AreaInfo] | PathLike_ | Non
         group = None
         gtext = row.text("group", required=True)
         if gtext is not None:
-            group = _GROUP_WORDS.get(name_key(gtext))
+            group = _GROUP_WORDS.get(_key(gtext))
             if group not in GROUPS:
                 row.fail("group", repr(gtext), "DTTS (dân tộc thiểu số) or Khác (other)", "write DTTS or Khác")
                 group = None
@@ -346,7 +350,7 @@ def load_households(path: PathLike_, areas: Sequence[AreaInfo] | PathLike_ | Non
         if kind_text is None:
             urban = kinds.get(area_id) == "town" if area_id else False
         else:
-            urban = _KIND_WORDS.get(name_key(kind_text))
+            urban = _KIND_WORDS.get(_key(kind_text))
             if urban is None:
                 row.fail("area_kind", repr(kind_text), "nông thôn (rural) or thành thị (urban)",
                          "write nông thôn or thành thị, or leave it empty (towns are urban)")
@@ -364,15 +368,15 @@ def load_households(path: PathLike_, areas: Sequence[AreaInfo] | PathLike_ | Non
                 out[f"dep_{iid}"][k] = -1
             else:
                 out[f"dep_{iid}"][k] = _flag01(row, iid)
-        out["no_labour"][k] = row.flag("no_labour") if "no_labour" in columns else False
-        out["merit"][k] = row.flag("merit") if "merit" in columns else False
-        out["previously_poor"][k] = row.flag("previously_poor") if "previously_poor" in columns else False
-        out["synthetic"][k] = row.flag("synthetic") if "synthetic" in columns else False
+        out["no_labour"][k] = _bool(row, "no_labour") if "no_labour" in columns else False
+        out["merit"][k] = _bool(row, "merit") if "merit" in columns else False
+        out["previously_poor"][k] = _bool(row, "previously_poor") if "previously_poor" in columns else False
+        out["synthetic"][k] = _bool(row, "synthetic") if "synthetic" in columns else False
         out["causes"][k] = _vocabulary(row, "causes", CAUSES)
         out["needs"][k] = _vocabulary(row, "needs", NEEDS)
         status = row.text("status_before")
         if status is not None:
-            s = _STATUS_WORDS.get(name_key(status))
+            s = _STATUS_WORDS.get(_key(status))
             if s is None:
                 row.fail("status_before", repr(status), "nghèo, cận nghèo, khác or mới (a new household)",
                          "write the classification at the start of the period")
@@ -485,11 +489,13 @@ def _income(row: _Row) -> float | None:
 
 def _flag01(row: _Row, cid: str) -> int:
     value = row.raw(cid)
+    if value == "0" or value == "1":
+        return int(value)
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (int, float)) and value in (0, 1):
         return int(value)
-    key = name_key(str(value))
+    key = _key(str(value))
     if key in {"1", "x", "co", "true", "yes", "thieuhut", "10"}:
         return 1
     if key in {"0", "khong", "false", "no"}:
@@ -498,18 +504,32 @@ def _flag01(row: _Row, cid: str) -> int:
     return -1
 
 
+@lru_cache(maxsize=4)
+def _index(which: str) -> dict[str, str]:
+    words = CAUSES if which == "causes" else NEEDS
+    index = {name_key(k): k for k in words}
+    index.update({name_key(vi): k for k, (vi, _en) in words.items()})
+    index.update({name_key(en): k for k, (_vi, en) in words.items()})
+    return index
+
+
+def _bool(row: _Row, cid: str) -> bool:
+    value = row.raw(cid)
+    if value == "false" or value == "true":
+        return value == "true"
+    return row.flag(cid)
+
+
 def _vocabulary(row: _Row, cid: str, words: Mapping[str, tuple[str, str]]) -> str:
     text = row.text(cid)
     if text is None:
         return ""
-    index = {name_key(k): k for k in words}
-    index.update({name_key(vi): k for k, (vi, _en) in words.items()})
-    index.update({name_key(en): k for k, (_vi, en) in words.items()})
+    index = _index(cid)
     found: list[str] = []
     for part in re.split(r"[;,|]", text):
         if not part.strip():
             continue
-        k = index.get(name_key(part))
+        k = index.get(_key(part))
         if k is None:
             row.fail(cid, repr(part.strip()), "one of " + ", ".join(f"{vi} ({k})" for k, (vi, _en) in words.items()),
                      "separate several with ';'")
