@@ -203,6 +203,7 @@ class HouseholdRecords:
     areas: tuple[AreaInfo, ...]
     source: str = ""
     dropped: tuple[tuple[str, str, str], ...] = ()
+    pseudonymised: bool = False
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -415,7 +416,7 @@ def load_households(path: PathLike_, areas: Sequence[AreaInfo] | PathLike_ | Non
     table = table.sort_values(["year", "area_id", "village", "household_id"],
                               key=lambda s: s.map(order) if s.name == "area_id" else s,
                               kind="stable").reset_index(drop=True)
-    return HouseholdRecords(table, tuple(info), str(path), tuple(dropped))
+    return HouseholdRecords(table, tuple(info), str(path), tuple(dropped), id_col == "household_code")
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from ._allocation import Allocation, allocate_budget, batch_expected_path
 from ._required import EXTRA_RULES, REQUIRED_MODES, RequiredResources, required_resources
 from .targets import PlanningError
+from ._household_support import SupportOptimum, optimise_support
 
 __all__ = [
     "Allocation",
@@ -28,4 +29,6 @@ __all__ = [
     "EXTRA_RULES",
     "PlanningError",
     "batch_expected_path",
+    "SupportOptimum",
+    "optimise_support",
 ]

@@ -31,6 +31,7 @@ COMMANDS: tuple[str, ...] = (
     "allocate",
     "scoreboard",
     "briefs",
+    "households",
 )
 
 
