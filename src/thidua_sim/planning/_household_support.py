@@ -33,10 +33,14 @@ __all__ = ["SupportOptimum", "optimise_support", "solve_assignment", "option_val
 SOLVER = "scipy.optimize.milp (HiGHS)"
 
 
-def solve_assignment(values: np.ndarray, costs: np.ndarray, budget: float) -> tuple[np.ndarray, float]:
+def solve_assignment(values: np.ndarray, costs: np.ndarray, budget: float,
+                     resolution: float | None = None) -> tuple[np.ndarray, float]:
     """The best assignment: ``choice[h]`` = option index or -1, and its total value.
 
     ``values``, ``costs``: (households, options); pairs with value <= 0 are never chosen.
+    ``resolution``: when every value is a multiple of it (1/draws for chances estimated from
+    draws), the cheapest of the assignments of the best value is taken: a cost term of less than
+    half a step can break ties but never trade a step of value.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_matrix
@@ -68,7 +72,9 @@ def solve_assignment(values: np.ndarray, costs: np.ndarray, budget: float) -> tu
     remap[1 + households] = 1 + np.arange(len(households))
     matrix = coo_matrix((data, (remap[rows], cols)), shape=(1 + len(households), m)).tocsr()
     upper = np.concatenate([[float(budget)], np.ones(len(households))])
-    result = milp(-values[h, o], constraints=LinearConstraint(matrix, -np.inf, upper),
+    # among choices worth as much, the cheapest: a cost term worth less than half a step of value
+    tie = (0.5 * resolution * costs[h, o] / max(float(budget), 1e-9)) if resolution else np.zeros(m)
+    result = milp(tie - values[h, o], constraints=LinearConstraint(matrix, -np.inf, upper),
                   integrality=np.ones(m), bounds=Bounds(0, 1),
                   options={"mip_rel_gap": 1e-4, "time_limit": 120.0, "disp": False})
     if result.x is None:
@@ -148,7 +154,7 @@ def optimise_support(records: HouseholdRecords, instruments: Mapping[str, Instru
         keep = part.table["area_id"].isin(list(areas)).to_numpy()
         part = HouseholdRecords(part.table[keep].reset_index(drop=True), part.areas, part.source, part.dropped)
     rows, _codes, values, costs = option_values(part, instruments, opts, hparams, draws, seed, standards)
-    choice, total = solve_assignment(values, costs, budget_mvnd)
+    choice, total = solve_assignment(values, costs, budget_mvnd, resolution=1.0 / max(draws, 1))
     picked = choice >= 0
     cost = float(costs[np.flatnonzero(picked), choice[picked]].sum())
     frame = pd.DataFrame({"area_id": part.table["area_id"].to_numpy()[rows][picked],
