@@ -428,3 +428,29 @@ def test_shipped_instruments_declare_household_effects_with_sources():
     new = standards.for_year(2027)
     assert (new.income_line_rural, new.income_line_urban) == (2_200_000, 2_800_000)
     assert set(hp.assume_indicators) == {i.id for i in new.indicators} - {i.id for i in standards.for_year(2026).indicators}
+
+
+def test_household_template_reads_back(tmp_path):
+    import openpyxl
+
+    from thidua_sim.apps.cli import main
+
+    path = tmp_path / "ds.xlsx"
+    assert main(["template", "--households", "--out", str(path)]) == 0
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    assert header[:3] == ["Mã hộ", "Xã/thị trấn", "Thôn/làng"] and "Thiếu hụt: Chất lượng nhà ở" in header
+    assert book.sheetnames == ["Danh sách hộ", "Hướng dẫn - Guide"]
+    filled = {"Mã hộ": "T-1", "Xã/thị trấn": "Kon Pne", "Thôn/làng": "Làng 2", "Nhóm hộ": "DTTS", "Số nhân khẩu": 4,
+              "Thu nhập bình quân đầu người/tháng (đồng)": 1_200_000, "Năm": 2024,
+              "Nguyên nhân nghèo": "Thiếu vốn sản xuất; Thiếu lao động", "Phân loại đầu kỳ": "nghèo"}
+    sheet.append([filled.get(h, 1 if h in ("Thiếu hụt: Chất lượng nhà ở", "Thiếu hụt: Diện tích nhà ở",
+                                            "Thiếu hụt: Dinh dưỡng") else (0 if h.startswith("Thiếu hụt") else None))
+                  for h in header])
+    book.save(path)
+    records = load_households(path, areas=load_area_info(ROOT / "data" / "kbang"), key=KEY)
+    row = records.table.iloc[0]
+    assert (row.area_id, row.group, row.members, row.causes, row.status_before) == ("kon_pne", "dtts", 4,
+                                                                                      "capital;labour", "poor")
+    assert classify_households(records).tolist() == [0]   # 1.2 M <= 1.5 M and 3 deprivations

@@ -14,6 +14,7 @@ from __future__ import annotations
 from ._areas import SHIPPED_DATA, load_area_info, load_areas
 from ._crosswalk import Crosswalk, CrosswalkRow, load_crosswalk, rollup
 from ._figures import FIGURE_MEASURES, FIGURE_POPULATIONS, load_figures
+from ._household_template import write_household_template
 from ._households import HOUSEHOLD_COLUMNS, HouseholdRecords, default_key_path, household_key, load_households
 from ._names import AreaInfo, UnknownArea, match_area
 from ._review_import import load_baseline, load_review_results
@@ -47,4 +48,5 @@ __all__ = [
     "load_households",
     "household_key",
     "default_key_path",
+    "write_household_template",
 ]
