@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import itertools
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -454,3 +455,15 @@ def test_household_template_reads_back(tmp_path):
     assert (row.area_id, row.group, row.members, row.causes, row.status_before) == ("kon_pne", "dtts", 4,
                                                                                       "capital;labour", "poor")
     assert classify_households(records).tolist() == [0]   # 1.2 M <= 1.5 M and 3 deprivations
+
+
+def test_commune_brief_section_shows_aggregates_of_the_records(monkeypatch):
+    from thidua_sim import brief
+
+    monkeypatch.chdir(ROOT / "notebooks")
+    b = brief.commune_brief(area_id="kon_pne", scenario="../params/scenarios/status_quo.yaml", draws=0)
+    text = brief.households(b).text()
+    shipped = load_baseline(ROOT / "data" / "kbang")
+    poor = int(shipped.households[shipped.area_index("kon_pne"), :, 0].sum())
+    assert f"Hộ nghèo: {poor}" in text and "DỮ LIỆU GIẢ LẬP" in text
+    assert "SYN-" not in text and not re.search(r"h[0-9a-f]{16}", text)   # no code, no pseudonym

@@ -223,3 +223,36 @@ def write_household_tables(tables: Mapping[str, pd.DataFrame], records: Househol
                     sheet.column_dimensions[sheet.cell(row=3, column=i).column_letter].width = max(12, len(str(col)) + 2)
     write_atomically(path, write)
     return path
+
+
+def find_household_list(data_dir: str | Path) -> Path | None:
+    """The household list of a data folder: ``households.xlsx`` / ``households.csv`` (the real
+    list), else the shipped ``households_synthetic.csv``; None when there is none."""
+    folder = Path(data_dir)
+    for name in ("households.xlsx", "households.csv", "households_synthetic.csv"):
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def load_for_aggregates(path: str | Path, data_dir: str | Path | None = None) -> HouseholdRecords:
+    """A household list read for aggregates only (briefs, the planner): pseudonyms with a fresh
+    random key that is never stored, so nothing links them to the codes; no key file is made."""
+    import secrets
+
+    from ..data._households import load_households
+
+    return load_households(path, areas=data_dir, key=secrets.token_bytes(32))
+
+
+def one_away(records: HouseholdRecords, codes: np.ndarray, standards: Standards | None = None) -> int:
+    """Poor households one deprivation away from near-poor (exactly the threshold number)."""
+    from ..model._households import deprivation_counts
+
+    std = standards if standards is not None else load_standards()
+    year = records.years[-1]
+    m = (records.table["year"] == year).to_numpy()
+    part = HouseholdRecords(records.table[m], records.areas, records.source)
+    standard = std.for_year(year)
+    counts = deprivation_counts(part, standard)
+    return int(((codes[m] == 0) & (counts == standard.poor_min_deprivations)).sum())
