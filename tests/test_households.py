@@ -467,3 +467,20 @@ def test_commune_brief_section_shows_aggregates_of_the_records(monkeypatch):
     poor = int(shipped.households[shipped.area_index("kon_pne"), :, 0].sum())
     assert f"Hộ nghèo: {poor}" in text and "DỮ LIỆU GIẢ LẬP" in text
     assert "SYN-" not in text and not re.search(r"h[0-9a-f]{16}", text)   # no code, no pseudonym
+
+
+def test_planner_tab_simulates_targeted_support_with_aggregates_only():
+    from thidua_sim.apps.planner import Planner
+
+    planner = Planner.from_files(project_dir=ROOT, live_required=False, debounce_s=0)
+    panel = planner.households_panel
+    assert planner.households_tab.titles == ("Hỗ trợ có mục tiêu",)
+    panel.instruments.value = ("housing",)
+    panel.rule.value, panel.budget.value, panel.draws.value = "fewest_deprivations", 3600, 100
+    result = panel.run()
+    assert result is not None and result.cost_mvnd <= 3600 and len(result.selected) == 100   # 36 million a house
+    html = panel.output.value
+    assert "DỮ LIỆU GIẢ LẬP" in html and "Nghèo → cận nghèo" in html
+    assert "SYN-" not in html and not re.search(r"h[0-9a-f]{16}", html)
+    planner.language.value = "en"
+    assert "Poor → near-poor" in panel.output.value and planner.households_tab.titles == ("Targeted support",)
