@@ -484,3 +484,16 @@ def test_planner_tab_simulates_targeted_support_with_aggregates_only():
     assert "SYN-" not in html and not re.search(r"h[0-9a-f]{16}", html)
     planner.language.value = "en"
     assert "Poor → near-poor" in panel.output.value and planner.households_tab.titles == ("Targeted support",)
+
+
+def test_bad_command_line_choices_are_user_errors(tmp_path, capsys, monkeypatch):
+    from thidua_sim.apps.cli import main
+
+    monkeypatch.setenv("THIDUA_SIM_KEY_FILE", str(tmp_path / "keys" / "k.key"))
+    out = tmp_path / "out" / "sim.xlsx"
+    assert main(["households", "simulate", str(SYNTHETIC), "--instruments", "housng", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "--instruments: housng: found unknown instrument 'housng' (did you mean 'housing'?)" in err
+    assert main(["households", "simulate", str(SYNTHETIC), "--instruments", "housing", "--optimise"]) == 1
+    assert "--budget" in capsys.readouterr().err
+    assert not out.exists() and not (tmp_path / "keys").exists()   # a failed run writes nothing, not even a key

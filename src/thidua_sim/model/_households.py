@@ -309,6 +309,27 @@ class SupportResult:
         return pd.DataFrame(rows)
 
 
+def check_package(package: Sequence[str], instruments: Mapping[str, Instrument]) -> None:
+    """Every id of ``package`` is an instrument with a household-level effect (InputErrors if not)."""
+    from ..params._values import suggest
+
+    known = sorted(k for k, i in instruments.items() if i.closes or i.income_effect_vnd is not None)
+    errors = []
+    if not package:
+        errors.append(InputError("--instruments", "instruments", "none", "at least one of " + ", ".join(known)))
+    for p in package:
+        if p not in instruments:
+            errors.append(InputError("--instruments", p, f"unknown instrument {p!r}{suggest(p, known)}",
+                                     "an instrument of params/instruments.yaml or a measure of params/households.yaml: "
+                                     + ", ".join(known)))
+        elif p not in known:
+            errors.append(InputError("--instruments", p, f"{p!r}, which declares no household-level effect",
+                                     "one of " + ", ".join(known),
+                                     f"add 'closes' or 'income_effect' to {p} in params/instruments.yaml"))
+    if errors:
+        raise InputErrors(errors)
+
+
 def _moves(before: np.ndarray, after: np.ndarray) -> dict[str, np.ndarray]:
     """Households per draw making each move."""
     b = before[None, :]
@@ -332,18 +353,9 @@ def simulate_support(records: HouseholdRecords, instruments: Mapping[str, Instru
     A household is eligible when at least one instrument of the package is for its state (poor
     or near-poor); its cost is the sum of the instruments it gets (central costs)."""
     if rule not in TARGETING_RULES:
-        raise InputErrors([InputError("targeting rule", repr(rule), "an unknown rule", ", ".join(TARGETING_RULES))])
-    unknown = [p for p in package if p not in instruments]
-    if unknown or not package:
-        raise InputErrors([InputError("instruments", ",".join(unknown) or "(none)", "unknown or no instruments",
-                                      "ids of params/instruments.yaml or of measures in params/households.yaml: "
-                                      + ", ".join(sorted(instruments)))])
+        raise InputErrors([InputError("--rule", "targeting rule", repr(rule), "one of " + ", ".join(TARGETING_RULES))])
+    check_package(package, instruments)
     insts = [instruments[p] for p in package]
-    inert = [i.id for i in insts if not i.closes and i.income_effect_vnd is None]
-    if inert:
-        raise InputErrors([InputError("instruments", ", ".join(inert), "instruments with no household-level effect",
-                                      "instruments that declare 'closes' or 'income_effect'",
-                                      "add them in params/instruments.yaml, or choose others")])
     std = _standards(standards)
     part = records.for_year(year)
     if areas is not None:

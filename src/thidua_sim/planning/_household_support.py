@@ -24,7 +24,7 @@ import pandas as pd
 from ..core.types import Instrument
 from ..data._households import HouseholdRecords
 from ..errors import InputError, InputErrors
-from ..model._households import _applicable, classify_households, income_draws, support_outcomes
+from ..model._households import _applicable, check_package, classify_households, income_draws, support_outcomes
 from ..params._households import HouseholdParams
 from ..params.standards import Standards, load_standards
 
@@ -141,13 +141,9 @@ def optimise_support(records: HouseholdRecords, instruments: Mapping[str, Instru
     """Pick, under ``budget_mvnd``, the support option of each household (or none) that moves the
     most households up in expectation; options are instrument ids or packages (lists of ids)."""
     opts = tuple((o,) if isinstance(o, str) else tuple(o) for o in options)
-    unknown = sorted({i for o in opts for i in o if i not in instruments})
-    if unknown or not opts:
-        raise InputErrors([InputError("instruments", ", ".join(unknown) or "(none)", "unknown or no instruments",
-                                      "ids of params/instruments.yaml or measures of params/households.yaml: "
-                                      + ", ".join(sorted(instruments)))])
+    check_package([i for o in opts for i in o], instruments)
     if not budget_mvnd > 0:
-        raise InputErrors([InputError("budget", repr(budget_mvnd), "a budget of million VND above 0",
+        raise InputErrors([InputError("--budget", "budget", repr(budget_mvnd), "a budget of million VND above 0",
                                       "give --budget, e.g. 5000")])
     part = records.for_year(year)
     if areas is not None:

@@ -16,6 +16,7 @@ printed or written by ``tables``, ``simulate`` or ``switch``.
 from __future__ import annotations
 
 import argparse
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,8 @@ def register(subparsers: Any) -> None:
                        help="data folder of the areas (default: the file's folder, else data/kbang)")
         p.add_argument("--params", default="params", help="parameters folder (default: params)")
         p.add_argument("--key", default=None, metavar="KEY_FILE",
-                       help="pseudonymisation key (default: $THIDUA_SIM_KEY_FILE or ~/.config/thidua_sim/"
-                            "households.key, created on first use with mode 0600)")
+                       help="pseudonymisation key of 'import' (default: $THIDUA_SIM_KEY_FILE or ~/.config/thidua_sim/"
+                            "households.key, created on first use with mode 0600); the other actions need none")
         p.add_argument("--year", type=int, default=None, help="review year (default: the last in the file)")
         p.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the output")
         p.add_argument("--force", action="store_true", help="replace the output file if it exists")
@@ -84,7 +85,7 @@ def _check_outputs(args: argparse.Namespace) -> None:
     from ....data import default_key_path
     from ....errors import InputError, InputErrors
 
-    if not args.out:
+    if not args.out or (args.action != "import" and not args.key):
         return
     out = Path(args.out).resolve()
     key = Path(args.key).resolve() if args.key else default_key_path().resolve()
@@ -106,7 +107,10 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     folder = Path(args.params)
     standards = load_standards(folder / "standards.yaml")
     hparams = load_household_params(folder / "households.yaml")
-    records = load_households(args.file, areas=args.data, key=args.key, standards=standards)
+    # only 'import' writes pseudonyms, so only it needs the lasting key; the other actions print and
+    # write aggregates and take a key that lives for this run alone (no key file is made for them)
+    key = args.key if args.action == "import" or args.key else secrets.token_bytes(32)
+    records = load_households(args.file, areas=args.data, key=key, standards=standards)
     lang = args.language
     for column, header, kind in records.dropped:
         print(t("hh_dropped_column", lang, column=column, header=header, kind=t(_PERSONAL_KEYS[kind], lang)))
