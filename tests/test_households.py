@@ -93,6 +93,9 @@ def test_five_households_housing_for_every_poor_household_moves_two_to_near_poor
     assert r.cost_mvnd == 3 * 36
     assert r.moves["P->N"] == (2.0, 2.0, 2.0) and r.moves["P->O"][0] == 0 and r.moves_without["P->N"][0] == 0
     assert r.effects["uPN"] == pytest.approx(2 / 3)
+    doc = r.effects_document()["effects"]["housing"]
+    assert doc["uPN"]["value"] == round(2 / 3, 4) and "interval" not in doc["uPN"]   # no growth: no spread
+    assert "uNO" not in doc and "five households" in doc["uPN"]["reference"]
 
 
 def test_five_households_targeting_rules_choose_as_worked_by_hand():

@@ -76,6 +76,8 @@ def register(subparsers: Any) -> None:
             p.add_argument("--areas", default=None, metavar="ID,ID", help="only these units")
             p.add_argument("--optimise", action="store_true",
                            help="choose the support of each household under --budget (scipy milp)")
+            p.add_argument("--effects-out", default=None, metavar="FILE.yaml",
+                           help="write the effect sizes (uPN, uPO, uNO with their sources) for the cohort model")
         if action == "switch":
             p.add_argument("--target-year", type=int, default=2027, help="year of the new standard (default 2027)")
     parser.set_defaults(run=run)
@@ -85,6 +87,10 @@ def _check_outputs(args: argparse.Namespace) -> None:
     from ....data import default_key_path
     from ....errors import InputError, InputErrors
 
+    extra = getattr(args, "effects_out", None)
+    if extra and Path(extra).exists() and not args.force:
+        raise InputErrors([InputError(str(extra), "file", "a file that already exists", "a new file name",
+                                      "choose another name, or pass --force to replace it")])
     if not args.out or (args.action != "import" and not args.key):
         return
     out = Path(args.out).resolve()
@@ -205,6 +211,15 @@ def _simulate(args: argparse.Namespace) -> int:
     by_area["area_id"] = by_area["area_id"].map(area_names)
     print_table(by_area, {"area_id": (t("commune", lang), None), "households": (t("hh_supported", lang), 0)}, lang,
                 title=t("hh_list_size", lang))
+    if args.effects_out:
+        import yaml
+
+        from ....io._atomic import write_bytes_atomically
+
+        path = Path(args.effects_out)
+        text = yaml.safe_dump(result.effects_document(), allow_unicode=True, sort_keys=False, width=110)
+        write_bytes_atomically(path, text.encode("utf-8"))
+        print(t("file_written", lang, path=path))
     if args.out:
         villages = suppress(result.by_village, ["households"], hp.min_count, "area_id")
         villages["area_id"] = villages["area_id"].map(area_names)
