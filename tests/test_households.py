@@ -500,3 +500,7 @@ def test_bad_command_line_choices_are_user_errors(tmp_path, capsys, monkeypatch)
     assert main(["households", "simulate", str(SYNTHETIC), "--instruments", "housing", "--optimise"]) == 1
     assert "--budget" in capsys.readouterr().err
     assert not out.exists() and not (tmp_path / "keys").exists()   # a failed run writes nothing, not even a key
+    out.parent.mkdir()
+    out.write_bytes(b"earlier")
+    assert main(["households", "tables", str(SYNTHETIC), "--out", str(out)]) == 1
+    assert "already exists" in capsys.readouterr().err and out.read_bytes() == b"earlier"

@@ -91,11 +91,11 @@ def _check_outputs(args: argparse.Namespace) -> None:
     if extra and Path(extra).exists() and not args.force:
         raise InputErrors([InputError(str(extra), "file", "a file that already exists", "a new file name",
                                       "choose another name, or pass --force to replace it")])
-    if not args.out or (args.action != "import" and not args.key):
+    if not args.out:
         return
     out = Path(args.out).resolve()
     key = Path(args.key).resolve() if args.key else default_key_path().resolve()
-    if out == key or out.parent == key.parent:
+    if (args.action == "import" or args.key) and (out == key or out.parent == key.parent):
         raise InputErrors([InputError(str(key), "--key", "the key file in the folder of the output",
                                       "the key outside every output folder", "keep the key in its own folder, e.g. "
                                       "the default ~/.config/thidua_sim/households.key")])
