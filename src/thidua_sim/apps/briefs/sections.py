@@ -647,7 +647,8 @@ def households(brief: Brief) -> Section:
         (t("households", lang), format_number(int((records.table["year"] == year).sum()), lang)),
         (t("poor", lang), format_number(int((codes == 0).sum()), lang)),
         (t("near_poor", lang), format_number(int((codes == 1).sum()), lang)),
-        (t("hh_one_away", lang, n=standard_for(year).poor_min_deprivations), format_number(one_away(records, codes), lang)),
+        (t("hh_one_away", lang, n=standard_for(year).poor_min_deprivations),
+         format_number(one_away(records, codes), lang)),
     )))
     dep = deprivation_table(records, codes)
     shown = dep.assign(indicator=dep["name_vi" if lang == "vi" else "name_en"])

@@ -113,7 +113,9 @@ class HouseholdPanel:
         parts = []
         if r.records.synthetic:
             parts.append(f"<div class='thidua-note thidua-warning'>{escape(t('hh_synthetic_warning', lang))}</div>")
-        parts.append(f"<p>{escape(t('hh_selected', lang, n=format_number(len(r.selected), lang), eligible=format_number(r.eligible, lang), cost=format_number(r.cost_mvnd, lang)))}</p>")
+        selected = t("hh_selected", lang, n=format_number(len(r.selected), lang),
+                     eligible=format_number(r.eligible, lang), cost=format_number(r.cost_mvnd, lang))
+        parts.append(f"<p>{escape(selected)}</p>")
         head = "".join(f"<th>{escape(t(k, lang))}</th>" for k in ("hh_move", "hh_with_support", "hh_without_support",
                                                                   "hh_attributable"))
         rows = []
@@ -131,6 +133,8 @@ class HouseholdPanel:
                      f"<tr><th>{escape(t('commune', lang))}</th><th>{escape(t('hh_supported', lang))}</th></tr>"
                      f"{items}</table>")
         e = r.effects
-        parts.append(f"<p style='font-size:12px'>{escape(t('hh_effects', lang, uPN=format_number(e['uPN'], lang, 3), uPO=format_number(e['uPO'], lang, 3), uNO=format_number(e['uNO'], lang, 3), source=r.effects_source))}</p>")
+        effects = t("hh_effects", lang, uPN=format_number(e["uPN"], lang, 3), uPO=format_number(e["uPO"], lang, 3),
+                    uNO=format_number(e["uNO"], lang, 3), source=r.effects_source)
+        parts.append(f"<p style='font-size:12px'>{escape(effects)}</p>")
         parts.append(f"<p style='font-size:12px'>{escape(t('hh_note_aggregates', lang))}</p>")
         return "".join(parts)
