@@ -504,3 +504,17 @@ def test_bad_command_line_choices_are_user_errors(tmp_path, capsys, monkeypatch)
     out.write_bytes(b"earlier")
     assert main(["households", "tables", str(SYNTHETIC), "--out", str(out)]) == 1
     assert "already exists" in capsys.readouterr().err and out.read_bytes() == b"earlier"
+
+
+def test_budget_is_spent_in_the_rule_order_passing_over_what_does_not_fit():
+    # a package of housing (poor only, 36) and cards (poor and near-poor, 5): poor households cost 41,
+    # the near-poor household 3 costs 5. Nearest the line: 2 (gap 0.2), 3 (0.07: first), 1 (0.33), 5 (0.4)
+    inst = {"housing": HOUSING, "cards": CARDS}
+    r = simulate_support(five_records(), inst, ["housing", "cards"], NO_GROWTH, "nearest_line", budget_mvnd=50,
+                         draws=3)
+    # 3 (5, left 45), 2 (41, left 4); 1 and 5 (41 each) no longer fit
+    assert r.selected.tolist() == [2, 1] and r.cost_mvnd == 46
+    # fewest deprivations: poor households first (1 and 5 need one closed, 2 needs two), the near-poor last
+    r = simulate_support(five_records(), inst, ["housing", "cards"], NO_GROWTH, "fewest_deprivations",
+                         budget_mvnd=None, draws=3)
+    assert r.selected.tolist() == [0, 4, 1, 2]

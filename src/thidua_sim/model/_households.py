@@ -371,6 +371,10 @@ def simulate_support(records: HouseholdRecords, instruments: Mapping[str, Instru
     TARGETING_RULES) within ``budget_mvnd`` (None: every eligible household), give it to them,
     and reclassify them a year on under ``draws`` draws of income growth per household.
 
+    The rule orders the eligible households; in that order each household is supported if its
+    cost still fits in the budget left (so a dearer household may be passed over for cheaper ones
+    after it).
+
     A household is eligible when at least one instrument of the package is for its state (poor
     or near-poor); its cost is the sum of the instruments it gets (central costs)."""
     if rule not in TARGETING_RULES:
@@ -403,7 +407,9 @@ def simulate_support(records: HouseholdRecords, instruments: Mapping[str, Instru
     line = np.where(urban, standard.income_line_urban, standard.income_line_rural)
     gap = (line - income) / line
     counts = flags.sum(axis=1)
-    to_close = np.where(c == POOR, counts - (standard.poor_min_deprivations - 1), 0)
+    # deprivations a poor household must close to become near-poor; near-poor households (who can
+    # only move up by income) come after every poor one under this rule
+    to_close = np.where(c == POOR, counts - (standard.poor_min_deprivations - 1), len(ids) + 1)
     if rule == "nearest_line":
         order = np.lexsort((np.arange(len(idx)), gap))
     elif rule == "fewest_deprivations":
@@ -415,9 +421,13 @@ def simulate_support(records: HouseholdRecords, instruments: Mapping[str, Instru
         order = np.lexsort((np.arange(len(idx)), gap, per_move))
     if budget_mvnd is None:
         chosen = order
-    else:
-        spent = np.cumsum(cost[idx][order])
-        chosen = order[spent <= float(budget_mvnd) + 1e-9]
+    else:  # in the rule's order, every household whose support still fits in what is left
+        left, keep = float(budget_mvnd) + 1e-9, []
+        for k, price in zip(order, cost[idx][order], strict=True):
+            if price <= left:
+                keep.append(k)
+                left -= price
+        chosen = np.asarray(keep, dtype=int)
     sel = np.zeros(len(idx), dtype=bool)
     sel[chosen] = True
     m_with = _moves(c[sel], with_[:, sel])
