@@ -518,3 +518,27 @@ def test_budget_is_spent_in_the_rule_order_passing_over_what_does_not_fit():
     r = simulate_support(five_records(), inst, ["housing", "cards"], NO_GROWTH, "fewest_deprivations",
                          budget_mvnd=None, draws=3)
     assert r.selected.tolist() == [0, 4, 1, 2]
+
+
+def test_column_by_column_reading_gives_what_cell_by_cell_reading_gives(synthetic, monkeypatch, tmp_path):
+    import thidua_sim.data._households as module
+
+    # the same list as .xlsx (numbers as numbers) and with a cell the quick reader leaves to the careful one
+    import openpyxl
+
+    with SYNTHETIC.open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))[:300]
+    book = openpyxl.Workbook()
+    for r in rows:
+        book.active.append([int(v) if v.isdigit() else v for v in r])
+    book.save(tmp_path / "ds.xlsx")
+    rows[5][6] = "1.234.000"                    # thousands separators: read by the cell-by-cell reader only
+    write_list(tmp_path / "ds.csv", rows[1:], rows[0])
+    quick = [load_households(p, areas=ROOT / "data" / "kbang", key=KEY) for p in
+             (SYNTHETIC, tmp_path / "ds.xlsx", tmp_path / "ds.csv")]
+    monkeypatch.setattr(module, "_fast_rows", lambda *a, **k: None)
+    careful = [load_households(p, areas=ROOT / "data" / "kbang", key=KEY) for p in
+               (SYNTHETIC, tmp_path / "ds.xlsx", tmp_path / "ds.csv")]
+    for a, b in zip(quick, careful, strict=True):
+        pd.testing.assert_frame_equal(a.table, b.table)
+    assert 1_234_000.0 in quick[2].table["income"].tolist()

@@ -308,6 +308,170 @@ def load_households(path: PathLike_, areas: Sequence[AreaInfo] | PathLike_ | Non
     if not sheet.rows:
         errors.add("row 2", "no data rows", "one row per household", "fill in the rows under the header")
         errors.raise_if_any()
+    id_col = "household_id" if "household_id" in columns else "household_code"
+    fast = _fast_rows(sheet, columns, info, std, id_col)
+    codes, out = fast if fast is not None else _slow_rows(sheet, columns, info, std, errors)
+    if id_col == "household_code":
+        secret = key if isinstance(key, bytes) else household_key(key)
+        ids = [pseudonym(c, secret) for c in codes]  # type: ignore[arg-type]
+    else:
+        ids = list(codes)
+    del codes
+    table = pd.DataFrame({"household_id": ids, **out}, columns=list(HOUSEHOLD_COLUMNS))
+    table = _typed(table)
+    order = {a.id: i for i, a in enumerate(info)}
+    table = table.sort_values(["year", "area_id", "village", "household_id"],
+                              key=lambda s: s.map(order) if s.name == "area_id" else s,
+                              kind="stable").reset_index(drop=True)
+    return HouseholdRecords(table, tuple(info), str(path), tuple(dropped), id_col == "household_code")
+
+
+def _fast_rows(sheet: _Sheet, columns: Mapping[str, int], info: Sequence[AreaInfo], std: Any,
+               id_col: str) -> tuple[list[Any], dict[str, list[Any]]] | None:
+    """The rows read column by column when every cell is in its plain form (digits, 0/1,
+    true/false, known words): the common case of a list exported by software, and what makes a
+    province's list quick to read. None as soon as anything is not plain: then
+    :func:`_slow_rows` reads the file cell by cell and reports every problem."""
+    from ..params.standards import StandardsError
+
+    width = len(sheet.header)
+    if any(len(cells) != width for _, cells in sheet.rows):   # ragged rows: read cell by cell
+        return None
+    frame = pd.DataFrame([cells for _, cells in sheet.rows])
+
+    def col(cid: str) -> pd.Series | None:
+        return frame[columns[cid]] if cid in columns else None
+
+    def text(cid: str) -> pd.Series | None:
+        c = col(cid)
+        if c is None:
+            return None
+        if pd.api.types.infer_dtype(c, skipna=True) in ("string", "empty"):   # a CSV: text cells only
+            return c.fillna("").str.strip()
+        return c.map(lambda v: "" if _blank(v) else (str(int(v)) if isinstance(v, float) and v.is_integer()
+                                                       else str(v).strip()))
+
+    def words(cid: str, table: Mapping[str, Any]) -> pd.Series | None:
+        t = text(cid)
+        if t is None:
+            return None
+        mapping = {v: table.get(_key(v), _MISSING) for v in t.unique()}
+        return t.map(mapping)
+
+    def whole(cid: str) -> np.ndarray | None:
+        t = text(cid)
+        if t is None or not t.str.fullmatch(r"\d{1,9}").all():
+            return None
+        return t.astype("int64").to_numpy()
+
+    code = text(id_col)
+    if code is None or (code == "").any():
+        return None
+    if id_col == "household_id" and not code.str.fullmatch(r"h[0-9a-f]{16}").all():
+        return None
+    year = whole("year")
+    if year is None:
+        return None
+    standards = {}
+    for y in np.unique(year):
+        try:
+            standards[int(y)] = std.for_year(int(y))
+        except StandardsError:
+            return None
+    if pd.Series(list(zip(code.str.upper(), year, strict=True))).duplicated().any():
+        return None
+    names = text("area_id")
+    area_ids = np.empty(len(frame), dtype=object)
+    matchers = _Matchers(info)
+    for (name, y), idx in pd.Series(range(len(frame))).groupby([names, year]).groups.items():
+        if name == "":
+            return None
+        try:
+            area_ids[np.asarray(idx)] = matchers.on(_review_day(int(y))).match(name).id
+        except UnknownArea:
+            return None
+    village = text("village")
+    group = words("group", _GROUP_WORDS)
+    members = whole("members")
+    if (village == "").any() or group is None or group.isin([_MISSING, "total"]).any() or members is None \
+            or (members < 1).any():
+        return None
+    kinds = {a.id: a.kind for a in info}
+    town = np.array([kinds.get(a) == "town" for a in area_ids])
+    if "area_kind" in columns:
+        kind_text = text("area_kind")
+        kind = words("area_kind", _KIND_WORDS)
+        if ((kind == _MISSING) & (kind_text != "")).any():
+            return None
+        urban = np.where(kind_text == "", town, kind.map(lambda v: v is True))
+    else:
+        urban = town
+    raw_income = col("income")
+    income = pd.to_numeric(raw_income.map(lambda v: v if not isinstance(v, str) else v.strip()), errors="coerce")
+    plain = raw_income.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)
+                           or isinstance(v, str) and re.fullmatch(r"\d+(\.\d+)?", v.strip()) is not None)
+    if not plain.all() or income.isna().any() or (income < 0).any():
+        return None
+    out: dict[str, list[Any]] = {}
+    for iid in INDICATOR_IDS:
+        needed = np.isin(year, [y for y, st in standards.items() if any(i.id == iid for i in st.indicators)])
+        c = col(iid)
+        if c is None:
+            if needed.any():
+                return None
+            out[f"dep_{iid}"] = [-1] * len(frame)
+            continue
+        flags = c.map({"0": 0, "1": 1, 0: 0, 1: 1, "": -1, None: -1})
+        if flags.isna().any() or ((flags == -1) & needed).any():
+            return None
+        out[f"dep_{iid}"] = flags.astype("int8").tolist()
+    for cid in ("no_labour", "merit", "previously_poor", "synthetic"):
+        c = col(cid)
+        if c is None:
+            out[cid] = [False] * len(frame)
+            continue
+        flags = c.map({"true": True, "false": False, True: True, False: False, "": False, None: False})
+        if flags.isna().any():
+            return None
+        out[cid] = flags.astype(bool).tolist()
+    for cid, vocabulary in (("causes", CAUSES), ("needs", NEEDS)):
+        t = text(cid)
+        if t is None:
+            out[cid] = [""] * len(frame)
+            continue
+        index = _index(cid)
+        mapping = {}
+        for v in t.unique():
+            parts = [p for p in re.split(r"[;,|]", v) if p.strip()]
+            found = [index.get(_key(p)) for p in parts]
+            if None in found:
+                return None
+            mapping[v] = ";".join(dict.fromkeys(found))  # type: ignore[arg-type]
+        out[cid] = t.map(mapping).tolist()
+    status = words("status_before", _STATUS_WORDS)
+    if status is not None:
+        status_text = text("status_before")
+        if ((status == _MISSING) & (status_text != "")).any():
+            return None
+        out["status_before"] = status.where(status_text != "", "").tolist()
+    else:
+        out["status_before"] = [""] * len(frame)
+    ethnicity = text("ethnicity")
+    out.update({"area_id": area_ids.tolist(), "village": village.tolist(), "group": group.tolist(),
+                "ethnicity": ethnicity.tolist() if ethnicity is not None else [""] * len(frame),
+                "members": members.tolist(), "urban": np.asarray(urban, dtype=bool).tolist(),
+                "income": income.astype(float).tolist(), "year": year.tolist()})
+    return code.tolist(), {c: out[c] for c in HOUSEHOLD_COLUMNS if c != "household_id"}
+
+
+_MISSING = object()
+
+
+def _slow_rows(sheet: _Sheet, columns: Mapping[str, int], info: Sequence[AreaInfo], std: Any,
+               errors: ErrorCollector) -> tuple[list[Any], dict[str, list[Any]]]:
+    """Every row read and checked cell by cell; every problem recorded, then raised together."""
+    from ..params.standards import StandardsError
+
     labels = {c: s[0] for c, s in HOUSEHOLD_SPEC.items()}
     matchers = _Matchers(info)
     kinds = {a.id: a.kind for a in info}
@@ -404,19 +568,7 @@ def load_households(path: PathLike_, areas: Sequence[AreaInfo] | PathLike_ | Non
         else:
             seen[slot] = number
     errors.raise_if_any()
-    if id_col == "household_code":
-        secret = key if isinstance(key, bytes) else household_key(key)
-        ids = [pseudonym(c, secret) for c in codes]  # type: ignore[arg-type]
-    else:
-        ids = list(codes)
-    del codes
-    table = pd.DataFrame({"household_id": ids, **out}, columns=list(HOUSEHOLD_COLUMNS))
-    table = _typed(table)
-    order = {a.id: i for i, a in enumerate(info)}
-    table = table.sort_values(["year", "area_id", "village", "household_id"],
-                              key=lambda s: s.map(order) if s.name == "area_id" else s,
-                              kind="stable").reset_index(drop=True)
-    return HouseholdRecords(table, tuple(info), str(path), tuple(dropped), id_col == "household_code")
+    return codes, out
 
 
 def _typed(table: pd.DataFrame) -> pd.DataFrame:
