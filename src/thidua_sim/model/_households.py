@@ -146,7 +146,8 @@ def household_flows(records: HouseholdRecords, year: int | None = None, standard
     frame = pd.DataFrame({"area_id": area, "group": group, **{k: v.astype(int) for k, v in f.items()}})
     out = frame.groupby(["area_id", "group"], sort=False)[list(FLOW_COLUMNS)].sum()
     order = [a.id for a in records.areas]
-    full = pd.MultiIndex.from_product([[a for a in order if a in set(area)], list(GROUPS)], names=["area_id", "group"])
+    present = set(area)
+    full = pd.MultiIndex.from_product([[a for a in order if a in present], list(GROUPS)], names=["area_id", "group"])
     out = out.reindex(full, fill_value=0).reset_index()
     out.insert(2, "year", year)
     return out

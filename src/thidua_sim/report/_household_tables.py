@@ -108,9 +108,9 @@ def cause_table(records: HouseholdRecords, codes: np.ndarray, year: int | None =
     f = _frame(records, codes, year)
     n_p, n_n = int(f["poor"].sum()), int(f["near"].sum())
     rows = []
-    cites = f["causes"].str.split(";")
+    cites = f["causes"].str.get_dummies(sep=";")
     for cause in CAUSES:
-        has = cites.map(lambda xs, c=cause: c in xs).to_numpy()
+        has = cites[cause].to_numpy().astype(bool) if cause in cites else np.zeros(len(f), dtype=bool)
         p, n = int((has & f["poor"].to_numpy()).sum()), int((has & f["near"].to_numpy()).sum())
         rows.append({"cause": cause, "poor": p, "poor_share": 100.0 * p / n_p if n_p else np.nan,
                      "near_poor": n, "near_share": 100.0 * n / n_n if n_n else np.nan})
