@@ -542,3 +542,25 @@ def test_column_by_column_reading_gives_what_cell_by_cell_reading_gives(syntheti
     for a, b in zip(quick, careful, strict=True):
         pd.testing.assert_frame_equal(a.table, b.table)
     assert 1_234_000.0 in quick[2].table["income"].tolist()
+
+
+def test_import_writes_the_baseline_that_replaces_the_estimates(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from thidua_sim.apps.cli import main
+
+    monkeypatch.setenv("THIDUA_SIM_KEY_FILE", str(tmp_path / "keys" / "k.key"))
+    folder = tmp_path / "data"
+    folder.mkdir()
+    shutil.copy(ROOT / "data" / "kbang" / "areas.csv", folder / "areas.csv")
+    assert main(["households", "import", str(SYNTHETIC), "--data", str(ROOT / "data" / "kbang"),
+                 "--out", str(tmp_path / "out" / "records.csv"), "--baseline-out", str(folder / "review_results.csv")]) == 0
+    rebuilt = load_baseline(folder)
+    shipped = load_baseline(ROOT / "data" / "kbang")
+    assert rebuilt.area_ids == shipped.area_ids and np.array_equal(rebuilt.households, shipped.households)
+    assert rebuilt.estimated.all()   # synthetic records stay marked as estimates
+    from thidua_sim.data import load_review_results
+
+    table = load_review_results(folder / "review_results.csv", folder).table
+    flows = household_flows(load_households(SYNTHETIC, key=KEY))
+    assert table["escaped_poverty"].sum() == flows["poor_escaped"].sum()

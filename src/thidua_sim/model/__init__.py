@@ -8,9 +8,10 @@ from ._households import (
     classify_households,
     household_baseline,
     household_flows,
+    review_results_from_records,
     simulate_support,
     switch_standard,
 )
 
 __all__ = ["MOVES", "TARGETING_RULES", "SupportResult", "SwitchResult", "classify_households", "household_baseline",
-           "household_flows", "simulate_support", "switch_standard"]
+           "household_flows", "review_results_from_records", "simulate_support", "switch_standard"]

@@ -22,7 +22,7 @@ from ..params.standards import STATE_CODES, Standard, Standards, classify_many, 
 
 __all__ = ["classify_households", "deprivation_counts", "household_baseline", "household_flows",
            "switch_standard", "SwitchResult", "simulate_support", "SupportResult", "TARGETING_RULES",
-           "income_draws", "support_outcomes", "STATE_CODES", "MOVES"]
+           "income_draws", "support_outcomes", "STATE_CODES", "MOVES", "review_results_from_records"]
 
 POOR, NEAR, OTHER = 0, 1, 2
 MOVES: tuple[str, ...] = ("P->N", "P->O", "N->O")
@@ -453,3 +453,41 @@ def simulate_support(records: HouseholdRecords, instruments: Mapping[str, Instru
     return SupportResult(part, tuple(package), rule, budget_mvnd, draws, chosen_rows,
                          float(cost[chosen_rows].sum()), moves, moves_without, by_village, effects, source,
                          int(len(idx)), intervals)
+
+
+def review_results_from_records(records: HouseholdRecords, standards: Standards | None = None):
+    """The records added up as review results (one row per unit, group and year, in the format of
+    ``review_results.csv``): real records replace the commune estimates with one import. Flows
+    (escaped, fell back, newly poor, near-poor to poor) where the year before or the start-of-
+    period classification is in the records; synthetic records are marked as estimates."""
+    from ..data._review_results import REVIEW_COLUMNS, ReviewResults
+
+    std = _standards(standards)
+    codes = classify_households(records, std)
+    rows = []
+    for year in records.years:
+        m = (records.table["year"] == year).to_numpy()
+        part = HouseholdRecords(records.table[m].reset_index(drop=True), records.areas, records.source)
+        order, counts = part.baseline_counts(codes[m])
+        has_flows = (year - 1) in records.years or (part.table["status_before"] != "").all()
+        flows = None
+        if has_flows:
+            flows = household_flows(records, year, std, codes).set_index(["area_id", "group"])
+        for a, area in enumerate(order):
+            for g, group in enumerate(GROUPS):
+                row = {"area_id": area, "group": group, "year": year, "households": int(counts[a, g].sum()),
+                       "poor": int(counts[a, g, POOR]), "near_poor": int(counts[a, g, NEAR])}
+                for col, flow in (("escaped_poverty", "poor_escaped"), ("fell_back", "poor_fell_back"),
+                                  ("newly_poor", "poor_newly"), ("near_poor_to_poor", "near_out_poor")):
+                    row[col] = float(flows.loc[(area, group), flow]) if flows is not None else np.nan
+                row["estimate"] = bool(part.synthetic)
+                row["method"] = ("synthetic household records, classified" if part.synthetic
+                                 else "household records, classified") + " (thidua-sim households import)"
+                row["source"] = str(records.source)
+                rows.append(row)
+    table = pd.DataFrame(rows, columns=list(REVIEW_COLUMNS))
+    for c in ("year", "households", "poor", "near_poor"):
+        table[c] = table[c].astype("int64")
+    present = set(table["area_id"])
+    return ReviewResults(table, tuple(a.area for a in records.areas if a.id in present), records.source,
+                         tuple(records.areas))

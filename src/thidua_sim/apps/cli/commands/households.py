@@ -59,6 +59,10 @@ def register(subparsers: Any) -> None:
         p.add_argument("--force", action="store_true", help="replace the output file if it exists")
         p.add_argument("--out", default=None, metavar="FILE", required=action in ("import", "tables"),
                        help=".csv" if action == "import" else ".xlsx (or .csv for switch)")
+        if action == "import":
+            p.add_argument("--baseline-out", default=None, metavar="FILE.csv",
+                           help="also write the records added up as review results (the format of "
+                                "review_results.csv), to use as the baseline")
         if action == "tables":
             p.add_argument("--min-count", type=int, default=None,
                            help="suppress thôn cells below this count (default: params/households.yaml, 5)")
@@ -87,10 +91,10 @@ def _check_outputs(args: argparse.Namespace) -> None:
     from ....data import default_key_path
     from ....errors import InputError, InputErrors
 
-    extra = getattr(args, "effects_out", None)
-    if extra and Path(extra).exists() and not args.force:
-        raise InputErrors([InputError(str(extra), "file", "a file that already exists", "a new file name",
-                                      "choose another name, or pass --force to replace it")])
+    for extra in (getattr(args, "effects_out", None), getattr(args, "baseline_out", None)):
+        if extra and Path(extra).exists() and not args.force:
+            raise InputErrors([InputError(str(extra), "file", "a file that already exists", "a new file name",
+                                          "choose another name, or pass --force to replace it")])
     if not args.out:
         return
     out = Path(args.out).resolve()
@@ -142,6 +146,11 @@ def _import(args: argparse.Namespace) -> int:
         print(t("hh_key_note", lang, path=args.key or default_key_path()))
     path = records.to_csv(args.out, overwrite=args.force)
     print(t("file_written", lang, path=path))
+    if args.baseline_out:
+        from ....model import review_results_from_records
+
+        path = review_results_from_records(records, _std).to_csv(args.baseline_out, overwrite=args.force)
+        print(t("file_written", lang, path=path))
     return 0
 
 
