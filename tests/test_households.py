@@ -407,6 +407,9 @@ def test_personal_data_is_dropped_and_never_written(tmp_path, capsys, monkeypatc
     leaked = sorted(v for v in planted if v in everything)
     assert not leaked, f"{len(leaked)} planted values written, e.g. {leaked[:3]}"
     assert "Planted" not in everything and "Trồng Sẵn" not in everything
+    for name in ("switch.csv", "opt.csv"):   # outputs of synthetic records say so on every row
+        lines = (out / name).read_text(encoding="utf-8-sig").splitlines()[1:]
+        assert lines and all("DỮ LIỆU GIẢ LẬP" in line for line in lines)
     assert key.exists() and not str(key).startswith(str(out))
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert key.read_text().strip() not in everything

@@ -97,6 +97,13 @@ def _check_outputs(args: argparse.Namespace) -> None:
                                           "choose another name, or pass --force to replace it")])
     if not args.out:
         return
+    wanted = ".csv" if args.action == "import" else (".xlsx",) if args.action in ("tables",) or (
+        args.action == "simulate" and not args.optimise) else (".xlsx", ".csv")
+    if not args.out.lower().endswith(wanted):
+        raise InputErrors([InputError(str(args.out), "--out", f"the ending {Path(args.out).suffix or '(none)'!r}",
+                                      " or ".join((wanted,) if isinstance(wanted, str) else wanted),
+                                      "a .xlsx holds the several tables of this output" if wanted == (".xlsx",)
+                                      else "name the file accordingly")])
     out = Path(args.out).resolve()
     key = Path(args.key).resolve() if args.key else default_key_path().resolve()
     if (args.action == "import" or args.key) and (out == key or out.parent == key.parent):
@@ -106,6 +113,18 @@ def _check_outputs(args: argparse.Namespace) -> None:
     if out.exists() and not args.force:
         raise InputErrors([InputError(str(out), "file", "a file that already exists", "a new file name",
                                       "choose another name, or pass --force to replace it")])
+
+
+def _marked(frames: dict[str, pd.DataFrame], records: Any, lang: str) -> dict[str, pd.DataFrame] | pd.DataFrame:
+    """Frames to write, with a first column saying SYNTHETIC DATA on every row when the records are
+    synthetic; one frame alone when there is only one (a .csv takes one table)."""
+    from ....report.i18n import t
+
+    if records.synthetic:
+        frames = {k: f.copy() for k, f in frames.items()}
+        for f in frames.values():
+            f.insert(0, "data", t("hh_synthetic_mark", lang))
+    return next(iter(frames.values())) if len(frames) == 1 else frames
 
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, Any]:
@@ -233,7 +252,8 @@ def _simulate(args: argparse.Namespace) -> int:
         villages = suppress(result.by_village, ["households"], hp.min_count, "area_id")
         villages["area_id"] = villages["area_id"].map(area_names)
         effects = pd.DataFrame([{"effect": k, "value": v, "source": result.effects_source} for k, v in e.items()])
-        write_output({"summary": result.summary(), "villages": villages, "effects": effects}, args.out, lang)
+        write_output(_marked({"summary": result.summary(), "villages": villages, "effects": effects}, records, lang),
+                     args.out, lang)
     return 0
 
 
@@ -260,7 +280,7 @@ def _optimise(args: argparse.Namespace, records: Any, hp: Any, std: Any, instrum
                 lang)
     if args.out:
         out = result.by_option.copy()
-        write_output({"by_option": out}, args.out, lang)
+        write_output(_marked({"by_option": out}, records, lang), args.out, lang)
     return 0
 
 
@@ -289,5 +309,5 @@ def _switch(args: argparse.Namespace) -> int:
             "near_new": (t("hh_near_new", lang), 0), "near_jump": (t("hh_near_jump", lang), 0)}
     print_table(by, cols, lang)
     if args.out:
-        write_output({"switch": result.by_area}, args.out, lang)
+        write_output(_marked({"switch": result.by_area}, records, lang), args.out, lang)
     return 0
