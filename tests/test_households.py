@@ -567,3 +567,37 @@ def test_import_writes_the_baseline_that_replaces_the_estimates(tmp_path, monkey
     table = load_review_results(folder / "review_results.csv", folder).table
     flows = household_flows(load_households(SYNTHETIC, key=KEY))
     assert table["escaped_poverty"].sum() == flows["poor_escaped"].sum()
+
+
+def test_two_review_years_in_two_files_are_matched_by_pseudonym(tmp_path, capsys):
+    from thidua_sim.apps.cli import main
+    from thidua_sim.data._households import combine_records
+
+    with SYNTHETIC.open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], [r for r in rows[1:] if r[1] == "kon_pne"]
+    later = [list(r) for r in body]
+    poor_rows = [i for i, r in enumerate(body) if int(r[6]) <= 1_500_000 and sum(map(int, r[7:19])) >= 3]
+    for i in poor_rows[:10]:          # ten poor households of 2021 earn above the line in 2022
+        later[i][6] = "1600000"
+    for r in later:
+        r[header.index("year")] = "2022"
+        r[header.index("status_before")] = ""
+    write_list(tmp_path / "y2021.csv", body, header)
+    write_list(tmp_path / "y2022.csv", later[5:] , header)   # five households left the list
+    out = tmp_path / "out" / "tables.xlsx"
+    assert main(["households", "tables", str(tmp_path / "y2021.csv"), str(tmp_path / "y2022.csv"),
+                 "--data", str(ROOT / "data" / "kbang"), "--out", str(out)]) == 0
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(out)["Diễn biến"]
+    values = {sheet.cell(row=3, column=c).value: sheet.cell(row=4, column=c).value for c in range(1, 16)}
+    poor = sum(1 for i in poor_rows)
+    left_poor = sum(1 for i in poor_rows if i < 5)
+    assert values["Hộ nghèo đầu kỳ"] == poor
+    assert values["Giảm khác (không còn trong danh sách)"] == left_poor
+    assert values["Thoát nghèo"] == len([i for i in poor_rows[:10] if i >= 5])
+    assert values["Hộ nghèo cuối kỳ"] == poor - left_poor - values["Thoát nghèo"]
+    a = load_households(tmp_path / "y2021.csv", areas=ROOT / "data" / "kbang", key=KEY)
+    with pytest.raises(InputErrors, match="households in two files for the same review year"):
+        combine_records([a, a])

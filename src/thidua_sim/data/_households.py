@@ -42,7 +42,7 @@ from ..io._sheets import PathLike_, _blank, _column_letter, _map_header, _read_s
 
 __all__ = ["HouseholdRecords", "load_households", "household_key", "default_key_path", "pseudonym",
            "HOUSEHOLD_COLUMNS", "HOUSEHOLD_SPEC", "CAUSES", "NEEDS", "PERSONAL_PATTERNS", "INDICATOR_IDS",
-           "indicator_header"]
+           "indicator_header", "combine_records"]
 
 # -- vocabularies ------------------------------------------------------------------------------------
 CAUSES: dict[str, tuple[str, str]] = {
@@ -699,3 +699,23 @@ def records_from_table(table: pd.DataFrame, areas: Iterable[AreaInfo], source: s
             full[c] = -1 if c.startswith("dep_") else ("" if c in ("causes", "needs", "status_before", "ethnicity",
                                                                     "village") else False)
     return HouseholdRecords(_typed(full[list(HOUSEHOLD_COLUMNS)].reset_index(drop=True)), tuple(areas), source)
+
+
+def combine_records(parts: Sequence[HouseholdRecords]) -> HouseholdRecords:
+    """Several lists read as one (e.g. two review years, imported with the same key); a household
+    that is in two of them for the same year is an error naming the two files."""
+    table = pd.concat([p.table for p in parts], ignore_index=True)
+    dup = table.duplicated(["household_id", "year"], keep=False)
+    if dup.any():
+        where = [p.source for p in parts if p.table["household_id"].isin(table.loc[dup, "household_id"]).any()]
+        raise InputErrors([InputError(" and ".join(where), "files", f"{int(dup.sum()) // 2} households in two files "
+                                      "for the same review year", "each household once a year",
+                                      "give each review year's list once")])
+    areas = parts[0].areas
+    order = {a.id: i for i, a in enumerate(areas)}
+    table = table.sort_values(["year", "area_id", "village", "household_id"],
+                              key=lambda s: s.map(order) if s.name == "area_id" else s,
+                              kind="stable").reset_index(drop=True)
+    dropped = tuple(d for p in parts for d in p.dropped)
+    return HouseholdRecords(table, areas, ", ".join(p.source for p in parts), dropped,
+                            any(p.pseudonymised for p in parts))

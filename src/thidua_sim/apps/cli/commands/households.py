@@ -47,7 +47,9 @@ def register(subparsers: Any) -> None:
     }
     for action, text in specs.items():
         p = sub.add_parser(action, help=text, description=text)
-        p.add_argument("file", metavar="FILE", help="household list (.xlsx/.csv) or the file 'import' wrote")
+        p.add_argument("file", metavar="FILE", nargs="+",
+                       help="household list (.xlsx/.csv) or the file 'import' wrote; several files (e.g. two "
+                            "review years) are read as one list, households matched by pseudonym")
         p.add_argument("--data", default=None, metavar="DATA_DIR",
                        help="data folder of the areas (default: the file's folder, else data/kbang)")
         p.add_argument("--params", default="params", help="parameters folder (default: params)")
@@ -129,6 +131,7 @@ def _marked(frames: dict[str, pd.DataFrame], records: Any, lang: str) -> dict[st
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     from ....data import load_households
+    from ....data._households import combine_records, household_key
     from ....params import load_household_params
     from ....params.standards import load_standards
     from ....report.i18n import t
@@ -139,7 +142,10 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     # only 'import' writes pseudonyms, so only it needs the lasting key; the other actions print and
     # write aggregates and take a key that lives for this run alone (no key file is made for them)
     key = args.key if args.action == "import" or args.key else secrets.token_bytes(32)
-    records = load_households(args.file, areas=args.data, key=key, standards=standards)
+    if len(args.file) > 1 and not isinstance(key, bytes):
+        key = household_key(key)   # one key for every file of the run
+    parts = [load_households(f, areas=args.data, key=key, standards=standards) for f in args.file]
+    records = parts[0] if len(parts) == 1 else combine_records(parts)
     lang = args.language
     for column, header, kind in records.dropped:
         print(t("hh_dropped_column", lang, column=column, header=header, kind=t(_PERSONAL_KEYS[kind], lang)))
