@@ -601,3 +601,23 @@ def test_two_review_years_in_two_files_are_matched_by_pseudonym(tmp_path, capsys
     a = load_households(tmp_path / "y2021.csv", areas=ROOT / "data" / "kbang", key=KEY)
     with pytest.raises(InputErrors, match="households in two files for the same review year"):
         combine_records([a, a])
+
+
+@pytest.mark.parametrize("header, kind", [
+    ("Họ và tên chủ hộ", "name"), ("Tên chủ hộ", "name"), ("Chủ hộ", "name"), ("Full name", "name"),
+    ("Số CCCD", "ID number"), ("CMND/CCCD", "ID number"), ("Mã định danh cá nhân", "ID number"),
+    ("Mã số BHXH", "ID number"), ("Số điện thoại", "phone number"), ("SĐT", "phone number"),
+    ("Email", "phone number"), ("Ngày tháng năm sinh", "date of birth"), ("Năm sinh", "date of birth"),
+    ("Địa chỉ", "street address"), ("Số nhà, đường", "street address"), ("Nơi thường trú", "street address"),
+])
+def test_personal_headers_are_recognised(header, kind):
+    from thidua_sim.data._households import _personal_kind
+
+    assert _personal_kind(header) == kind
+
+
+def test_no_column_of_the_format_looks_personal():
+    from thidua_sim.data._households import HOUSEHOLD_SPEC, _personal_kind
+
+    headers = [h for cid, (vi, aliases, _r) in HOUSEHOLD_SPEC.items() for h in (cid, vi, *aliases)]
+    assert [h for h in headers if _personal_kind(h)] == []

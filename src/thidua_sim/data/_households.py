@@ -132,8 +132,8 @@ HOUSEHOLD_COLUMNS: tuple[str, ...] = (
 PERSONAL_PATTERNS: dict[str, tuple[str, ...]] = {
     "name": ("ho va ten", "ho ten", "ten chu ho", "chu ho", "ten nguoi", "name", "full name", "hoten"),
     "ID number": ("cccd", "cmnd", "can cuoc", "chung minh", "dinh danh", "id number", "id card", "passport",
-                  "ho chieu", "so the"),
-    "phone number": ("dien thoai", "sdt", "phone", "mobile", "so dt"),
+                  "ho chieu", "so the", "bhxh", "so bhyt", "ma bhyt", "the bhyt", "ma so thue", "mst"),
+    "phone number": ("dien thoai", "sdt", "phone", "mobile", "so dt", "email", "e mail", "thu dien tu", "zalo"),
     "date of birth": ("ngay sinh", "nam sinh", "birth", "dob", "ngay thang nam sinh"),
     "street address": ("dia chi", "so nha", "address", "street", "duong pho", "thuong tru", "tam tru"),
 }
