@@ -369,7 +369,8 @@ LABELS: dict[str, dict[str, str]] = {
     "planner_error": {"vi": "Lỗi: {error}", "en": "Error: {error}"},
     "planner_scenario_error": {"vi": "Không đọc được kịch bản {file}: {error}", "en": "Could not read scenario {file}: {error}"},
     "planner_mc_unavailable": {"vi": "Chưa chạy được mô phỏng Monte Carlo: {error}",
-                               "en": "Monte Carlo is not available: {error}"},    # -- household records (issue 13): import, tables, microsimulation, 2027 switch ------------
+                               "en": "Monte Carlo is not available: {error}"},
+    # -- household records (issue 13): import, tables, microsimulation, 2027 switch ------------
     "hh_village": {"vi": "Thôn, làng", "en": "Village"},
     "hh_ethnicity": {"vi": "Dân tộc", "en": "Ethnicity"},
     "hh_not_recorded": {"vi": "Không ghi", "en": "Not recorded"},
