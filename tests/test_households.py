@@ -621,3 +621,11 @@ def test_no_column_of_the_format_looks_personal():
 
     headers = [h for cid, (vi, aliases, _r) in HOUSEHOLD_SPEC.items() for h in (cid, vi, *aliases)]
     assert [h for h in headers if _personal_kind(h)] == []
+
+
+def test_unknown_area_is_named_with_a_suggestion(synthetic):
+    inst = load_instruments(ROOT / "params" / "instruments.yaml")
+    with pytest.raises(InputErrors, match=r"--areas: kon_pen: found no households of 'kon_pen' \(did you mean 'kon_pne'\?\)"):
+        simulate_support(synthetic, inst, ["housing"], NO_GROWTH, areas=["kon_pen"], draws=2)
+    with pytest.raises(InputErrors, match="kon_pen"):
+        optimise_support(synthetic, inst, ["housing"], NO_GROWTH, 100, areas=["kon_pen"], draws=2)

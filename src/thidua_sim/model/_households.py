@@ -331,6 +331,22 @@ class SupportResult:
         return pd.DataFrame(rows)
 
 
+def restrict_areas(records: HouseholdRecords, areas: Sequence[str] | None) -> HouseholdRecords:
+    """The records of some areas (ids); InputErrors naming an id the records do not have."""
+    if areas is None:
+        return records
+    from ..params._values import suggest
+
+    present = records.area_order()
+    unknown = [a for a in areas if a not in present]
+    if unknown:
+        raise InputErrors([InputError("--areas", a, f"no households of {a!r}{suggest(a, present)}",
+                                      "area ids of the list: " + ", ".join(present)) for a in unknown])
+    keep = records.table["area_id"].isin(list(areas)).to_numpy()
+    return HouseholdRecords(records.table[keep].reset_index(drop=True), records.areas, records.source,
+                            records.dropped, records.pseudonymised)
+
+
 def check_package(package: Sequence[str], instruments: Mapping[str, Instrument]) -> None:
     """Every id of ``package`` is an instrument with a household-level effect (InputErrors if not)."""
     from ..params._values import suggest
@@ -383,10 +399,7 @@ def simulate_support(records: HouseholdRecords, instruments: Mapping[str, Instru
     check_package(package, instruments)
     insts = [instruments[p] for p in package]
     std = _standards(standards)
-    part = records.for_year(year)
-    if areas is not None:
-        keep = part.table["area_id"].isin(list(areas)).to_numpy()
-        part = HouseholdRecords(part.table[keep].reset_index(drop=True), part.areas, part.source, part.dropped)
+    part = restrict_areas(records.for_year(year), areas)
     standard = std.for_year(part.years[0])
     codes = classify_households(part, std)
     eligible_mask = np.zeros(len(codes), dtype=bool)

@@ -24,7 +24,8 @@ import pandas as pd
 from ..core.types import Instrument
 from ..data._households import HouseholdRecords
 from ..errors import InputError, InputErrors
-from ..model._households import _applicable, check_package, classify_households, income_draws, support_outcomes
+from ..model._households import (_applicable, check_package, classify_households, income_draws, restrict_areas,
+                                 support_outcomes)
 from ..params._households import HouseholdParams
 from ..params.standards import Standards, load_standards
 
@@ -145,10 +146,7 @@ def optimise_support(records: HouseholdRecords, instruments: Mapping[str, Instru
     if not budget_mvnd > 0:
         raise InputErrors([InputError("--budget", "budget", repr(budget_mvnd), "a budget of million VND above 0",
                                       "give --budget, e.g. 5000")])
-    part = records.for_year(year)
-    if areas is not None:
-        keep = part.table["area_id"].isin(list(areas)).to_numpy()
-        part = HouseholdRecords(part.table[keep].reset_index(drop=True), part.areas, part.source, part.dropped)
+    part = restrict_areas(records.for_year(year), areas)
     rows, _codes, values, costs = option_values(part, instruments, opts, hparams, draws, seed, standards)
     choice, total = solve_assignment(values, costs, budget_mvnd, resolution=1.0 / max(draws, 1))
     picked = choice >= 0
