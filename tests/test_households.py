@@ -629,3 +629,15 @@ def test_unknown_area_is_named_with_a_suggestion(synthetic):
         simulate_support(synthetic, inst, ["housing"], NO_GROWTH, areas=["kon_pen"], draws=2)
     with pytest.raises(InputErrors, match="kon_pen"):
         optimise_support(synthetic, inst, ["housing"], NO_GROWTH, 100, areas=["kon_pen"], draws=2)
+
+
+def test_tables_without_a_start_of_period_have_no_movement_sheet(tmp_path, capsys):
+    from thidua_sim.apps.cli import main
+
+    path = write_list(tmp_path / "ds.csv", [good_row(), good_row("KB-0002", income=2_000_000)])
+    out = tmp_path / "out" / "t.xlsx"
+    assert main(["households", "tables", str(path), "--data", str(ROOT / "data" / "kbang"), "--out", str(out)]) == 0
+    assert "Không có bảng diễn biến" in capsys.readouterr().out
+    import openpyxl
+
+    assert "Diễn biến" not in openpyxl.load_workbook(out).sheetnames

@@ -154,8 +154,13 @@ def household_tables(records: HouseholdRecords, min_count: int = 5, standards: S
     """Every standard table (values, column ids) of review ``year`` (default: the last)."""
     std = standards if standards is not None else load_standards()
     codes = classify_households(records, std)
+    y = records.years[-1] if year is None else int(year)
+    movement = {}
+    if (y - 1) in records.years or (records.table.loc[records.table["year"] == y, "status_before"] != "").all():
+        movement["movement"] = movement_table(records, codes, std, year)
+    # without the year before nor the start-of-period classification there is no movement table
     return {
-        "movement": movement_table(records, codes, std, year),
+        **movement,
         "deprivation": deprivation_table(records, codes, std, year),
         "groups": group_table(records, codes, year),
         "ethnicity": ethnicity_table(records, codes, year),

@@ -486,6 +486,9 @@ LABELS: dict[str, dict[str, str]] = {
     "hh_rule": {"vi": "Cách chọn hộ", "en": "Targeting rule"},
     "hh_run": {"vi": "Mô phỏng", "en": "Simulate"},
     "hh_no_records": {"vi": "Chưa có danh sách hộ ({file}).", "en": "No household list ({file})."},
+    "hh_no_movement": {"vi": "Không có bảng diễn biến: cần danh sách năm trước (cùng khóa) hoặc cột “Phân loại đầu kỳ” ở mọi dòng.",
+                       "en": "No movement table: it needs the list of the year before (same key) or the column "
+                             "“Phân loại đầu kỳ” (status_before) on every row."},
     "hh_one_away": {"vi": "Hộ nghèo chỉ còn thiếu hụt đúng {n} chỉ số (khắc phục 1 chỉ số là thành hộ cận nghèo)",
                     "en": "Poor households deprived in exactly {n} indicators (one fixed makes them near-poor)"},
 }

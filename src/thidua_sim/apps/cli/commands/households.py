@@ -188,6 +188,8 @@ def _tables(args: argparse.Namespace) -> int:
     min_count = args.min_count if args.min_count is not None else hp.min_count
     part = records if args.year is None else _two_years(records, args.year)
     tables = household_tables(part, min_count, std, args.year)
+    if "movement" not in tables:
+        print(t("hh_no_movement", lang))
     shown = presented("groups", tables["groups"], part, lang)
     print(t("hh_title_groups", lang, year=part.years[-1]))
     print(shown.to_string(index=False))
