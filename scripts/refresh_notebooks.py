@@ -50,7 +50,8 @@ _LOAD = {
 }
 
 CELLS = {
-    "commune": ["summary", "baseline", "trajectory", "targets", "resources", "required", "assumptions", "provenance"],
+    "commune": ["summary", "baseline", "households", "trajectory", "targets", "resources", "required", "assumptions",
+                "provenance"],
     "district": ["summary", "targets", "communes", "ranking", "target_split", "trajectory", "required", "allocation",
                  "scoreboard", "resources", "assumptions", "provenance"],
 }

@@ -43,7 +43,7 @@ def test_shipped_files_are_clean(capsys, monkeypatch):
 def test_shipped_params_are_clean_when_named(capsys):
     code, text = run(capsys, ROOT / "params", "--areas", ROOT / "data" / "kbang")
     assert code == 0, text
-    assert "Checked 10 files" in text  # 7 + rebasing, targets_2026_2030, programme_2026_2030
+    assert "Checked 11 files" in text  # 7 + rebasing, targets_2026_2030, programme_2026_2030, households
 
 
 def test_broken_copy_exits_1_and_names_file_and_key(capsys, params_copy):

@@ -152,6 +152,10 @@ class Instrument:
     code, "other" is allowed too: such households then take up places and money, but no effect
     acts on them). ``effects[name]`` for names in EFFECT_NAMES (missing = 0). ``lag``: years
     between spending and effect (0 = same year).
+
+    For the household microsimulation (optional; the cohort model ignores them): ``closes``,
+    the deprivation indicators (ids of the poverty standard) a supported household no longer
+    lacks; ``income_effect_vnd``, the rise of income per person per month (VND) it brings.
     """
 
     id: str
@@ -163,6 +167,8 @@ class Instrument:
     effects: Mapping[str, Uncertain]
     lag: int = 0
     source: str = ""
+    closes: frozenset[str] = frozenset()
+    income_effect_vnd: Uncertain | None = None
 
 
 @dataclass(frozen=True)

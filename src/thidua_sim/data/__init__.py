@@ -17,6 +17,8 @@ from __future__ import annotations
 from ._areas import SHIPPED_DATA, load_area_info, load_areas
 from ._crosswalk import Crosswalk, CrosswalkRow, load_crosswalk, rollup
 from ._figures import FIGURE_MEASURES, FIGURE_POPULATIONS, load_figures
+from ._household_template import write_household_template
+from ._households import HOUSEHOLD_COLUMNS, HouseholdRecords, default_key_path, household_key, load_households
 from ._names import AreaInfo, UnknownArea, match_area
 from ._review_import import load_baseline, load_review_results
 from ._review_results import COUNT_COLUMNS, FLOW_COLUMNS, REVIEW_COLUMNS, ReviewResults
@@ -44,4 +46,10 @@ __all__ = [
     "match_area",
     "write_template",
     "validate_data_file",
+    "HouseholdRecords",
+    "HOUSEHOLD_COLUMNS",
+    "load_households",
+    "household_key",
+    "default_key_path",
+    "write_household_template",
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from ._areas import load_area_info
 from ._crosswalk import load_crosswalk
 from ._figures import load_figures
+from ._households import HOUSEHOLD_SPEC, load_households
 from ._names import name_key
 from ._review_import import load_review_results
 from ._review_results import _REVIEW_SPEC
@@ -21,6 +22,10 @@ def _header_kind(path: Path) -> str | None:
     except InputErrors:
         return "review" if path.suffix.lower() in (".xlsx", ".xlsm") else None
     keys = {name_key(h) for h in sheet.header}
+    household_keys = {name_key(t) for c in ("household_code", "household_id")
+                      for t in (c, HOUSEHOLD_SPEC[c][0], *HOUSEHOLD_SPEC[c][1])}
+    if keys & household_keys:
+        return "households"
     if {"oldid", "newid"} <= keys:
         return "crosswalk"
     if {"measure", "population", "value"} <= keys:
@@ -63,9 +68,15 @@ def validate_data_file(path: PathLike_) -> list[InputError] | None:
         "areas": load_area_info,
         "crosswalk": load_crosswalk,
         "figures": load_figures,
+        "households": _check_households,
     }
     try:
         loaders[kind](path)
     except InputErrors as exc:
         return list(exc.errors)
     return []
+
+
+def _check_households(path: Path) -> None:
+    """A household list is checked with a throw-away key: validation writes nothing."""
+    load_households(path, key=bytes(32))

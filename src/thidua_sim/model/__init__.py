@@ -1,12 +1,27 @@
-"""The model: compile a scenario, the expected path, the Monte Carlo, the projection, calibration.
+"""The model: compile a scenario, the expected path, the Monte Carlo, the projection, calibration,
+and the household-level microsimulation of support.
 
 Layer 5 (docs/architecture.md). May import: ``errors``, ``core``, ``io``, ``params``, ``data``;
 pure numpy/scipy below the projection. The contract is docs/model.md. Calibration
 (:mod:`thidua_sim.model.calibrate`) pulls in scipy.optimize and is imported on first use.
 """
 
+from ._households import (
+    MOVES,
+    TARGETING_RULES,
+    SupportResult,
+    SwitchResult,
+    classify_households,
+    household_baseline,
+    household_flows,
+    review_results_from_records,
+    simulate_support,
+    switch_standard,
+)
 from .engine import CompiledModel, ProjectionError, compile_model, expected_path
 from .projection import Projection, population_mask, project
 
 __all__ = ["CompiledModel", "Projection", "ProjectionError", "compile_model", "expected_path",
-           "population_mask", "project"]
+           "population_mask", "project",
+           "MOVES", "TARGETING_RULES", "SupportResult", "SwitchResult", "classify_households", "household_baseline",
+           "household_flows", "review_results_from_records", "simulate_support", "switch_standard"]

@@ -30,6 +30,7 @@ from ..io._yaml import line_of, read_yaml
 from ..errors import ErrorCollector, InputError, InputErrors
 from .standards import parse_standards
 from ._rebasing import Rebasing, load_rebasing, parse_rebasing
+from ._households import HouseholdParams, load_household_params, parse_household_params
 
 __all__ = [
     "load_params",
@@ -43,12 +44,16 @@ __all__ = [
     "PARAMS_KINDS",
     "Rebasing",
     "load_rebasing",
+    "HouseholdParams",
+    "load_household_params",
 ]
 
-PARAMS_KINDS: tuple[str, ...] = ("standards", "instruments", "base_rates", "targets", "scenario", "rebasing")
+PARAMS_KINDS: tuple[str, ...] = ("standards", "instruments", "base_rates", "targets", "scenario", "rebasing",
+                                 "households")
 """The kinds of parameter file :func:`validate_params_file` knows."""
 
-_BY_NAME = {"standards": "standards", "instruments": "instruments", "targets": "targets", "rebasing": "rebasing"}
+_BY_NAME = {"standards": "standards", "instruments": "instruments", "targets": "targets", "rebasing": "rebasing",
+            "households": "households"}
 _BY_TOP_KEY = (("standards", "standards"), ("instruments", "instruments"), ("groups", "base_rates"),
                ("targets", "targets"), ("resources", "scenario"), ("reclassification", "rebasing"))
 
@@ -227,6 +232,8 @@ def validate_params_file(path: PathArg, *, instruments: Iterable[str] | None = N
     errors = ErrorCollector(path)
     if kind == "standards":
         parse_standards(data, errors)
+    elif kind == "households":
+        parse_household_params(data, errors)
     elif kind == "instruments":
         parse_instruments(data, errors)
     elif kind == "targets":

@@ -164,9 +164,10 @@ def parse_instruments(data: Any, errors: ErrorCollector) -> dict[str, Instrument
 def _parse_instrument(errors: ErrorCollector, inst_id: str, inst: Any, where: str) -> Instrument | None:
     if not check_keys(errors, inst, where,
                       required=("name_vi", "name_en", "programme", "cost_mvnd", "eligible", "effects", "lag"),
-                      optional=("description", "reference", "assumption")):
+                      optional=("description", "reference", "assumption", "closes", "income_effect")):
         return None
     n_before = len(errors.errors)
+    closes, income_effect = parse_household_effects(errors, inst, where)
     name_vi = read_text(errors, inst, "name_vi", where)
     name_en = read_text(errors, inst, "name_en", where)
     programme = read_text(errors, inst, "programme", where)
@@ -212,7 +213,48 @@ def _parse_instrument(errors: ErrorCollector, inst_id: str, inst: Any, where: st
     if len(errors.errors) > n_before or cost is None or lag is None:
         return None
     return Instrument(inst_id, name_vi, name_en, programme, cost, frozenset(eligible), effects,
-                      int(lag.central), source_of(inst) or programme)
+                      int(lag.central), source_of(inst) or programme, closes, income_effect)
+
+
+INCOME_EFFECT = Kind(UNITS["income_line"], 0.0, None)
+
+
+def parse_household_effects(errors: ErrorCollector, inst: Mapping[str, Any],
+                            where: str) -> tuple[frozenset[str], Uncertain | None]:
+    """The optional household-level effects of an instrument: ``closes: {indicators: [...],
+    reference/assumption}`` (indicator ids of the poverty standards) and ``income_effect``
+    (VND per person per month, a value with unit and source)."""
+    closes: set[str] = set()
+    node = inst.get("closes")
+    if "closes" in inst and check_keys(errors, node, f"{where}.closes", required=("indicators",),
+                                       optional=("description", "reference", "assumption")):
+        check_source(errors, node, f"{where}.closes")
+        ids = node.get("indicators")
+        known = _indicator_ids()
+        if not isinstance(ids, list) or not ids:
+            errors.add(f"{where}.closes.indicators", repr(ids), "a list of indicator ids, e.g. [housing_quality]",
+                       line=line_of(node, "indicators"))
+        else:
+            for iid in ids:
+                if not isinstance(iid, str) or (known and iid not in known):
+                    errors.add(f"{where}.closes.indicators", f"unknown indicator {iid!r}{suggest(str(iid), known)}",
+                               "indicator ids of params/standards.yaml", line=line_of(node, "indicators"))
+                else:
+                    closes.add(iid)
+    effect = None
+    if "income_effect" in inst:
+        effect = read_value(errors, inst, "income_effect", f"{where}.income_effect", INCOME_EFFECT)
+    return frozenset(closes), effect
+
+
+def _indicator_ids() -> list[str]:
+    """Indicator ids of every standard of the project's standards file ([] when it cannot be read)."""
+    try:
+        from .standards import _default
+
+        return sorted({i.id for s in _default() for i in s.indicators})
+    except Exception:  # the standards file is checked on its own; do not cascade its problems here
+        return []
 
 
 # -- targets ----------------------------------------------------------------------------------------

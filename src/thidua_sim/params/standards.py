@@ -30,7 +30,7 @@ from ..core.defaults import SHIPPED_PARAMS
 from ..errors import ErrorCollector, StandardsError  # noqa: F401 (StandardsError re-exported)
 
 __all__ = ["Indicator", "Standard", "Standards", "StandardsError", "load_standards", "standard_for", "classify",
-           "default_standards_path", "parse_standards"]
+           "classify_many", "STATE_CODES", "default_standards_path", "parse_standards"]
 
 INCOME_LINE = Kind(UNITS["income_line"], 0.0, None, low_open=True, whole=True, interval=False)
 THRESHOLD = Kind(UNITS["indicators"], 1.0, 100.0, whole=True, interval=False)
@@ -310,6 +310,27 @@ def classify(
     if not isinstance(urban, (bool, np.bool_)):
         raise StandardsError(f"urban = {urban!r}: expected True (town) or False (rural commune)")
     count = _count_deprivations(deprivations, standard)
-    if income > standard.income_line(bool(urban)):
-        return "other"
-    return "poor" if count >= standard.poor_min_deprivations else "near_poor"
+    code = classify_many(np.array([float(income)]), np.array([count]), np.array([bool(urban)]), standard)[0]
+    return STATE_CODES[int(code)]
+
+
+STATE_CODES: tuple[str, ...] = ("poor", "near_poor", "other")
+"""What the codes of :func:`classify_many` mean: 0 poor, 1 near-poor, 2 other."""
+
+
+def classify_many(income: np.ndarray, deprivation_counts: np.ndarray, urban: np.ndarray,
+                  standard: Standard) -> np.ndarray:
+    """The rule of :func:`classify` for many households at once (the one implementation of it).
+
+    ``income``: VND per person per month (float array); ``deprivation_counts``: deprived
+    indicators per household (whole numbers); ``urban``: True for a town household; all of the
+    same shape (or broadcastable, e.g. ``income`` of shape (draws, households)). Returns int8
+    codes, 0 poor, 1 near-poor, 2 other (:data:`STATE_CODES`). Inputs are not checked here:
+    callers validate them (:func:`classify` does for one household, the household import for a list).
+    """
+    income = np.asarray(income, dtype=float)
+    line = np.where(np.asarray(urban, dtype=bool), float(standard.income_line_urban),
+                    float(standard.income_line_rural))
+    below = income <= line
+    poor = np.asarray(deprivation_counts) >= standard.poor_min_deprivations
+    return np.where(below, np.where(poor, 0, 1), 2).astype(np.int8)

@@ -22,6 +22,7 @@ from ._allocation import Allocation, allocate_budget, batch_expected_path
 from ._required import EXTRA_RULES, REQUIRED_MODES, RequiredResources, required_resources
 from .targets import PlanningError
 from ._final_review import FinalReview, final_review, load_criteria, write_criteria_template  # tổng kết (issue 12)
+from ._household_support import SupportOptimum, optimise_support
 
 __all__ = [
     "Allocation",
@@ -36,4 +37,6 @@ __all__ = [
     "final_review",
     "load_criteria",
     "write_criteria_template",
+    "SupportOptimum",
+    "optimise_support",
 ]

@@ -60,6 +60,7 @@ __all__ = [
     "scoreboard",
     "period_units",
     "PERIOD_2026_2030",
+    "households",
 ]
 
 BRIEF_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -725,3 +726,55 @@ def _review_results(brief: Brief):
         if (folder / name).is_file():
             return load_review_results(folder / name, brief.baseline.areas)
     return None
+
+
+def households(brief: Brief) -> Section:
+    """The household list of the data folder, aggregates only: poor and near-poor households
+    classified from the records, those one deprivation away from near-poor, deprivations by
+    indicator and the movement of the year (``docs/households.md``). Synthetic lists say so."""
+    from dataclasses import replace
+
+    from ...model._households import classify_households
+    from ...params.standards import standard_for
+    from ...report._household_tables import (deprivation_table, find_household_list, load_for_aggregates,
+                                             movement_table, one_away)
+
+    lang = brief.lang
+    section = Section(t("hh_section_title", lang), section_id="households")
+    path = find_household_list(brief.settings.data_dir)
+    if path is None:
+        return section.add(Note(t("hh_no_records", lang, file="households.csv")))
+    records = load_for_aggregates(path, brief.settings.data_dir)
+    if brief.kind == "commune":
+        records = replace(records, table=records.table[records.table["area_id"] == brief.settings.area_id]
+                          .reset_index(drop=True))
+        if not len(records):
+            return section.add(Note(t("hh_no_records", lang, file=path.name)))
+    if records.synthetic:
+        section.add(Note(t("hh_synthetic_warning", lang), "warning"))
+    codes = classify_households(records)
+    year = records.years[-1]
+    section.add(Facts((
+        (t("households", lang), format_number(int((records.table["year"] == year).sum()), lang)),
+        (t("poor", lang), format_number(int((codes == 0).sum()), lang)),
+        (t("near_poor", lang), format_number(int((codes == 1).sum()), lang)),
+        (t("hh_one_away", lang, n=standard_for(year).poor_min_deprivations),
+         format_number(one_away(records, codes), lang)),
+    )))
+    dep = deprivation_table(records, codes)
+    shown = dep.assign(indicator=dep["name_vi" if lang == "vi" else "name_en"])
+    frame = shown[["indicator", "poor_deprived", "poor_share", "near_deprived", "near_share"]].copy()
+    for c in ("poor_deprived", "near_deprived"):
+        frame[c] = [format_number(v, lang) for v in frame[c]]
+    for c in ("poor_share", "near_share"):
+        frame[c] = [format_percent(v, lang) for v in frame[c]]
+    frame.columns = [t(k, lang) for k in ("hh_indicator", "hh_poor_deprived", "hh_poor_share", "hh_near_deprived",
+                                          "hh_near_share")]
+    section.add(Table(frame, t("hh_title_deprivation", lang, year=year)))
+    if (records.table["status_before"] != "").all() or (year - 1) in records.years:
+        move = movement_table(records, codes)
+        row = move[move["area_id"] == "_total"].iloc[0]
+        keys = ("poor_start", "poor_escaped", "poor_newly", "poor_fell_back", "poor_end")
+        section.add(Facts(tuple((t(f"hh_{k}", lang), format_number(int(row[k]), lang)) for k in keys)))
+    section.add(Paragraph(t("hh_note_aggregates", lang)))
+    return section

@@ -35,6 +35,7 @@ COMMANDS: tuple[str, ...] = (
     "scoreboard",
     "briefs",
     "review-final",
+    "households",
 )
 
 

@@ -42,6 +42,7 @@ import ipywidgets as W
 from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ...core.types import Baseline, Params, Scenario
 from ._debounce import Debouncer
+from ._households import HouseholdPanel
 from ._scenario import (
     budget_table,
     budget_years,
@@ -344,9 +345,11 @@ class Planner:
             W.HBox([self.brief_button]),
             self.brief_output,
         ])
+        self.households_panel = HouseholdPanel(self.data_dir, self.params_dir, lang, self.seed)  # targeted support
+        self.households_tab = W.Accordion(children=[self.households_panel.widget], selected_index=None)
         self.widget = W.VBox([W.HBox([self.title, self.language],
                                      layout=W.Layout(justify_content="space-between")),
-                              controls, outputs, actions])
+                              controls, outputs, actions, self.households_tab])
         self.widget.add_class("thidua-planner")
         self.chart.add_class("thidua-chart")
         self.status.add_class("thidua-status")
@@ -622,6 +625,8 @@ class Planner:
             self.overwrite_button.description = t("planner_overwrite", lang)
             self.cancel_button.description = t("planner_cancel", lang)
             self.brief_button.description = t("planner_brief", lang)
+            self.households_tab.titles = (t("hh_tab", lang),)
+            self.households_panel.relabel(lang)
         finally:
             self._syncing = False
         self._show_target_readouts()

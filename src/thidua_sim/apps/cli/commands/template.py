@@ -26,6 +26,8 @@ def register(subparsers: Any) -> None:
                         help="data folder whose areas fill the rows (default: the shipped data/kbang)")
     parser.add_argument("--year", type=int, default=None,
                         help="review year to pre-fill (also picks the communes in force that year)")
+    parser.add_argument("--households", action="store_true",
+                        help="the template of a household list (danh sách hộ) instead, for 'thidua-sim households'")
     parser.add_argument("--force", action="store_true", help="replace the file if it exists")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the message printed")
     parser.set_defaults(run=run)
@@ -35,6 +37,12 @@ def run(args: argparse.Namespace) -> int:
     from ....data import write_template
     from ....report.i18n import t
 
+    if args.households:
+        from ....data import write_household_template
+
+        path = write_household_template(args.out, year=args.year, overwrite=args.force)
+        print(t("file_written", args.language, path=path))
+        return 0
     path = write_template(args.out, areas=args.data, year=args.year, overwrite=args.force)
     print(t("file_written", args.language, path=path))
     return 0
