@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = ["PROJECT_ROOT", "SHIPPED_DATA", "SHIPPED_PARAMS", "PACKAGE_DIR", "DEFAULT_SEED", "DEFAULT_HORIZON",
-           "BRIEF_DRAWS", "REQUIRED_DRAWS", "CALIBRATION_SAMPLES", "FIRST_YEAR", "LAST_YEAR", "MAX_HORIZON"]
+           "BRIEF_DRAWS", "REQUIRED_DRAWS", "CALIBRATION_SAMPLES", "FIRST_YEAR", "LAST_YEAR", "MAX_HORIZON",
+           "SUPPORT_DRAWS"]
 
 #: ``src/thidua_sim/`` (the installed package's own folder).
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -32,6 +33,9 @@ BRIEF_DRAWS = 200
 #: Monte Carlo draws of ``required`` (the chance of meeting a target is estimated from them:
 #: its Monte Carlo standard error is at most 0.5 / sqrt(2000) = 1.1 points).
 REQUIRED_DRAWS = 2000
+#: Income-growth draws per household of the household support microsimulation (a share of
+#: households moved is then known to within about 0.5 / sqrt(1000) = 1.6 points).
+SUPPORT_DRAWS = 1000
 #: Importance-sampling draws of the calibration.
 CALIBRATION_SAMPLES = 20_000
 

@@ -8,6 +8,7 @@ implementation of the rule. State codes: 0 poor, 1 near-poor, 2 other (``STATE_C
 
 from __future__ import annotations
 
+from ..core.defaults import DEFAULT_SEED, SUPPORT_DRAWS
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -382,7 +383,7 @@ def _stats(x: np.ndarray) -> tuple[float, float, float]:
 
 def simulate_support(records: HouseholdRecords, instruments: Mapping[str, Instrument], package: Sequence[str],
                      hparams: HouseholdParams, rule: str = "nearest_line", budget_mvnd: float | None = None,
-                     draws: int = 1000, seed: int = 2021, standards: Standards | None = None,
+                     draws: int = SUPPORT_DRAWS, seed: int = DEFAULT_SEED, standards: Standards | None = None,
                      year: int | None = None, areas: Sequence[str] | None = None) -> SupportResult:
     """Choose households for the support ``package`` (instrument ids) by ``rule`` (one of
     TARGETING_RULES) within ``budget_mvnd`` (None: every eligible household), give it to them,

@@ -15,6 +15,7 @@ dependency). ``tests/test_household_support.py`` checks it against brute force.
 
 from __future__ import annotations
 
+from ..core.defaults import DEFAULT_SEED, SUPPORT_DRAWS
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -87,7 +88,7 @@ def solve_assignment(values: np.ndarray, costs: np.ndarray, budget: float,
 
 
 def option_values(records: HouseholdRecords, instruments: Mapping[str, Instrument],
-                  options: Sequence[Sequence[str]], hparams: HouseholdParams, draws: int = 1000, seed: int = 2021,
+                  options: Sequence[Sequence[str]], hparams: HouseholdParams, draws: int = SUPPORT_DRAWS, seed: int = DEFAULT_SEED,
                   standards: Standards | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Rows of the eligible households (poor or near-poor), their state codes, and the value
     (net chance of moving up) and cost of every option for each: (n, O) arrays. The same
@@ -137,7 +138,7 @@ class SupportOptimum:
 
 def optimise_support(records: HouseholdRecords, instruments: Mapping[str, Instrument],
                      options: Sequence[Sequence[str] | str], hparams: HouseholdParams, budget_mvnd: float,
-                     draws: int = 1000, seed: int = 2021, standards: Standards | None = None,
+                     draws: int = SUPPORT_DRAWS, seed: int = DEFAULT_SEED, standards: Standards | None = None,
                      year: int | None = None, areas: Sequence[str] | None = None) -> SupportOptimum:
     """Pick, under ``budget_mvnd``, the support option of each household (or none) that moves the
     most households up in expectation; options are instrument ids or packages (lists of ids)."""

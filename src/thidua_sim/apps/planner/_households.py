@@ -9,6 +9,7 @@ as before.
 
 from __future__ import annotations
 
+from ...core.defaults import DEFAULT_SEED
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ class HouseholdPanel:
     """Controls (``instruments``, ``rule``, ``budget``, ``draws``, ``run_button``) and ``output``."""
 
     def __init__(self, data_dir: str | Path | None, params_dir: str | Path | None, lang: str = "vi",
-                 seed: int = 2021):
+                 seed: int = DEFAULT_SEED):
         self.data_dir = Path(data_dir) if data_dir is not None else None
         self.params_dir = Path(params_dir) if params_dir is not None else None
         self.seed = int(seed)
