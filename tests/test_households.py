@@ -641,3 +641,16 @@ def test_tables_without_a_start_of_period_have_no_movement_sheet(tmp_path, capsy
     import openpyxl
 
     assert "Diễn biến" not in openpyxl.load_workbook(out).sheetnames
+
+
+def test_printed_tables_write_numbers_the_language_way(tmp_path, capsys):
+    """Thị trấn Kbang has 3,850 'other' households in the shipped estimates (data/kbang/review_results.csv):
+    Vietnamese prints 3.850, English 3,850; rates have a decimal comma in Vietnamese."""
+    from thidua_sim.apps.cli import main
+
+    assert main(["households", "tables", str(SYNTHETIC), "--out", str(tmp_path / "vi.xlsx")]) == 0
+    vi = capsys.readouterr().out
+    assert " 3.850 " in vi and "3850" not in vi
+    assert re.search(r"\b\d+,\d\b", vi) and not re.search(r"\b\d+\.\d\b", vi)
+    assert main(["households", "tables", str(SYNTHETIC), "--out", str(tmp_path / "en.xlsx"), "--language", "en"]) == 0
+    assert " 3,850 " in capsys.readouterr().out

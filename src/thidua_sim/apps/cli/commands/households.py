@@ -179,6 +179,20 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _formatted(frame, lang: str):
+    """The frame with its numbers written the language's way (1.234 and 21,0 in Vietnamese)."""
+    from ....report.i18n import format_number
+
+    shown = frame.copy()
+    for column in shown.columns:
+        kind = shown[column].dtype.kind
+        if kind in "iu":
+            shown[column] = [format_number(float(v), lang, 0) for v in shown[column]]
+        elif kind == "f":
+            shown[column] = [format_number(None if v != v else float(v), lang, 1) for v in shown[column]]
+    return shown
+
+
 def _tables(args: argparse.Namespace) -> int:
     from ....report._household_tables import household_tables, presented, write_household_tables
     from ....report.i18n import t
@@ -192,7 +206,7 @@ def _tables(args: argparse.Namespace) -> int:
         print(t("hh_no_movement", lang))
     shown = presented("groups", tables["groups"], part, lang)
     print(t("hh_title_groups", lang, year=part.years[-1]))
-    print(shown.to_string(index=False))
+    print(_formatted(shown, lang).to_string(index=False))
     path = write_household_tables(tables, part, args.out, lang, min_count)
     print(t("file_written", lang, path=path))
     return 0
