@@ -14,6 +14,7 @@ from __future__ import annotations
 from ._areas import SHIPPED_DATA, load_area_info, load_areas
 from ._crosswalk import Crosswalk, CrosswalkRow, load_crosswalk, rollup
 from ._figures import FIGURE_MEASURES, FIGURE_POPULATIONS, load_figures
+from ._history import HISTORY_COLUMNS, HISTORY_MEASURES, HISTORY_STANDARDS, History, load_history
 from ._names import AreaInfo, UnknownArea, match_area
 from ._review_import import load_baseline, load_review_results
 from ._review_results import COUNT_COLUMNS, FLOW_COLUMNS, REVIEW_COLUMNS, ReviewResults
@@ -41,4 +42,9 @@ __all__ = [
     "match_area",
     "write_template",
     "validate_data_file",
+    "History",
+    "load_history",
+    "HISTORY_COLUMNS",
+    "HISTORY_MEASURES",
+    "HISTORY_STANDARDS",
 ]
