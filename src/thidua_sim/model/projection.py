@@ -265,6 +265,7 @@ def project(
     draws: int = 0,
     seed: int = DEFAULT_SEED,
     workers: int = 1,
+    posterior: pd.DataFrame | None = None,
 ) -> Projection:
     """Project households of every area and group from the baseline year to ``until``.
 
@@ -272,7 +273,9 @@ def project(
     (uncertain parameters by Latin hypercube, household moves drawn per cell and year; stored
     as int32 counts). Equal ``seed`` gives equal numbers whatever ``workers`` is, and common
     random numbers across scenarios. ``workers`` > 1 draws in that many processes (large runs
-    only; in a script, call under ``if __name__ == "__main__":``). See docs/model.md.
+    only; in a script, call under ``if __name__ == "__main__":``). ``posterior``: joint posterior
+    draws of a calibration (``Calibration.posterior``) that the Monte Carlo resamples whole rows
+    from, keeping their correlations. See docs/model.md.
     """
     if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 0:
         raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 0")
@@ -282,7 +285,8 @@ def project(
     if draws:
         from ._montecarlo import run_draws
 
-        mc = run_draws(model, params, draws=int(draws), seed=int(seed), workers=int(workers))
+        mc = run_draws(model, params, draws=int(draws), seed=int(seed), workers=int(workers),
+                       posterior=posterior)
     return Projection(
         baseline=baseline,
         scenario=scenario,

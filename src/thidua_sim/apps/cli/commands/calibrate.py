@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ....io._yaml import read_yaml
-    from ....model.calibrate import calibrate, save_base_rates
+    from ....model.calibrate import calibrate, save_base_rates, save_posterior
     from ....data import load_review_results
     from ....params import load_params, load_scenario
 
@@ -112,4 +112,7 @@ def run(args: argparse.Namespace) -> int:
     written = save_base_rates(result, out, read_yaml(prior_path) if prior_path.exists() else None)
     print()
     print(t("file_written", lang, path=written))
+    draws_file = save_posterior(result, out)
+    if draws_file is not None:
+        print(t("file_written", lang, path=draws_file))
     return 0

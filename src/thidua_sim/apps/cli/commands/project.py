@@ -57,8 +57,13 @@ def run(args: argparse.Namespace) -> int:
     baseline = load_baseline(args.data)
     params = load_params(args.params, base_rates=args.base_rates, areas=baseline.areas)
     scenario = load_scenario(args.scenario, params, baseline.areas)
+    posterior = None
+    if args.base_rates is not None and args.draws:
+        from ....model.calibrate import load_posterior
+
+        posterior = load_posterior(args.base_rates)  # joint draws written by calibrate beside the file
     projection = project(baseline, scenario, params, until=args.until, draws=args.draws, seed=args.seed,
-                         workers=args.workers)
+                         workers=args.workers, posterior=posterior)
 
     print(scenario_line(args, scenario, baseline, lang))
     note = estimate_note(baseline, lang)
