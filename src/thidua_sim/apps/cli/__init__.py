@@ -26,6 +26,8 @@ COMMANDS: tuple[str, ...] = (
     "template",
     "project",
     "calibrate",
+    "backtest",
+    "sensitivity",
     "check",
     "required",
     "allocate",
