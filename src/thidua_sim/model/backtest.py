@@ -32,7 +32,8 @@ from ._history_fit import HistoryFit, HistoryFitError, fit_history, series_cells
 if TYPE_CHECKING:
     from ..data import History
 
-__all__ = ["Backtest", "backtest", "baseline_forecasts", "metrics", "MEASURES", "FORECAST_COLUMNS"]
+__all__ = ["Backtest", "backtest", "baseline_forecasts", "metrics", "published_flows_check", "MEASURES",
+           "FORECAST_COLUMNS"]
 
 MEASURES: tuple[str, ...] = ("poor_rate", "dtts_poor_rate", "near_poor_rate")
 FORECAST_COLUMNS: tuple[str, ...] = (
@@ -57,12 +58,14 @@ def baseline_forecasts(years: np.ndarray, values: np.ndarray, horizon: float) ->
 @dataclass(frozen=True)
 class Backtest:
     """``forecasts``: one row per forecast (:data:`FORECAST_COLUMNS`); ``metrics``: :func:`metrics`
-    of them; ``fits``: per origin, the fit's diagnostics (or why it was refused)."""
+    of them; ``fits``: per origin, the fit's diagnostics (or why it was refused); ``flows``:
+    :func:`published_flows_check` of the fit on the whole history."""
 
     forecasts: pd.DataFrame
     metrics: pd.DataFrame
     fits: pd.DataFrame
     settings: dict[str, object] = field(default_factory=dict)
+    flows: pd.DataFrame | None = None
 
 
 def _measure_series(cell_population: str, measure: str) -> tuple[str, str] | None:
@@ -108,8 +111,29 @@ def backtest(history: History, params: Params, *, horizon: int = 3, seed: int = 
             fitted = next(c for c in fit.cells if c.key == cell.key)
             rows.extend(_forecast_rows(fit, fitted, by_key[cell.key], origin, ahead, seed))
     forecasts = pd.DataFrame(rows, columns=list(FORECAST_COLUMNS))
+    flows = published_flows_check(history, params, group=group, samples=samples, seed=seed)
     return Backtest(forecasts, metrics(forecasts), pd.DataFrame(fit_rows),
-                    {"horizon": horizon, "seed": seed, "samples": samples, "source": history.source})
+                    {"horizon": horizon, "seed": seed, "samples": samples, "source": history.source}, flows)
+
+
+def published_flows_check(history: History, params: Params, *, group: str = "dtts", samples: int = 128_000,
+                          seed: int = 2021) -> pd.DataFrame:
+    """The model fitted on the whole history: for every series and year with published flows, the
+    posterior predictive one-year flows (median, 90 % interval) beside the published ones."""
+    fit = fit_history(series_cells(history.series()), params, group=group, samples=samples, seed=seed)
+    rows = []
+    for cell in fit.cells:
+        for i in range(1, len(cell.years)):
+            if np.isfinite(cell.flows[i]).any() and cell.years[i] - cell.years[i - 1] == 1 \
+                    and np.isfinite(cell.households[i - 1]):
+                table = fit.flows(cell, int(cell.years[i]), seed=seed)
+                table.insert(0, "year", int(cell.years[i]))
+                table.insert(0, "series", cell.key)
+                rows.append(table[table["published"].notna()])
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["series", "year", "flow", "published", "median", "low90", "high90"])
+    out["inside90"] = (out["low90"] <= out["published"]) & (out["published"] <= out["high90"])
+    return out
 
 
 def _forecast_rows(fit: HistoryFit, cell, full_cell, origin: int, ahead: list[tuple[int, int]],

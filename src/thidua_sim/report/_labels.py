@@ -402,6 +402,8 @@ LABELS: dict[str, dict[str, str]] = {
     "backtest_band90": {"vi": "Khoảng 90 %", "en": "90 % interval"},
     "backtest_linear": {"vi": "Xu hướng tuyến tính", "en": "Linear trend"},
     "backtest_ratio": {"vi": "Tỷ lệ giảm không đổi", "en": "Constant ratio"},
+    "backtest_chart_title": {"vi": "Dự báo so với thực tế (kiểm tra trên kết quả rà soát đã công bố)",
+                             "en": "Forecast against actual (backtest on published reviews)"},
     "backtest_chart_y": {"vi": "Tỷ lệ dự báo và thực tế (%)", "en": "Forecast and actual rate (%)"},
     "backtest_chart_x": {"vi": "Thực tế (%)", "en": "Actual (%)"},
     "backtest_box_title": {"vi": "Mô hình đã dự báo các năm trước tốt đến đâu",
@@ -423,6 +425,21 @@ LABELS: dict[str, dict[str, str]] = {
                                      "its forecasts with that in mind."},
     "backtest_box_missing": {"vi": "Chưa có kết quả kiểm tra dự báo (chạy thidua-sim backtest).",
                              "en": "No backtest results yet (run thidua-sim backtest)."},
+    "backtest_flows_title": {"vi": "Các dòng chuyển trong năm đã công bố, so với khoảng 90 % của mô hình (ước lượng trên "
+                                   "toàn bộ số liệu)",
+                             "en": "Published flows of the year against the model's 90 % interval (fitted on the whole "
+                                   "history)"},
+    "backtest_series": {"vi": "Chuỗi số liệu", "en": "Series"},
+    "backtest_flow": {"vi": "Dòng chuyển", "en": "Flow"},
+    "backtest_published": {"vi": "Đã công bố", "en": "Published"},
+    "backtest_interval90": {"vi": "Mô hình: trung vị [khoảng 90 %]", "en": "Model: median [90 % interval]"},
+    "backtest_inside": {"vi": "Nằm trong khoảng", "en": "Inside"},
+    "backtest_inside_yes": {"vi": "có", "en": "yes"},
+    "backtest_inside_no": {"vi": "không", "en": "no"},
+    "flow_escaped_poverty": {"vi": "Thoát nghèo", "en": "Escaped poverty"},
+    "flow_near_poor_to_poor": {"vi": "Cận nghèo chuyển nghèo", "en": "Near-poor became poor"},
+    "flow_entered_from_other": {"vi": "Phát sinh mới và tái nghèo", "en": "Newly poor and fell back"},
+    "flow_left_near_poverty": {"vi": "Thoát cận nghèo", "en": "Left near-poverty"},
     "probability_mc": {"vi": "{p} ± {e}", "en": "{p} ± {e}"},
     "probability_conditional": {
         "vi": "Xác suất là có điều kiện: chỉ phản ánh độ bất định đã nêu của các giả định (khoảng 90 % của tỷ lệ "

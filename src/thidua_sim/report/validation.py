@@ -58,7 +58,7 @@ def backtest_chart(forecasts: pd.DataFrame, lang: str = "vi", ax: Axes | None = 
         ax.set_ylim(0, top)
         ax.set_xlabel(t("backtest_chart_x", lang))
         ax.set_ylabel(t("backtest_chart_y", lang))
-        ax.set_title(t("backtest_title", lang), fontsize=9)
+        ax.set_title(t("backtest_chart_title", lang), fontsize=10)
         _legend_below(ax, ncols=3)
     return fig
 

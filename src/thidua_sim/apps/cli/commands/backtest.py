@@ -44,6 +44,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from ....data import load_history
     from ....model.backtest import backtest
     from ....params import load_params
@@ -70,11 +72,26 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(backtest_metrics_table(result.metrics, lang).to_string(index=False))
     print(t("backtest_units", lang))
+    if result.flows is not None and not result.flows.empty:
+        print()
+        print(t("backtest_flows_title", lang))
+        f = result.flows
+        print(pd.DataFrame({
+            t("backtest_series", lang): f["series"], t("year", lang): f["year"].astype(str),
+            t("backtest_flow", lang): [t(f"flow_{x}", lang) for x in f["flow"]],
+            t("backtest_published", lang): [format_number(v, lang) for v in f["published"]],
+            t("backtest_interval90", lang): [f"{format_number(m, lang)} [{format_number(lo, lang)}–"
+                                             f"{format_number(hi, lang)}]" for m, lo, hi in
+                                             zip(f["median"], f["low90"], f["high90"])],
+            t("backtest_inside", lang): [t("backtest_inside_yes" if x else "backtest_inside_no", lang) for x in f["inside90"]],
+        }).to_string(index=False))
     metrics = result.metrics.copy()
     one = result.forecasts[result.forecasts["horizon"] == 1]
     metrics["years"] = ", ".join(str(y) for y in sorted(one["year"].unique()))
     if args.out:
         frames = {"metrics": metrics, "forecasts": result.forecasts, "fits": result.fits}
+        if result.flows is not None:
+            frames["flows"] = result.flows
         written = export_table(metrics if args.out.lower().endswith(".csv") else frames, args.out)
         print(t("file_written", lang, path=written))
     if args.chart:
