@@ -423,6 +423,13 @@ LABELS: dict[str, dict[str, str]] = {
                                      "các con số dự báo với sự thận trọng đó.",
                                "en": "The model did not forecast better than the best simple extrapolation: read "
                                      "its forecasts with that in mind."},
+    "backtest_box_scope": {
+        "vi": "Kiểm tra này dùng cùng mô hình nhóm hộ (nghèo, cận nghèo, khác) ước lượng trên kết quả rà soát đã "
+              "công bố của cả nước và các tỉnh đến năm 2022; các tỷ lệ chuyển trạng thái dùng trong bản tin này là "
+              "giả định ghi trong params/, không phải số ước lượng đó.",
+        "en": "This check uses the same cohort model (poor, near-poor, other) fitted to the published reviews of the "
+              "country and provinces up to 2022; the transition rates used in this brief are the assumptions "
+              "written in params/, not those fitted ones."},
     "backtest_box_missing": {"vi": "Chưa có kết quả kiểm tra dự báo (chạy thidua-sim backtest).",
                              "en": "No backtest results yet (run thidua-sim backtest)."},
     "backtest_flows_title": {"vi": "Các dòng chuyển trong năm đã công bố, so với khoảng 90 % của mô hình (ước lượng trên "

@@ -57,6 +57,8 @@ __all__ = [
     "target_split",
     "allocation",
     "scoreboard",
+    "forecast_record",
+    "what_decides",
 ]
 
 BRIEF_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -614,3 +616,57 @@ def _review_results(brief: Brief):
         if (folder / name).is_file():
             return load_review_results(folder / name, brief.baseline.areas)
     return None
+
+
+# -- issue 11: the forecast record of the model, and what decides the target ----------------------
+
+BACKTEST_METRICS = Path("history") / "backtest_metrics.csv"
+"""The shipped backtest results, beside the data folders (``data/history/backtest_metrics.csv``),
+written by ``thidua-sim backtest --out data/history/backtest_metrics.csv``; briefs only read it."""
+SENSITIVITY_BASE_SAMPLES = 64
+"""Saltelli base samples of the district brief's sensitivity chart (64 x (parameters + 2) runs)."""
+
+
+def forecast_record(brief: Brief) -> Section:
+    """Every brief: the short "how well this model forecast past years" box, from the latest
+    backtest of the shipped history (read from :data:`BACKTEST_METRICS`, never recomputed here),
+    and the note that probabilities are conditional and carry a Monte Carlo error."""
+    from ...report.validation import backtest_box
+
+    lang = brief.lang
+    box = backtest_box(Path(brief.settings.data_dir).parent / BACKTEST_METRICS, lang)
+    section = Section(box["title"], section_id="forecast-record")
+    section.add(Note(box["text"], "info"))
+    section.add(Paragraph(t("backtest_box_scope", lang)))
+    section.add(Paragraph(t("probability_conditional", lang)))
+    return section
+
+
+def what_decides(brief: Brief) -> Section:
+    """District brief: "what decides whether the target is met": Sobol indices of the district
+    target's yearly fall over every uncertain assumption (chart), and the PRIM box of assumptions
+    under which it fails."""
+    from ...planning.sensitivity import sensitivity
+    from ...report.validation import prim_lines, probability_with_error, sensitivity_chart
+
+    _require_district(brief, "what_decides")
+    lang = brief.lang
+    section = Section(t("sensitivity_chart_title", lang), section_id="what-decides")
+    target = brief.district_target
+    if target is None:
+        return section.add(Note(t("section_unavailable", lang, reason="no district target in params"), "warning"))
+    result = brief.cache.get("sensitivity")
+    if result is None:
+        result = sensitivity(brief.baseline, brief.scenario, brief.params, target,
+                             base_samples=SENSITIVITY_BASE_SAMPLES, seed=brief.settings.seed)
+        brief.cache["sensitivity"] = result
+    name = target.name_vi if lang == "vi" else target.name_en
+    section.add(Paragraph(t("sensitivity_setup", lang, target=name, n=len(result.samples), base=result.base_samples,
+                            k=len(result.indices),
+                            p=probability_with_error(result.probability, result.independent_runs, lang))))
+    section.add(Chart(sensitivity_chart(result.indices, lang), t("sensitivity_title", lang)))
+    section.add(Paragraph(t("sensitivity_prim_title", lang), strong=True))
+    for line in prim_lines(result.box, result.box_stats, lang, mostly_met=result.probability >= 0.5):
+        section.add(Paragraph(line.strip()))
+    section.add(Paragraph(t("probability_conditional", lang)))
+    return section
