@@ -214,3 +214,40 @@ def test_posterior_with_unknown_parameter_is_an_error():
     model = compile_model(baseline, make_scenario([]), params, until=2023)
     with pytest.raises(ProjectionError, match="unknown parameters"):
         sample_parameters(model, params, 10, seed=1, posterior=pd.DataFrame({"rate:dtts:pXX": [0.1]}))
+
+
+# -- on the shipped history (slow: a full fit, and the backtest's five fits) -------------------------
+
+@pytest.mark.slow
+def test_kon_tum_2022_flows_are_inside_the_fitted_90_percent_intervals():
+    from thidua_sim.model.backtest import published_flows_check
+    from thidua_sim.params import load_params
+
+    flows = published_flows_check(load_history(SHIPPED), load_params("params"))
+    kon_tum = flows[(flows["series"] == "kon_tum|all|07/2021") & (flows["year"] == 2022)].set_index("flow")
+    assert kon_tum.loc["escaped_poverty", "published"] == 6782
+    assert kon_tum.loc["near_poor_to_poor", "published"] == 169
+    assert kon_tum.loc["entered_from_other", "published"] == 594 + 13  # newly poor + fell back
+    assert kon_tum.loc["left_near_poverty", "published"] == 3409
+    assert kon_tum["inside90"].all(), kon_tum
+
+
+@pytest.mark.slow
+def test_backtest_on_the_shipped_history_uses_only_past_reviews():
+    from thidua_sim.model.backtest import backtest
+    from thidua_sim.params import load_params
+
+    result = backtest(load_history(SHIPPED), load_params("params"), horizon=1)
+    f = result.forecasts
+    assert len(f) >= 5 and (f["year"] > f["origin"]).all() and (f["horizon"] == 1).all()
+    assert result.fits["converged"].all()
+    # the baselines of every forecast, by hand from the history up to its origin
+    series = load_history(SHIPPED).series()
+    for r in f.itertuples(index=False):
+        column = "near_poor_rate" if r.measure == "near_poor_rate" else "poor_rate"
+        past = series[(series.area_id == r.area_id) & (series.population == r.population)
+                      & (series.standard == r.standard) & (series.year <= r.origin)].dropna(subset=[column])
+        y0, y1 = past[column].iloc[0], past[column].iloc[-1]
+        t0, t1 = past["year"].iloc[0], past["year"].iloc[-1]
+        assert r.linear == pytest.approx(max(0.0, y1 + (y1 - y0) / (t1 - t0)))
+        assert r.ratio == pytest.approx(y1 * (y1 / y0) ** (1 / (t1 - t0)))
