@@ -84,7 +84,7 @@ def test_baselines_by_hand():
 
 def test_metrics_by_hand():
     f = pd.DataFrame({
-        "measure": ["poor_rate"] * 3, "horizon": [1, 1, 2], "actual": [10.0, 8.0, 5.0],
+        "measure": ["poor_rate"] * 3, "horizon": [1, 1, 2], "year": [2018, 2021, 2020], "actual": [10.0, 8.0, 5.0],
         "model": [11.0, 7.0, 5.5], "linear": [9.0, 8.0, 3.0], "ratio": [10.0, 10.0, 6.0],
         "q10": [9.0, 7.5, 5.0], "q90": [12.0, 7.9, 6.0], "q05": [8.0, 7.2, 4.0], "q95": [13.0, 9.5, 7.0]})
     m = metrics(f).set_index(["measure", "horizon"])
@@ -97,6 +97,9 @@ def test_metrics_by_hand():
     assert all_["bias_linear"] == pytest.approx((-1 + 0 - 2) / 3)
     assert one["cover80"] == pytest.approx(0.5)  # 10 in [9, 12]; 8 not in [7.5, 7.9]
     assert all_["cover90"] == pytest.approx(1.0)
+    assert one["years"] == "2018, 2021"
+    pooled = m.loc[("all", "all")]  # the three measures pooled (only one here)
+    assert pooled["n"] == 3 and pooled["mae_model"] == pytest.approx(all_["mae_model"])
 
 
 # -- the pooled fit ----------------------------------------------------------------------------------

@@ -71,3 +71,18 @@ def test_sensitivity_command_prints_and_writes(tmp_path, capsys):
     assert "Sobol indices" in text and "PRIM" in text and "±" in text
     sheets = pd.read_excel(out, sheet_name=None)
     assert {"indices", "samples"} <= set(sheets) and (tmp_path / "s.png").stat().st_size > 1000
+
+
+def test_calibrate_then_project_warns_about_the_support_and_uses_the_joint_draws(tmp_path, capsys):
+    fitted = tmp_path / "fitted.yaml"
+    assert main(["calibrate", "--data", "data/gialai", "--scenario", "params/scenarios/status_quo.yaml",
+                 "--scale", "14.8", "--out", str(fitted), "--samples", "1000", "--language", "en"]) == 0
+    draws = tmp_path / "fitted.posterior.csv"
+    table = pd.read_csv(draws)
+    assert len(table) == 4000 and "rate:dtts:pPO" in table.columns
+    capsys.readouterr()
+    assert main(["project", "--scenario", "params/scenarios/status_quo.yaml", "--base-rates", str(fitted),
+                 "--draws", "20", "--language", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "fitted with the resources of scenario status_quo_x14.8 times 14.80" in out
+    assert "723,720 million VND in 2022" in out and "48,900 million VND" in out

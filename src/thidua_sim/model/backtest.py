@@ -170,14 +170,15 @@ def metrics(forecasts: pd.DataFrame) -> pd.DataFrame:
     (``horizon`` "all") and per horizon: count, mean absolute error and bias of the model and
     both baselines (points), and the coverage of the model's 80 % and 90 % intervals (share)."""
     out = []
-    for measure in MEASURES:
-        part = forecasts[forecasts["measure"] == measure]
+    for measure in MEASURES + ("all",):
+        part = forecasts if measure == "all" else forecasts[forecasts["measure"] == measure]
         groups = [("all", part)] + [(str(h), part[part["horizon"] == h]) for h in sorted(part["horizon"].unique())]
         for label, g in groups:
             if g.empty:
                 continue
             a = g["actual"].to_numpy(float)
-            row: dict[str, object] = {"measure": measure, "horizon": label, "n": len(g)}
+            row: dict[str, object] = {"measure": measure, "horizon": label, "n": len(g),
+                                      "years": ", ".join(str(y) for y in sorted(g["year"].unique()))}
             for name in ("model", "linear", "ratio"):
                 err = g[name].to_numpy(float) - a
                 row[f"mae_{name}"] = float(np.mean(np.abs(err)))
@@ -185,6 +186,6 @@ def metrics(forecasts: pd.DataFrame) -> pd.DataFrame:
             row["cover80"] = float(np.mean((g["q10"] <= a) & (a <= g["q90"])))
             row["cover90"] = float(np.mean((g["q05"] <= a) & (a <= g["q95"])))
             out.append(row)
-    columns = ["measure", "horizon", "n", "mae_model", "mae_linear", "mae_ratio", "bias_model", "bias_linear",
+    columns = ["measure", "horizon", "n", "years", "mae_model", "mae_linear", "mae_ratio", "bias_model", "bias_linear",
                "bias_ratio", "cover80", "cover90"]
     return pd.DataFrame(out, columns=columns)

@@ -393,6 +393,9 @@ def calibrate(review: ReviewResults, scenario: Scenario, params: Params, *, obs_
         "estimated_figures": bool(review.table["estimate"].astype(bool).any()),
         "scenario": scenario.id,
         "obs_cv": obs_cv,
+        "support": {"scenario": scenario.id,
+                    "amount_mvnd_by_year": {int(y): float(sum(r.amount_mvnd for r in scenario.resources
+                                                              if r.year == y)) for y in years}},
     }
     method = ("MAP (L-BFGS-B) + Laplace proposal, importance sampling "
               f"({samples} draws, seed {seed}); one-step-ahead Gaussian likelihood")
@@ -467,6 +470,7 @@ def base_rates_document(calibration: Calibration, prior_document: Mapping[str, A
             "method": calibration.method,
             "data": {k: used[k] for k in ("review_results", "transitions", "areas", "observations",
                                           "estimated_figures", "scenario")},
+            **({"support": _plain(used["support"])} if used.get("support") else {}),
             "review_error_cv": calibration.obs_cv,
             "effective_sample_size": {g: (None if math.isnan(v) else round(v)) for g, v in calibration.ess.items()},
             "prior": str(calibration.prior.source if calibration.prior is not None else ""),

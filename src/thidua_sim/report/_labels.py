@@ -396,6 +396,7 @@ LABELS: dict[str, dict[str, str]] = {
     "measure_poor_rate": {"vi": "Tỷ lệ hộ nghèo", "en": "Poor rate"},
     "measure_dtts_poor_rate": {"vi": "Tỷ lệ hộ nghèo DTTS", "en": "Poor rate, dtts households"},
     "measure_near_poor_rate": {"vi": "Tỷ lệ hộ cận nghèo", "en": "Near-poor rate"},
+    "measure_all": {"vi": "Cả ba chỉ tiêu", "en": "All three measures"},
     "backtest_actual": {"vi": "Thực tế (đã công bố)", "en": "Actual (published)"},
     "backtest_forecast": {"vi": "Dự báo của mô hình (trung vị)", "en": "Model forecast (median)"},
     "backtest_band80": {"vi": "Khoảng 80 %", "en": "80 % interval"},
@@ -447,6 +448,15 @@ LABELS: dict[str, dict[str, str]] = {
     "flow_near_poor_to_poor": {"vi": "Cận nghèo chuyển nghèo", "en": "Near-poor became poor"},
     "flow_entered_from_other": {"vi": "Phát sinh mới và tái nghèo", "en": "Newly poor and fell back"},
     "flow_left_near_poverty": {"vi": "Thoát cận nghèo", "en": "Left near-poverty"},
+    "project_support_differs": {
+        "vi": "⚠ Tỷ lệ chuyển trạng thái trong {file} được ước lượng với nguồn lực của kịch bản {fit_scenario} nhân "
+              "{scale} ({fit_amount} triệu đồng các năm {years}); lần chạy này dùng kịch bản {scenario} ({amount} "
+              "triệu đồng các năm đó). Tỷ lệ ước lượng là tỷ lệ khi không có hỗ trợ của mô hình: nếu nguồn lực "
+              "khi ước lượng khác thực tế, kết quả dự báo bị lệch.",
+        "en": "⚠ The rates in {file} were fitted with the resources of scenario {fit_scenario} times {scale} "
+              "({fit_amount} million VND in {years}); this run uses scenario {scenario} ({amount} million VND in "
+              "those years). Fitted rates are rates without the modelled support: if the support assumed in the fit "
+              "differs from what acted, the projection is biased."},
     "probability_mc": {"vi": "{p} ± {e}", "en": "{p} ± {e}"},
     "probability_conditional": {
         "vi": "Xác suất là có điều kiện: chỉ phản ánh độ bất định đã nêu của các giả định (khoảng 90 % của tỷ lệ "

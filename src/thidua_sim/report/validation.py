@@ -18,7 +18,7 @@ __all__ = ["backtest_metrics_table", "backtest_chart", "backtest_box", "sensitiv
            "prim_lines", "probability_with_error", "mc_error"]
 
 _MEASURE_KEYS = {"poor_rate": "measure_poor_rate", "dtts_poor_rate": "measure_dtts_poor_rate",
-                 "near_poor_rate": "measure_near_poor_rate"}
+                 "near_poor_rate": "measure_near_poor_rate", "all": "measure_all"}
 
 
 def backtest_metrics_table(metrics: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:

@@ -85,9 +85,7 @@ def run(args: argparse.Namespace) -> int:
                                              zip(f["median"], f["low90"], f["high90"])],
             t("backtest_inside", lang): [t("backtest_inside_yes" if x else "backtest_inside_no", lang) for x in f["inside90"]],
         }).to_string(index=False))
-    metrics = result.metrics.copy()
-    one = result.forecasts[result.forecasts["horizon"] == 1]
-    metrics["years"] = ", ".join(str(y) for y in sorted(one["year"].unique()))
+    metrics = result.metrics
     if args.out:
         frames = {"metrics": metrics, "forecasts": result.forecasts, "fits": result.fits}
         if result.flows is not None:

@@ -65,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     if args.scale != 1.0:
         scenario = scenario.scaled(args.scale)
     result = calibrate(review, scenario, params, obs_cv=args.obs_cv, samples=args.samples, seed=args.seed)
+    # what project needs to know of the support the fit assumed (project warns when it differs)
+    result.data_used["support"].update({"scenario_file": str(args.scenario), "scale": float(args.scale)})
 
     from ....report.i18n import format_number, t
 

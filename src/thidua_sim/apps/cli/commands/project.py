@@ -16,7 +16,7 @@ from ....model.engine import ProjectionError
 from ....model.projection import DEFAULT_SEED, TABLE_FORMATS
 from .check import estimate_note, scenario_line
 
-__all__ = ["register", "run"]
+__all__ = ["register", "run", "support_warning"]
 
 
 def register(subparsers: Any) -> None:
@@ -66,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
                          workers=args.workers, posterior=posterior)
 
     print(scenario_line(args, scenario, baseline, lang))
+    if args.base_rates is not None:
+        warning = support_warning(args.base_rates, scenario, lang)
+        if warning:
+            print(warning)
     note = estimate_note(baseline, lang)
     if note:
         print(note)
@@ -79,3 +83,28 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(t("file_written", lang, path=written))
     return 0
+
+
+def support_warning(base_rates_file: str | Path, scenario: Any, lang: str) -> str | None:
+    """A warning when fitted base rates are used under another support than their fit assumed:
+    another scenario, a scale other than 1, or other amounts in the fitted years."""
+    from ....io._yaml import read_yaml
+    from ....report.i18n import format_number, t
+
+    doc = read_yaml(Path(base_rates_file))
+    support = ((doc.get("fit") or {}).get("support")) if isinstance(doc, dict) else None
+    if not support:
+        return None
+    fitted = {int(y): float(v) for y, v in (support.get("amount_mvnd_by_year") or {}).items()}
+    scale = float(support.get("scale", 1.0))
+    now = {y: float(sum(r.amount_mvnd for r in scenario.resources if r.year == y)) for y in fitted}
+    differs = [y for y in fitted if abs(now[y] - fitted[y]) > 0.01 * max(abs(fitted[y]), 1.0)]
+    if scale == 1.0 and not differs and str(support.get("scenario", "")).split("_x")[0] == scenario.id:
+        return None
+    years = differs or sorted(fitted)
+    return t("project_support_differs", lang, file=Path(base_rates_file).name,
+             fit_scenario=support.get("scenario", "?"), scale=format_number(scale, lang, 2),
+             scenario=scenario.id,
+             fit_amount=format_number(sum(fitted[y] for y in years), lang),
+             amount=format_number(sum(now[y] for y in years), lang),
+             years=", ".join(map(str, years)))
