@@ -86,3 +86,26 @@ def test_calibrate_then_project_warns_about_the_support_and_uses_the_joint_draws
     out = capsys.readouterr().out
     assert "fitted with the resources of scenario status_quo_x14.8 times 14.80" in out
     assert "723,720 million VND in 2022" in out and "48,900 million VND" in out
+
+
+def test_project_options_interval_fixed_parameters_baseline_year_and_level(capsys):
+    assert main(["project", "--scenario", "params/scenarios/status_quo.yaml", "--draws", "50", "--interval", "80",
+                 "--no-parameter-uncertainty", "--language", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Poverty rate (80 % band)" in out and "Parameter uncertainty is off" in out
+    assert main(["project", "--data", "data/gialai", "--scenario", "params/scenarios/status_quo.yaml",
+                 "--baseline-year", "latest", "--language", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "baseline 2022" in out and "\nProvince\n" in out and "\nDistrict\n" not in out
+    assert main(["project", "--scenario", "params/scenarios/status_quo.yaml", "--baseline-year", "20x1"]) == 1
+    assert "expected a review year" in capsys.readouterr().err
+
+
+def test_fixed_parameters_remove_every_interval():
+    from thidua_sim.apps.cli.commands.project import fixed_parameters
+    from thidua_sim.params import load_params
+
+    params = fixed_parameters(load_params("params"))
+    assert all(v.is_fixed for r in params.base_rates.rates.values() for v in r.values())
+    assert all(i.cost_mvnd.is_fixed and all(e.is_fixed for e in i.effects.values())
+               for i in params.instruments.values())

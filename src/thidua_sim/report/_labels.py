@@ -457,6 +457,16 @@ LABELS: dict[str, dict[str, str]] = {
               "({fit_amount} million VND in {years}); this run uses scenario {scenario} ({amount} million VND in "
               "those years). Fitted rates are rates without the modelled support: if the support assumed in the fit "
               "differs from what acted, the projection is biased."},
+    "band_80": {"vi": "Khoảng 80 %", "en": "80 % band"},
+    "run_level_province": {"vi": "Toàn tỉnh", "en": "Province"},
+    "run_level_country": {"vi": "Cả nước", "en": "Country"},
+    "run_level_district": {"vi": "Toàn huyện", "en": "District"},
+    "project_fixed_parameters": {"vi": "Độ bất định của tham số đã tắt: mọi lần mô phỏng dùng giá trị trung tâm; "
+                                       "dải chỉ còn phản ánh biến động ngẫu nhiên của hộ.",
+                                 "en": "Parameter uncertainty is off: every draw uses the central values; the band "
+                                       "shows only the chance moves of households."},
+    "project_posterior_used": {"vi": "Dùng {n} bộ tham số hậu nghiệm đồng thời từ {file} (giữ tương quan giữa các tỷ lệ).",
+                               "en": "Using {n} joint posterior draws from {file} (the correlations between rates are kept)."},
     "probability_mc": {"vi": "{p} ± {e}", "en": "{p} ± {e}"},
     "probability_conditional": {
         "vi": "Xác suất là có điều kiện: chỉ phản ánh độ bất định đã nêu của các giả định (khoảng 90 % của tỷ lệ "

@@ -74,26 +74,28 @@ def baseline_table(baseline: Baseline, area_id: str | None, lang: str) -> pd.Dat
     })
 
 
-def _with_band(projection, population: str, state: str, lang: str) -> list[str]:
+def _with_band(projection, population: str, state: str, lang: str, interval: int = 90) -> list[str]:
     expected = projection.rate(population, state)
     if projection.draws is None:
         return [format_percent(x, lang, 2) for x in expected]
-    low, high = np.quantile(projection.rate(population, state, draws=True), [0.05, 0.95], axis=0)
+    tail = (1.0 - interval / 100.0) / 2.0
+    low, high = np.quantile(projection.rate(population, state, draws=True), [tail, 1.0 - tail], axis=0)
     return [f"{format_percent(x, lang, 2)} ({format_number(lo, lang, 1)}–{format_number(hi, lang, 1)})"
             for x, lo, hi in zip(expected, low, high)]
 
 
-def trajectory_table(projection, population: str, lang: str) -> pd.DataFrame:
-    """Year by year: households, poor and near-poor (expected) and their rates with the 90 % band."""
+def trajectory_table(projection, population: str, lang: str, interval: int = 90) -> pd.DataFrame:
+    """Year by year: households, poor and near-poor (expected) and their rates with the 90 % band
+    (``interval`` 80 for the 80 % band)."""
     stocks = projection.stocks(population)
-    band = f" ({t('band_90', lang)})" if projection.draws is not None else ""
+    band = f" ({t(f'band_{interval}', lang)})" if projection.draws is not None else ""
     return pd.DataFrame({
         t("year", lang): [str(y) for y in projection.years],
         t("households", lang): [format_number(x, lang) for x in stocks.sum(axis=-1)],
         t("poor", lang): [format_number(x, lang) for x in stocks[:, STATES.index("poor")]],
-        t("poor_rate", lang) + band: _with_band(projection, population, "poor", lang),
+        t("poor_rate", lang) + band: _with_band(projection, population, "poor", lang, interval),
         t("near_poor", lang): [format_number(x, lang) for x in stocks[:, STATES.index("near_poor")]],
-        t("near_poor_rate", lang) + band: _with_band(projection, population, "near_poor", lang),
+        t("near_poor_rate", lang) + band: _with_band(projection, population, "near_poor", lang, interval),
     })
 
 

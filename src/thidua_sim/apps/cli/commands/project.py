@@ -16,7 +16,7 @@ from ....model.engine import ProjectionError
 from ....model.projection import DEFAULT_SEED, TABLE_FORMATS
 from .check import estimate_note, scenario_line
 
-__all__ = ["register", "run", "support_warning"]
+__all__ = ["register", "run", "support_warning", "fixed_parameters", "run_level"]
 
 
 def register(subparsers: Any) -> None:
@@ -37,6 +37,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--until", type=int, default=2025, help="last projected year (default: 2025)")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes for the draws (default: 1; same numbers for any value)")
+    parser.add_argument("--baseline-year", default=None, metavar="YEAR",
+                        help="review year to project from: a year of the data folder's review results, or 'latest' "
+                             "(default: the first review year)")
+    parser.add_argument("--interval", type=int, choices=(80, 90), default=90,
+                        help="band of the Monte Carlo draws shown: 80 or 90 %% (default: 90)")
+    parser.add_argument("--no-parameter-uncertainty", action="store_true",
+                        help="draw household moves only, every parameter at its central value")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
     parser.add_argument("--out", default=None, metavar="FILE",
                         help=f"write the full table to FILE ({', '.join(TABLE_FORMATS)})")
@@ -54,11 +61,13 @@ def run(args: argparse.Namespace) -> int:
         raise ProjectionError(f"--out {args.out!r}: unknown file type {Path(args.out).suffix or '(none)'!r}; "
                               f"expected a name ending in {', '.join(TABLE_FORMATS)}")
     lang = args.language
-    baseline = load_baseline(args.data)
+    baseline = load_baseline(args.data, _baseline_year(args))
     params = load_params(args.params, base_rates=args.base_rates, areas=baseline.areas)
+    if args.no_parameter_uncertainty:
+        params = fixed_parameters(params)
     scenario = load_scenario(args.scenario, params, baseline.areas)
     posterior = None
-    if args.base_rates is not None and args.draws:
+    if args.base_rates is not None and args.draws and not args.no_parameter_uncertainty:
         from ....model.calibrate import load_posterior
 
         posterior = load_posterior(args.base_rates)  # joint draws written by calibrate beside the file
@@ -66,6 +75,12 @@ def run(args: argparse.Namespace) -> int:
                          workers=args.workers, posterior=posterior)
 
     print(scenario_line(args, scenario, baseline, lang))
+    if posterior is not None:
+        from ....model.calibrate import posterior_path
+
+        print(t("project_posterior_used", lang, n=len(posterior), file=posterior_path(args.base_rates).name))
+    if args.no_parameter_uncertainty and args.draws:
+        print(t("project_fixed_parameters", lang))
     if args.base_rates is not None:
         warning = support_warning(args.base_rates, scenario, lang)
         if warning:
@@ -73,11 +88,11 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
-    for population, title in (("district", t("district", lang)), ("dtts", group_label("dtts", lang)),
+    for population, title in (("district", t(f"run_level_{run_level(baseline)}", lang)), ("dtts", group_label("dtts", lang)),
                               ("other", group_label("other", lang))):
         print()
         print(title)
-        print(trajectory_table(projection, population, lang).to_string(index=False))
+        print(trajectory_table(projection, population, lang, args.interval).to_string(index=False))
     if args.out:
         written = projection.save(args.out)
         print()
@@ -108,3 +123,43 @@ def support_warning(base_rates_file: str | Path, scenario: Any, lang: str) -> st
              fit_amount=format_number(sum(fitted[y] for y in years), lang),
              amount=format_number(sum(now[y] for y in years), lang),
              years=", ".join(map(str, years)))
+
+
+def _baseline_year(args: argparse.Namespace) -> int | None:
+    value = getattr(args, "baseline_year", None)
+    if value is None:
+        return None
+    if str(value).lower() == "latest":
+        from ....data import load_area_info, load_review_results
+
+        folder = Path(args.data)
+        return max(load_review_results(folder / "review_results.csv", load_area_info(folder)).years)
+    try:
+        return int(value)
+    except ValueError:
+        raise ProjectionError(f"--baseline-year {value!r}: expected a review year such as 2022, or 'latest'") from None
+
+
+def run_level(baseline: Any) -> str:
+    """"province" or "country" when every area of the run is one, else "district" (the run's total)."""
+    kinds = {getattr(a, "kind", "commune") for a in baseline.areas}
+    if kinds == {"province"}:
+        return "province" if len(baseline.areas) == 1 else "country"
+    if kinds == {"country"}:
+        return "country"
+    return "district"
+
+
+def fixed_parameters(params: Any) -> Any:
+    """The same parameters with every interval removed (central values only)."""
+    from dataclasses import replace
+
+    from ....core.types import Uncertain
+
+    def fix(v: Uncertain) -> Uncertain:
+        return Uncertain(v.central, source=v.source)
+
+    rates = {g: {k: fix(v) for k, v in r.items()} for g, r in params.base_rates.rates.items()}
+    instruments = {k: replace(i, cost_mvnd=fix(i.cost_mvnd), effects={e: fix(v) for e, v in i.effects.items()})
+                   for k, i in params.instruments.items()}
+    return replace(params, base_rates=replace(params.base_rates, rates=rates), instruments=instruments)
