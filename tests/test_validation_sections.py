@@ -109,3 +109,23 @@ def test_fixed_parameters_remove_every_interval():
     assert all(v.is_fixed for r in params.base_rates.rates.values() for v in r.values())
     assert all(i.cost_mvnd.is_fixed and all(e.is_fixed for e in i.effects.values())
                for i in params.instruments.values())
+
+
+def test_planner_shows_what_decides_the_target():
+    from factories import line, make_baseline, make_instrument, make_params, make_rates, make_scenario
+
+    from thidua_sim import Target
+    from thidua_sim.apps.planner import Planner
+
+    instruments = [make_instrument("livelihood", 10.0, ("poor",), {"uPO": 0.3})]
+    params = make_params(instruments, rates=make_rates(interval=0.3))
+    params = type(params)(params.base_rates, params.instruments,
+                          (Target("district_poor_rate", "d", "d", "district", 2.0, 2021, 2025),), "test")
+    scenario = make_scenario([line(y, "livelihood", 500.0, rule="poor") for y in (2022, 2023, 2024, 2025)])
+    planner = Planner(make_baseline(), params, scenario, lang="en", draws=20, scheduler=lambda f: f(),
+                      live_required=False)
+    result = planner.compute_sensitivity(base_samples=16)
+    html = planner.sensitivity_output.value
+    assert result is not None and "<img" in html and "probability of meeting the target" in html
+    assert "±" in html and "conditional" in html
+    assert planner.sensitivity_button.description == "What decides whether the target is met"
