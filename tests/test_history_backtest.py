@@ -254,3 +254,14 @@ def test_backtest_on_the_shipped_history_uses_only_past_reviews():
         t0, t1 = past["year"].iloc[0], past["year"].iloc[-1]
         assert r.linear == pytest.approx(max(0.0, y1 + (y1 - y0) / (t1 - t0)))
         assert r.ratio == pytest.approx(y1 * (y1 / y0) ** (1 / (t1 - t0)))
+
+
+def test_a_folder_of_published_figures_only_names_the_missing_figures():
+    from thidua_sim.data import load_baseline
+
+    with pytest.raises(InputErrors) as info:
+        load_baseline("data/vietnam")
+    text = str(info.value)
+    assert "published figures.csv only" in text
+    assert "2021 dtts households" in text and "2022 dtts near_poor" in text
+    assert "2022 all households" not in text  # published (derived as poor / poor rate)
