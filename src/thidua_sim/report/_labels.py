@@ -442,8 +442,8 @@ LABELS: dict[str, dict[str, str]] = {
     "backtest_published": {"vi": "Đã công bố", "en": "Published"},
     "backtest_interval90": {"vi": "Mô hình: trung vị [khoảng 90 %]", "en": "Model: median [90 % interval]"},
     "backtest_inside": {"vi": "Nằm trong khoảng", "en": "Inside"},
-    "backtest_inside_yes": {"vi": "có", "en": "yes"},
-    "backtest_inside_no": {"vi": "không", "en": "no"},
+    "backtest_inside_yes": {"vi": "trong khoảng", "en": "yes"},
+    "backtest_inside_no": {"vi": "ngoài khoảng", "en": "no"},
     "flow_escaped_poverty": {"vi": "Thoát nghèo", "en": "Escaped poverty"},
     "flow_near_poor_to_poor": {"vi": "Cận nghèo chuyển nghèo", "en": "Near-poor became poor"},
     "flow_entered_from_other": {"vi": "Phát sinh mới và tái nghèo", "en": "Newly poor and fell back"},
@@ -468,6 +468,7 @@ LABELS: dict[str, dict[str, str]] = {
     "project_posterior_used": {"vi": "Dùng {n} bộ tham số hậu nghiệm đồng thời từ {file} (giữ tương quan giữa các tỷ lệ).",
                                "en": "Using {n} joint posterior draws from {file} (the correlations between rates are kept)."},
     "probability_mc": {"vi": "{p} ± {e}", "en": "{p} ± {e}"},
+    "probability_mc_error": {"vi": "± (sai số Monte Carlo, điểm %)", "en": "± (Monte Carlo error, points)"},
     "probability_conditional": {
         "vi": "Xác suất là có điều kiện: chỉ phản ánh độ bất định đã nêu của các giả định (khoảng 90 % của tỷ lệ "
               "chuyển trạng thái, chi phí, hiệu quả); ± là sai số Monte Carlo (một độ lệch chuẩn).",

@@ -139,9 +139,13 @@ def resources_table(projection, population: str, lang: str) -> pd.DataFrame:
     })
 
 
-def _probability(p: float | None, lang: str) -> str:
+def _probability(p: float | None, lang: str, draws: int | None = None) -> str:
     if p is None or (isinstance(p, float) and np.isnan(p)):
         return t("not_simulated", lang)
+    if draws:  # with its Monte Carlo error, "46 % ± 3,5"
+        from .validation import probability_with_error
+
+        return probability_with_error(float(p), int(draws), lang)
     return format_percent(100 * p, lang, 0)
 
 
@@ -174,7 +178,7 @@ def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | 
             t("yes" if check.met else "no", lang),
             format_signed(check.margin_points, lang, 2),
             _households_needed(check.margin_households_per_year, check.met, lang),
-            _probability(check.probability, lang),
+            _probability(check.probability, lang, getattr(check, "draws", None)),
         ]
         for key, value in zip(rows, values):
             rows[key].append(value)
@@ -199,7 +203,7 @@ def ranking_values(projection, checks_by_area: Mapping[str, object] | None = Non
         check = (checks_by_area or {}).get(area.id)
         if check is not None:
             row.update(target=check.target.threshold_points, met=bool(check.met), probability=check.probability,
-                       margin_households=check.margin_households_per_year)
+                       margin_households=check.margin_households_per_year, draws=getattr(check, "draws", None))
         rows.append(row)
     frame = pd.DataFrame(rows).sort_values("reduction", ascending=False, kind="stable").reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
@@ -222,7 +226,9 @@ def ranking_table(values: pd.DataFrame, lang: str, start: int, end: int) -> pd.D
         out[t("target_met", lang)] = [t("yes" if m else "no", lang) for m in values["met"]]
         out[t("target_margin_households", lang)] = [
             _households_needed(h, m, lang) for m, h in zip(values["met"], values["margin_households"])]
-        out[t("target_probability", lang)] = [_probability(p, lang) for p in values["probability"]]
+        draws = values["draws"] if "draws" in values else [None] * len(values)
+        out[t("target_probability", lang)] = [_probability(p, lang, None if d is None or d != d else int(d))
+                                              for p, d in zip(values["probability"], draws)]
     return pd.DataFrame(out)
 
 

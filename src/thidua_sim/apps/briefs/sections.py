@@ -307,7 +307,11 @@ def _check_sentences(check, lang: str) -> list[Note]:
         notes = [Note(t("summary_target_not_met", lang, target=name,
                         margin=format_points(-check.margin_points, lang), households=households), "bad")]
     if check.probability is not None:
-        notes.append(Note(t("summary_probability", lang, p=format_percent(100 * check.probability, lang, 0))))
+        from ...report.validation import probability_with_error
+
+        p = (probability_with_error(check.probability, check.draws, lang) if getattr(check, "draws", None)
+             else format_percent(100 * check.probability, lang, 0))
+        notes.append(Note(t("summary_probability", lang, p=p)))
     return notes
 
 
