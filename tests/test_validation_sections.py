@@ -129,3 +129,20 @@ def test_planner_shows_what_decides_the_target():
     assert result is not None and "<img" in html and "probability of meeting the target" in html
     assert "±" in html and "conditional" in html
     assert planner.sensitivity_button.description == "What decides whether the target is met"
+
+
+def test_calibrate_needs_data_and_scenario_or_history(tmp_path, capsys):
+    assert main(["calibrate", "--out", str(tmp_path / "x.yaml")]) == 1
+    assert "give --data and --scenario" in capsys.readouterr().err
+    assert main(["calibrate", "--history", "data/history", "--out", str(tmp_path / "x.yaml")]) == 1
+    assert "expected a name ending in .csv" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_calibrate_on_the_history_prints_diagnostics_and_writes_joint_draws(tmp_path, capsys):
+    out = tmp_path / "draws.csv"
+    assert main(["calibrate", "--history", "data/history", "--out", str(out), "--language", "en"]) == 0
+    text = capsys.readouterr().out
+    assert "largest R-hat" in text and "kon_tum|all|07/2021" in text
+    draws = pd.read_csv(out, encoding="utf-8-sig")
+    assert len(draws) >= 3000 and "shared:pPO" in draws.columns

@@ -467,6 +467,16 @@ LABELS: dict[str, dict[str, str]] = {
                                        "shows only the chance moves of households."},
     "project_posterior_used": {"vi": "Dùng {n} bộ tham số hậu nghiệm đồng thời từ {file} (giữ tương quan giữa các tỷ lệ).",
                                "en": "Using {n} joint posterior draws from {file} (the correlations between rates are kept)."},
+    "calibrate_history_title": {
+        "vi": "Ước lượng gộp trên {file}: {series} chuỗi số liệu, {transitions} lần chuyển giữa các kỳ rà soát, {k} tham số.",
+        "en": "Pooled fit on {file}: {series} series, {transitions} transitions between reviews, {k} parameters."},
+    "calibrate_history_diagnostics": {
+        "vi": "Hội tụ: R-hat lớn nhất {rhat}, cỡ mẫu hiệu dụng nhỏ nhất {ess} ({chains} chuỗi Metropolis × {draws} lần rút).",
+        "en": "Convergence: largest R-hat {rhat}, smallest effective sample size {ess} ({chains} Metropolis chains × "
+              "{draws} draws)."},
+    "calibrate_history_budget": {"vi": "Hỗ trợ đều hằng năm: % hộ nghèo kỳ đầu được đưa ra khỏi nghèo mỗi năm "
+                                       "[khoảng 90 %]",
+                                 "en": "Steady support: % of the first review's poor lifted each year [90 % interval]"},
     "probability_mc": {"vi": "{p} ± {e}", "en": "{p} ± {e}"},
     "probability_mc_error": {"vi": "± (sai số Monte Carlo, điểm %)", "en": "± (Monte Carlo error, points)"},
     "probability_conditional": {
