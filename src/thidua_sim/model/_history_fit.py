@@ -24,10 +24,14 @@ review publishes them, are likelihood terms of their own, Gaussian with their bi
 and a review error of :data:`FLOW_CV`; the poor stock of a transition whose escapes and entries
 are all published is then left out of the likelihood, so no household is counted twice.
 
-Posterior: the mode (L-BFGS-B), a Laplace approximation there, and importance sampling from a
-multivariate-t proposal around it, which gives the effective sample size; a fit whose optimiser
-did not converge or whose effective sample size is below :data:`MIN_ESS` is refused. Posterior
-draws are kept as **joint** vectors (rows of :attr:`HistoryFit.draws`), resampled by weight.
+Posterior: the mode (L-BFGS-B) and a Laplace approximation there start :data:`CHAINS`
+random-walk Metropolis chains side by side (over-dispersed starts, proposal shaped by the
+Laplace covariance and re-estimated during the warm-up); split R-hat and the effective sample
+size of every parameter are reported, and a fit whose largest R-hat is above :data:`MAX_RHAT`
+or whose smallest effective sample size is below :data:`MIN_ESS` is refused (importance
+sampling from the Laplace approximation was tried first: the posterior is too far from
+Gaussian, effective sample sizes were 2-80 of 20,000). Posterior draws are kept as **joint**
+vectors (rows of :attr:`HistoryFit.draws`, thinned evenly from the chains).
 """
 
 from __future__ import annotations
@@ -458,7 +462,9 @@ class HistoryFit:
 
 def fit_history(cells: list[Cell], params: Params, *, group: str = "dtts", samples: int = 128_000,
                 seed: int = 2021, require_convergence: bool = True) -> HistoryFit:
-    """Fit the pooled model to the cells with two or more reviews (module docstring)."""
+    """Fit the pooled model to the cells with two or more reviews (module docstring). ``samples``:
+    kept Metropolis steps over all chains (``samples // CHAINS`` a chain, after :data:`WARMUP`);
+    ``require_convergence=False`` returns a fit that failed the checks (``converged`` False)."""
     fitted = [c for c in cells if len(c.years) >= 2]
     if not fitted:
         raise HistoryFitError("no series with a poor rate at two or more reviews of the same standard: "
