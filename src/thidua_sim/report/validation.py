@@ -4,6 +4,7 @@ Monte Carlo error (vi/en through :mod:`thidua_sim.report.i18n`)."""
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -11,14 +12,29 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from .charts import _figure, _legend_below, _style
+from .charts import _figure, _legend_below, _number_axis, _style
 from .i18n import format_number, format_percent, t
 
-__all__ = ["backtest_metrics_table", "backtest_chart", "backtest_box", "sensitivity_table", "sensitivity_chart",
+__all__ = ["parameter_labels", "backtest_metrics_table", "backtest_chart", "backtest_box", "sensitivity_table", "sensitivity_chart",
            "prim_lines", "probability_with_error", "mc_error"]
 
 _MEASURE_KEYS = {"poor_rate": "measure_poor_rate", "dtts_poor_rate": "measure_dtts_poor_rate",
                  "near_poor_rate": "measure_near_poor_rate", "all": "measure_all"}
+
+
+def parameter_labels(params, lang: str = "vi") -> dict[str, str]:
+    """Readable names of the Monte Carlo's parameters (``rate:dtts:pPO`` -> "Thoát nghèo (nghèo →
+    không nghèo) (DTTS)"), for the sensitivity table, chart and boxes."""
+    out: dict[str, str] = {}
+    for group, rates in params.base_rates.rates.items():
+        for name in rates:
+            out[f"rate:{group}:{name}"] = f"{t(f'rate_{name}', lang)} ({t(f'group_{group}_short', lang)})"
+    for k, inst in params.instruments.items():
+        label = inst.name_vi if lang == "vi" else inst.name_en
+        out[f"cost:{k}"] = t("sensitivity_cost", lang, instrument=label)
+        for e in inst.effects:
+            out[f"effect:{k}:{e}"] = t("sensitivity_effect", lang, instrument=label, effect=t(f"sensitivity_{e}", lang))
+    return out
 
 
 def backtest_metrics_table(metrics: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
@@ -58,7 +74,7 @@ def backtest_chart(forecasts: pd.DataFrame, lang: str = "vi", ax: Axes | None = 
         ax.set_ylim(0, top)
         ax.set_xlabel(t("backtest_chart_x", lang))
         ax.set_ylabel(t("backtest_chart_y", lang))
-        ax.set_title(t("backtest_chart_title", lang), fontsize=10)
+        ax.set_title(textwrap.fill(t("backtest_chart_title", lang), 70), fontsize=10)
         _legend_below(ax, ncols=3)
     return fig
 
@@ -99,39 +115,44 @@ def probability_with_error(p: float, draws: int, lang: str = "vi") -> str:
     return t("probability_mc", lang, p=format_percent(100.0 * p, lang, 0), e=format_number(e, lang, 1))
 
 
-def sensitivity_table(indices: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """Sobol indices (columns parameter, S1, S1_conf, ST, ST_conf), largest total first, labelled."""
+def sensitivity_table(indices: pd.DataFrame, lang: str = "vi", names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Sobol indices (columns parameter, S1, S1_conf, ST, ST_conf), largest total first, labelled
+    (``names``: :func:`parameter_labels`)."""
     rows = []
     for r in indices.sort_values("ST", ascending=False).itertuples(index=False):
-        rows.append({t("sensitivity_parameter", lang): r.parameter,
+        rows.append({t("sensitivity_parameter", lang): (names or {}).get(r.parameter, r.parameter),
                      t("sensitivity_first", lang): format_number(r.S1, lang, 3),
                      t("sensitivity_total", lang): format_number(r.ST, lang, 3),
                      t("sensitivity_conf", lang): format_number(r.ST_conf, lang, 3)})
     return pd.DataFrame(rows)
 
 
-def sensitivity_chart(indices: pd.DataFrame, lang: str = "vi", ax: Axes | None = None, top: int = 10) -> Figure:
+def sensitivity_chart(indices: pd.DataFrame, lang: str = "vi", ax: Axes | None = None, top: int = 10,
+                      names: dict[str, str] | None = None) -> Figure:
     """Horizontal bars of the total and first-order Sobol indices of the largest ``top`` parameters."""
     with _style():
-        fig, ax = _figure(ax, (6.4, 0.45 * min(top, len(indices)) + 1.6))
+        own = ax is None
+        fig, ax = _figure(ax, (8.0, 0.5 * min(top, len(indices)) + 1.8))
         d = indices.sort_values("ST", ascending=False).head(top).iloc[::-1]
         y = np.arange(len(d))
         ax.barh(y + 0.2, d["ST"].clip(lower=0), height=0.4, color="#2471a3", label=t("sensitivity_total", lang))
         ax.barh(y - 0.2, d["S1"].clip(lower=0), height=0.4, color="#aab7b8", label=t("sensitivity_first", lang))
-        ax.set_yticks(y, d["parameter"])
+        labels = [textwrap.fill((names or {}).get(p, p), 42) for p in d["parameter"]]
+        ax.set_yticks(y, labels, fontsize=8)
+        _number_axis(ax.xaxis, lang, 2)
         ax.set_xlabel(t("sensitivity_chart_x", lang))
-        ax.set_title(t("sensitivity_chart_title", lang), fontsize=10)
+        (fig.suptitle if own else ax.set_title)(t("sensitivity_chart_title", lang), fontsize=10)
         _legend_below(ax, ncols=2)
     return fig
 
 
 def prim_lines(box: pd.DataFrame | None, stats: dict[str, float] | None, lang: str = "vi",
-               mostly_met: bool = True) -> list[str]:
+               mostly_met: bool = True, names: dict[str, str] | None = None) -> list[str]:
     """Readable lines of a PRIM box: one per restricted parameter, then its density, coverage and mass."""
     if box is None or stats is None or box.empty:
         state = t("sensitivity_state_met" if mostly_met else "sensitivity_state_missed", lang)
         return [t("sensitivity_prim_none", lang, state=state)]
-    lines = [f"  {r.parameter}: {t('sensitivity_low', lang)} {format_number(r.low, lang, 4)} "
+    lines = [f"  {(names or {}).get(r.parameter, r.parameter)}: {t('sensitivity_low', lang)} {format_number(r.low, lang, 4)} "
              f"{t('sensitivity_high', lang)} {format_number(r.high, lang, 4)}" for r in box.itertuples(index=False)]
     lines.append(t("sensitivity_prim_box", lang, density=format_percent(100 * stats["density"], lang, 0),
                    coverage=format_percent(100 * stats["coverage"], lang, 0),

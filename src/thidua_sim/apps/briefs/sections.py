@@ -651,7 +651,7 @@ def what_decides(brief: Brief) -> Section:
     target's yearly fall over every uncertain assumption (chart), and the PRIM box of assumptions
     under which it fails."""
     from ...planning.sensitivity import sensitivity
-    from ...report.validation import prim_lines, probability_with_error, sensitivity_chart
+    from ...report.validation import parameter_labels, prim_lines, probability_with_error, sensitivity_chart
 
     _require_district(brief, "what_decides")
     lang = brief.lang
@@ -668,9 +668,10 @@ def what_decides(brief: Brief) -> Section:
     section.add(Paragraph(t("sensitivity_setup", lang, target=name, n=len(result.samples), base=result.base_samples,
                             k=len(result.indices),
                             p=probability_with_error(result.probability, result.independent_runs, lang))))
-    section.add(Chart(sensitivity_chart(result.indices, lang), t("sensitivity_title", lang)))
+    names = parameter_labels(brief.params, lang)
+    section.add(Chart(sensitivity_chart(result.indices, lang, names=names), t("sensitivity_title", lang)))
     section.add(Paragraph(t("sensitivity_prim_title", lang), strong=True))
-    for line in prim_lines(result.box, result.box_stats, lang, mostly_met=result.probability >= 0.5):
+    for line in prim_lines(result.box, result.box_stats, lang, mostly_met=result.probability >= 0.5, names=names):
         section.add(Paragraph(line.strip()))
     section.add(Paragraph(t("probability_conditional", lang)))
     return section

@@ -637,7 +637,7 @@ class Planner:
         indices (chart) and the PRIM box of failing assumptions (``thidua-sim sensitivity``)."""
         from ...planning.sensitivity import sensitivity
         from ...report.charts import figure_img_tag
-        from ...report.validation import prim_lines, probability_with_error, sensitivity_chart
+        from ...report.validation import parameter_labels, prim_lines, probability_with_error, sensitivity_chart
 
         if self.view is None:
             return None
@@ -657,9 +657,11 @@ class Planner:
         lines = [t("sensitivity_setup", lang, target=target.name_vi if lang == "vi" else target.name_en,
                    n=len(result.samples), base=result.base_samples, k=len(result.indices), p=p),
                  t("sensitivity_prim_title", lang),
-                 *prim_lines(result.box, result.box_stats, lang, mostly_met=result.probability >= 0.5),
+                 *prim_lines(result.box, result.box_stats, lang, mostly_met=result.probability >= 0.5,
+                             names=parameter_labels(self.params, lang)),
                  t("probability_conditional", lang)]
-        img = figure_img_tag(sensitivity_chart(result.indices, lang), t("sensitivity_title", lang))
+        img = figure_img_tag(sensitivity_chart(result.indices, lang, names=parameter_labels(self.params, lang)),
+                             t("sensitivity_title", lang))
         self.sensitivity_output.value = img + "".join(f"<div>{escape(line)}</div>" for line in lines)
         return result
 

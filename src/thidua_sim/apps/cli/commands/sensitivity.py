@@ -41,7 +41,13 @@ def run(args: argparse.Namespace) -> int:
     from ....planning.sensitivity import sensitivity
     from ....planning.targets import PlanningError
     from ....report.i18n import t
-    from ....report.validation import prim_lines, probability_with_error, sensitivity_chart, sensitivity_table
+    from ....report.validation import (
+        parameter_labels,
+        prim_lines,
+        probability_with_error,
+        sensitivity_chart,
+        sensitivity_table,
+    )
 
     lang = args.language
     for option, value, suffixes in (("--out", args.out, (".csv", ".xlsx")), ("--chart", args.chart, (".png",))):
@@ -62,10 +68,11 @@ def run(args: argparse.Namespace) -> int:
             k=len(result.indices), p=probability_with_error(result.probability, result.independent_runs, lang)))
     print(t("probability_conditional", lang))
     print()
-    print(sensitivity_table(result.indices, lang).to_string(index=False))
+    names = parameter_labels(params, lang)
+    print(sensitivity_table(result.indices, lang, names).to_string(index=False))
     print()
     print(t("sensitivity_prim_title", lang))
-    for line in prim_lines(result.box, result.box_stats, lang, mostly_met=result.probability >= 0.5):
+    for line in prim_lines(result.box, result.box_stats, lang, mostly_met=result.probability >= 0.5, names=names):
         print(line)
     if args.out:
         frames = {"indices": result.indices, "samples": result.samples}
@@ -79,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         path = Path(args.chart)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_bytes(figure_png(sensitivity_chart(result.indices, lang)))
+        tmp.write_bytes(figure_png(sensitivity_chart(result.indices, lang, names=names)))
         tmp.replace(path)
         print(t("file_written", lang, path=path))
     return 0
