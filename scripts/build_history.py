@@ -51,7 +51,10 @@ PLAIN = {
     "district_poor_rate": ("all", "poor_rate", None),
     "district_dtts_households": ("dtts", "households", None),
     "district_poor_households_dtts": ("dtts", "poor", None),
+    "ntp_spr_funds_2016_2020_total": ("all", "programme_spending", None),
 }
+# units of programme spending -> factor to billion VND
+SPENDING_UNITS = (("trillion VND", 1000.0), ("billion VND", 1.0))
 STANDARDS = ("59/2015", "07/2021")
 
 
@@ -65,7 +68,7 @@ def rows(doc: dict) -> list[dict]:
     out: list[dict] = []
     seen: dict[tuple, int] = {}
     sections = (("viet_nam", "Việt Nam", "country"), ("provinces", None, "province"), ("gia_lai", "Gia Lai", "province"),
-                ("kbang", "Kbang", "district"))
+                ("kbang", "Kbang", "district"), ("spending", None, "province"))
     for section, fixed_name, level in sections:
         for rec in doc.get(section, []) or []:
             mapped = PLAIN.get(str(rec.get("measure")))
@@ -80,31 +83,42 @@ def rows(doc: dict) -> list[dict]:
                 raise SystemExit(f"{section}: a figure of {year}; only reviews up to {LAST_YEAR} may be copied")
             province = rec.get("province") or fixed_name
             name, lvl, parent = province, level, ("viet_nam" if level == "province" else "")
+            if section == "spending":
+                if measure != "programme_spending":
+                    continue
+                name = "Việt Nam" if slug(str(rec.get("area"))) == "viet_nam" else str(rec.get("area"))
+                lvl, parent = ("country", "") if slug(name) == "viet_nam" else ("province", "viet_nam")
             if section == "kbang":
                 parent = "gia_lai"
             if str(rec["measure"]).startswith("district_"):
                 if not rec.get("area") or "+" in str(rec["area"]):
                     continue  # a district figure needs its district; sums of districts are left out
                 name, lvl, parent = rec["area"], "district", slug(province)
-            elif rec.get("area") and section != "viet_nam":
+            elif rec.get("area") and section not in ("viet_nam", "spending"):
                 continue  # an item of a named place that is not a district figure
-            area_id = "viet_nam" if section == "viet_nam" else (f"{parent}.{slug(name)}" if lvl == "district"
+            area_id = "viet_nam" if section == "viet_nam" or lvl == "country" else (f"{parent}.{slug(name)}" if lvl == "district"
                                                                  else slug(name))
             unit = str(rec.get("unit", ""))
+            value = rec["value"]
+            if measure == "programme_spending":
+                factor = next((f for u, f in SPENDING_UNITS if unit.startswith(u)), None)
+                if factor is None:
+                    continue
+                value, unit = float(value) * factor, "billion VND, total of the programme period 2016-2020"
             if re.search(r"approx|lower bound|upper bound|'gần'|'hơn'|'trên'", unit):
                 continue
             src = rec.get("source") or {}
             key = (area_id, year, standard, population, measure)
             row = {"area_id": area_id, "area_name": name, "level": lvl, "parent": parent, "year": year,
-                   "standard": standard, "population": population, "measure": measure, "value": rec["value"],
+                   "standard": standard, "population": population, "measure": measure, "value": value,
                    "unit": unit, "source_url": src.get("url", ""), "source_title": src.get("title", ""),
                    "source_doc": src.get("doc", ""), "quote": " ".join(str(rec.get("quote", "")).split()),
                    "note": " ".join(str(rec.get("note", "") or "").split())}
             if key in seen:
                 first = out[seen[key]]
-                if float(first["value"]) != float(rec["value"]):
+                if float(first["value"]) != float(value):
                     first["note"] = (first["note"] + "; " if first["note"] else "") + (
-                        f"another source gives {rec['value']} ({src.get('url', '')})")
+                        f"another source gives {value} ({src.get('url', '')})")
                 continue
             seen[key] = len(out)
             out.append(row)

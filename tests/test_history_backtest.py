@@ -265,3 +265,10 @@ def test_a_folder_of_published_figures_only_names_the_missing_figures():
     assert "published figures.csv only" in text
     assert "2021 dtts households" in text and "2022 dtts near_poor" in text
     assert "2022 all households" not in text  # published (derived as poor / poor rate)
+
+
+def test_programme_spending_is_kept_out_of_the_series():
+    history = load_history(SHIPPED)
+    assert history.value("gia_lai", 2020, "programme_spending") == 1268.0
+    assert history.value("viet_nam", 2020, "programme_spending") == 93000.0  # 93 trillion VND, in billions
+    assert "programme_spending" not in history.series().columns

@@ -27,8 +27,11 @@ HISTORY_LEVELS: tuple[str, ...] = ("country", "province", "district", "commune")
 HISTORY_POPULATIONS: tuple[str, ...] = ("all", "dtts")
 HISTORY_FLOWS: tuple[str, ...] = ("escaped_poverty", "newly_poor", "fell_back", "near_poor_to_poor",
                                   "left_near_poverty")
-HISTORY_MEASURES: tuple[str, ...] = ("households", "poor", "near_poor", "poor_rate", "near_poor_rate",
-                                     *HISTORY_FLOWS)
+HISTORY_SERIES_MEASURES: tuple[str, ...] = ("households", "poor", "near_poor", "poor_rate", "near_poor_rate",
+                                            *HISTORY_FLOWS)
+HISTORY_MEASURES: tuple[str, ...] = (*HISTORY_SERIES_MEASURES, "programme_spending")
+"""``programme_spending``: money of the national poverty programme over a period (billion VND; the
+period in ``unit``), recorded in the period's last year."""
 _RATES = ("poor_rate", "near_poor_rate")
 
 _SPEC: dict[str, tuple[str, tuple[str, ...], bool]] = {
@@ -92,13 +95,13 @@ class History:
         """One row per area, population, standard and year: ``poor_rate`` and ``near_poor_rate``
         in percent (as published, or worked out from counts and households), the counts, and the
         flows; NaN where not published. ``derived_rate`` is True where a rate was worked out."""
-        t = self.table
+        t = self.table[self.table["measure"].isin(HISTORY_SERIES_MEASURES)]
         wide = t.pivot_table(index=["area_id", "population", "standard", "year"], columns="measure",
                              values="value", aggfunc="first")
-        for m in HISTORY_MEASURES:
+        for m in HISTORY_SERIES_MEASURES:
             if m not in wide.columns:
                 wide[m] = np.nan
-        wide = wide[list(HISTORY_MEASURES)].reset_index()
+        wide = wide[list(HISTORY_SERIES_MEASURES)].reset_index()
         derived = np.zeros(len(wide), dtype=bool)
         for rate, count in (("poor_rate", "poor"), ("near_poor_rate", "near_poor")):
             fill = wide[rate].isna() & wide[count].notna() & (wide["households"] > 0)
@@ -145,7 +148,8 @@ def load_history(path: PathLike_) -> History:
                 row.fail("value", text, "a figure >= 0", "correct the figure")
             elif rec["measure"] in _RATES and value > 100:
                 row.fail("value", text, "a percentage in [0, 100]", "give the rate in percent, e.g. 12.09")
-            elif rec["measure"] not in _RATES and rec["measure"] in HISTORY_MEASURES and not float(value).is_integer():
+            elif rec["measure"] in HISTORY_SERIES_MEASURES and rec["measure"] not in _RATES \
+                    and not float(value).is_integer():
                 row.fail("value", text, "a whole number of households", "give the count as published, e.g. 6782")
         for cid in ("source_url", "quote"):
             if rec.get(cid) is not None and len(str(rec[cid])) < 3:

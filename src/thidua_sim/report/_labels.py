@@ -477,6 +477,16 @@ LABELS: dict[str, dict[str, str]] = {
     "calibrate_history_budget": {"vi": "Hỗ trợ đều hằng năm: % hộ nghèo kỳ đầu được đưa ra khỏi nghèo mỗi năm "
                                        "[khoảng 90 %]",
                                  "en": "Steady support: % of the first review's poor lifted each year [90 % interval]"},
+    "calibrate_history_spending_title": {
+        "vi": "Kinh phí chương trình giảm nghèo 2016-2020 đã công bố và chi phí cho mỗi hộ được hỗ trợ thoát nghèo mà "
+              "ước lượng ngụ ý (kiểm tra, không dùng trong ước lượng)",
+        "en": "Published poverty-programme spending 2016-2020 and the cost per household lifted that the fit implies "
+              "(a check, not used in the fit)"},
+    "calibrate_history_spending": {"vi": "Kinh phí 2016-2020 (tỷ đồng)", "en": "Spending 2016-2020 (billion VND)"},
+    "calibrate_history_lifted": {"vi": "Hộ được hỗ trợ thoát nghèo mỗi năm (trung vị)",
+                                 "en": "Households lifted by the support a year (median)"},
+    "calibrate_history_cost": {"vi": "Triệu đồng/hộ thoát nghèo [khoảng 90 %]",
+                               "en": "Million VND per household lifted [90 % interval]"},
     "probability_mc": {"vi": "{p} ± {e}", "en": "{p} ± {e}"},
     "probability_mc_error": {"vi": "± (sai số Monte Carlo, điểm %)", "en": "± (Monte Carlo error, points)"},
     "probability_conditional": {

@@ -167,6 +167,27 @@ def _run_history(args: argparse.Namespace) -> int:
     print()
     print(pd.DataFrame(rows, columns=[t("backtest_series", lang), t("year", lang),
                                       t("calibrate_history_budget", lang)]).to_string(index=False))
+    rows = []
+    spending = history.table[history.table["measure"] == "programme_spending"]
+    for r in spending.itertuples(index=False):
+        keys = [i for i, c in enumerate(fit.cells) if c.area_id == r.area_id and c.population == "all"
+                and c.standard == r.standard and c.years[0] <= r.year - 4 <= c.years[-1]]
+        if not keys:
+            continue
+        c = keys[0]
+        cell = fit.cells[c]
+        households = float(next(h for h in cell.households if np.isfinite(h)))
+        lifted = nat["budget"][:, c] * households  # households lifted by the steady support a year
+        cost = (float(r.value) * 1000.0 / 5.0) / lifted  # million VND a household lifted (5-year total)
+        lo, med, hi = np.quantile(cost, (0.05, 0.5, 0.95))
+        rows.append((cell.key, format_number(r.value, lang), format_number(np.median(lifted), lang),
+                     f"{format_number(med, lang, 0)} [{format_number(lo, lang, 0)}–{format_number(hi, lang, 0)}]"))
+    if rows:
+        print()
+        print(t("calibrate_history_spending_title", lang))
+        print(pd.DataFrame(rows, columns=[t("backtest_series", lang), t("calibrate_history_spending", lang),
+                                          t("calibrate_history_lifted", lang), t("calibrate_history_cost", lang)])
+              .to_string(index=False))
     written = export_table(fit.table(), args.out)
     print()
     print(t("file_written", lang, path=written))
