@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     from ..data import History
 
 __all__ = ["Backtest", "backtest", "baseline_forecasts", "metrics", "published_flows_check", "MEASURES",
-           "FORECAST_COLUMNS"]
+           "FORECAST_COLUMNS", "HistoryFit", "HistoryFitError", "fit_history", "series_cells"]
+# the pooled fit's public names live here (its module, _history_fit, is private)
 
 MEASURES: tuple[str, ...] = ("poor_rate", "dtts_poor_rate", "near_poor_rate")
 FORECAST_COLUMNS: tuple[str, ...] = (

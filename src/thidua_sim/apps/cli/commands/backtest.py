@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ....model._history_fit import HistoryFitError
+from ....model.backtest import HistoryFitError
 
 __all__ = ["register", "run"]
 

@@ -135,7 +135,7 @@ def _run_history(args: argparse.Namespace) -> int:
     import numpy as np
 
     from ....data import load_history
-    from ....model._history_fit import HistoryFitError, fit_history, series_cells
+    from ....model.backtest import HistoryFitError, fit_history, series_cells
     from ....params import load_params
     from ....planning.scoreboard import export_table
     from ....report.i18n import format_number, t
