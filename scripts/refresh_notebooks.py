@@ -50,10 +50,10 @@ _LOAD = {
 }
 
 CELLS = {
-    "commune": ["summary", "baseline", "households", "trajectory", "targets", "resources", "required", "assumptions",
-                "provenance"],
-    "district": ["summary", "targets", "communes", "ranking", "target_split", "trajectory", "required", "allocation",
-                 "scoreboard", "resources", "assumptions", "provenance"],
+    "commune": ["summary", "baseline", "households", "trajectory", "targets", "resources", "required", "forecast_record",
+                "assumptions", "provenance"],
+    "district": ["summary", "targets", "what_decides", "communes", "ranking", "target_split", "trajectory", "required",
+                 "allocation", "scoreboard", "resources", "forecast_record", "assumptions", "provenance"],
 }
 """The sections of each brief, in order; each is one cell ``brief.<name>(b)``."""
 

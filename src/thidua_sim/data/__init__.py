@@ -19,6 +19,7 @@ from ._crosswalk import Crosswalk, CrosswalkRow, load_crosswalk, rollup
 from ._figures import FIGURE_MEASURES, FIGURE_POPULATIONS, load_figures
 from ._household_template import write_household_template
 from ._households import HOUSEHOLD_COLUMNS, HouseholdRecords, default_key_path, household_key, load_households
+from ._history import HISTORY_COLUMNS, HISTORY_MEASURES, HISTORY_STANDARDS, History, load_history
 from ._names import AreaInfo, UnknownArea, match_area
 from ._review_import import load_baseline, load_review_results
 from ._review_results import COUNT_COLUMNS, FLOW_COLUMNS, REVIEW_COLUMNS, ReviewResults
@@ -52,4 +53,9 @@ __all__ = [
     "household_key",
     "default_key_path",
     "write_household_template",
+    "History",
+    "load_history",
+    "HISTORY_COLUMNS",
+    "HISTORY_MEASURES",
+    "HISTORY_STANDARDS",
 ]

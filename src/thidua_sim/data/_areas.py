@@ -48,6 +48,16 @@ def load_area_info(path: PathLike_) -> tuple[AreaInfo, ...]:
     files = _area_files(path)
     if not files or not files[0].exists():
         where = path / "areas.csv" if path.is_dir() else path
+        if path.is_dir() and (path / "figures.csv").exists():  # published figures only (e.g. data/vietnam)
+            from ._figures import missing_review_figures
+
+            missing = missing_review_figures(path / "figures.csv")
+            raise InputErrors([InputError(
+                str(where), "file", "no such file (the folder has published figures.csv only)",
+                "areas.csv and review_results.csv built from the figures",
+                ("figures.csv lacks " + ", ".join(missing) + " to give review results by group: add them with "
+                 "their source, then build the files as scripts/build_reference_data.py does for data/gialai")
+                if missing else "build them from figures.csv as scripts/build_reference_data.py does for data/gialai")])
         raise InputErrors([InputError(str(where), "file", "no such file", "an areas file (id,name,kind,...)",
                                       "check the folder; see docs/formats/data.md")])
     infos: list[AreaInfo] = []

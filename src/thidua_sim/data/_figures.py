@@ -68,3 +68,25 @@ def load_figures(path: PathLike_) -> pd.DataFrame:
         errors.add("row 2", "no data rows", "one row per figure", "add the figures")
     errors.raise_if_any()
     return pd.DataFrame.from_records(records, columns=list(_FIGURES_SPEC))
+
+
+def missing_review_figures(path: PathLike_) -> list[str]:
+    """The figures a reference-figures file lacks to give review results by group (households, poor
+    and near-poor of all and of dtts households, in each year it has), e.g. ``"2021 dtts households"``.
+    A count may be worked out from another count and its rate (households = poor / poor rate)."""
+    table = load_figures(path)
+    have = {(int(r.year), r.population, r.measure) for r in table.itertuples(index=False)}
+    missing = []
+    for year in sorted({y for y, _, _ in have}):
+        for population in ("all", "dtts"):
+            def known(measure: str, _y: int = year, _p: str = population) -> bool:
+                return (_y, _p, measure) in have
+
+            households = known("households") or (known("poor") and known("poor_rate_pct")) or (
+                known("near_poor") and known("near_poor_rate_pct"))
+            for measure, ok in (("households", households),
+                                ("poor", known("poor") or (households and known("poor_rate_pct"))),
+                                ("near_poor", known("near_poor") or (households and known("near_poor_rate_pct")))):
+                if not ok:
+                    missing.append(f"{year} {population} {measure}")
+    return missing

@@ -9,6 +9,7 @@ from ._areas import load_area_info
 from ._crosswalk import load_crosswalk
 from ._figures import load_figures
 from ._households import HOUSEHOLD_SPEC, load_households
+from ._history import load_history
 from ._names import name_key
 from ._review_import import load_review_results
 from ._review_results import _REVIEW_SPEC
@@ -28,6 +29,8 @@ def _header_kind(path: Path) -> str | None:
         return "households"
     if {"oldid", "newid"} <= keys:
         return "crosswalk"
+    if {"areaid", "standard", "measure", "value", "quote"} <= keys:
+        return "history"
     if {"measure", "population", "value"} <= keys:
         return "figures"
     if {"id", "name", "kind"} <= keys:
@@ -43,7 +46,7 @@ def validate_data_file(path: PathLike_) -> list[InputError] | None:
     """Check one data file. None: not a data file this module knows (e.g. a README or a
     parameter file); []: clean; otherwise every problem found.
 
-    Review results (.csv/.xlsx), areas files, crosswalks and reference figures are
+    Review results (.csv/.xlsx), areas files, crosswalks, reference figures and review history are
     recognised by their header; an unreadable .csv/.xlsx (empty, not UTF-8, broken) is
     reported as a review-results file.
     """
@@ -69,6 +72,7 @@ def validate_data_file(path: PathLike_) -> list[InputError] | None:
         "crosswalk": load_crosswalk,
         "figures": load_figures,
         "households": _check_households,
+        "history": load_history,
     }
     try:
         loaders[kind](path)

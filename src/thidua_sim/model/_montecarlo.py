@@ -50,9 +50,13 @@ import threading
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.stats import qmc
+
+if TYPE_CHECKING:  # posterior draws arrive as a DataFrame; only its columns and values are read
+    import pandas as pd
 
 from ..core.types import EFFECT_NAMES, GROUPS, RATE_NAMES, Params, Uncertain
 from ._transforms import Z90, two_piece
@@ -167,8 +171,15 @@ class ParameterSample:
                                None if self.rebasing is None else self.rebasing[start:stop])
 
 
-def sample_parameters(model: CompiledModel, params: Params, draws: int, seed: int) -> ParameterSample:
-    """Latin-hypercube sample of every uncertain parameter (fixed ones are repeated)."""
+def sample_parameters(model: CompiledModel, params: Params, draws: int, seed: int,
+                      posterior: pd.DataFrame | None = None) -> ParameterSample:
+    """Latin-hypercube sample of every uncertain parameter (fixed ones are repeated).
+
+    ``posterior``: joint posterior draws (e.g. ``Calibration.posterior``), one row per draw, columns
+    named like the parameters (``rate:dtts:pPO``, ``effect:housing:uPO``, ``cost:housing``). Each
+    Monte Carlo draw then takes all those columns from one row, resampled with the run's seed, so
+    the correlations of the fit are kept; parameters without a column are drawn as usual.
+    """
     K = len(model.instrument_ids)
     rates = np.empty((draws, len(GROUPS), len(RATE_NAMES)))
     costs = np.broadcast_to(model.costs, (draws, K)).copy()
@@ -185,6 +196,8 @@ def sample_parameters(model: CompiledModel, params: Params, draws: int, seed: in
             costs[:, model.instrument_ids.index(rest[0])] = values
         else:
             effects[:, model.instrument_ids.index(rest[0]), EFFECT_NAMES.index(rest[1])] = values
+    if posterior is not None:
+        _apply_posterior(posterior, model, params, draws, seed, rates, costs, effects)
     return ParameterSample(rates, costs, effects, sample_rebasing(model, draws, seed))
 
 
@@ -206,6 +219,32 @@ def sample_rebasing(model: CompiledModel, draws: int, seed: int) -> np.ndarray |
             out[:, g, i] = (np.full(draws, float(value.central)) if value.is_fixed
                             else quantile(value, _lhs_column(seed, spec_name, draws), "logit"))
     return out
+
+
+def _apply_posterior(posterior: pd.DataFrame, model: CompiledModel, params: Params, draws: int, seed: int,
+                     rates: np.ndarray, costs: np.ndarray, effects: np.ndarray) -> None:
+    """Overwrite the drawn parameters that ``posterior`` has columns for with whole rows of it."""
+    known = {spec.name: spec for spec in parameter_specs(params, model.instrument_ids)}
+    unknown = [c for c in posterior.columns if c not in known]
+    if unknown:
+        raise ProjectionError(f"posterior draws name unknown parameters {unknown[:3]}; expected names like "
+                              f"{', '.join(list(known)[:3])}")
+    if len(posterior) == 0:
+        raise ProjectionError("posterior draws: the table has no rows")
+    values = posterior.to_numpy(dtype=float)
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ProjectionError("posterior draws: expected finite values >= 0 in every row")
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_PARAM_STREAM, 0x9057)))
+    rows = rng.integers(0, len(values), size=draws)
+    for j, name in enumerate(posterior.columns):
+        kind, *rest = name.split(":")
+        column = values[rows, j]
+        if kind == "rate":
+            rates[:, GROUPS.index(rest[0]), RATE_NAMES.index(rest[1])] = column
+        elif kind == "cost":
+            costs[:, model.instrument_ids.index(rest[0])] = column
+        else:
+            effects[:, model.instrument_ids.index(rest[0]), EFFECT_NAMES.index(rest[1])] = column
 
 
 # -- random household moves -------------------------------------------------------------------
@@ -536,7 +575,8 @@ def _unlink(path: str) -> None:
         pass
 
 
-def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, workers: int = 1) -> np.ndarray:
+def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, workers: int = 1,
+              posterior: pd.DataFrame | None = None) -> np.ndarray:
     """Monte Carlo stocks (D, Y, A, G, 3), int32 (int64 for cells above 100 million households).
 
     Same ``seed`` -> identical numbers for any ``workers``; see the module docstring.
@@ -547,7 +587,7 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
         raise ProjectionError(f"workers = {workers!r}: expected a whole number >= 1")
     if draws < 1:
         raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 1")
-    sample = sample_parameters(model, params, draws, int(seed))
+    sample = sample_parameters(model, params, draws, int(seed), posterior)
     A, G, S = model.stocks0.shape
     dtype = np.int32 if float(np.max(model.stocks0, initial=0.0)) < 1e8 else np.int64
     size = chunk_size(A * G)

@@ -27,8 +27,9 @@ fixed. Area multipliers are kept as they are.
 Posterior: the mode (MAP, L-BFGS-B on the transformed scale) and a Laplace approximation
 there (finite-difference Hessian) give a multivariate-t proposal; importance sampling from
 it (``samples`` draws, fixed seed) gives posterior medians and 5 %/95 % points per rate,
-and the effective sample size. The written file keeps marginal medians and intervals only
-(correlations between rates are lost).
+and the effective sample size. The written file keeps marginal medians and intervals;
+:attr:`Calibration.posterior` keeps joint draws (rows resampled by weight), which
+``project(..., posterior=...)`` and ``save_posterior`` carry on with their correlations.
 """
 
 from __future__ import annotations
@@ -67,8 +68,10 @@ if TYPE_CHECKING:  # the data layer hands us its ReviewResults; we only read .ta
     from ..data import ReviewResults
 
 __all__ = ["calibrate", "Calibration", "CalibrationError", "base_rates_document", "save_base_rates",
-           "OBSERVED_MEASURES", "DEFAULT_OBS_CV"]
+           "save_posterior", "load_posterior", "posterior_path", "OBSERVED_MEASURES", "DEFAULT_OBS_CV"]
 
+POSTERIOR_ROWS = 4000
+"""Rows of joint posterior draws kept (:attr:`Calibration.posterior`)."""
 DEFAULT_OBS_CV = 0.002
 """Review error assumed on every observed count, as a share of the count."""
 
@@ -229,6 +232,10 @@ class Calibration:
     method: str
     obs_cv: float
     prior: BaseRates = field(repr=False, default=None)  # type: ignore[assignment]
+    posterior: pd.DataFrame | None = field(repr=False, default=None)
+    """Joint posterior draws, one row per draw (resampled by importance weight), one column per
+    fitted rate (``rate:<group>:<name>``): pass it to ``project(..., posterior=...)`` to keep the
+    correlations between the fitted rates in the Monte Carlo."""
 
 
 def _objective(x: np.ndarray, priors: list[_Prior], base: np.ndarray, steps: list[_Step],
@@ -306,6 +313,7 @@ def calibrate(review: ReviewResults, scenario: Scenario, params: Params, *, obs_
     estimate_rows = []
     ess: dict[str, float] = {}
     modes: dict[str, np.ndarray] = {}
+    joint: dict[str, np.ndarray] = {}
     for g, group in enumerate(GROUPS):
         base = np.array([prior_rates[group][name].central for name in RATE_NAMES], dtype=float)
         priors = [_prior(g, r, prior_rates[group][name]) for r, name in enumerate(RATE_NAMES)
@@ -343,11 +351,14 @@ def calibrate(review: ReviewResults, scenario: Scenario, params: Params, *, obs_
             cov = np.atleast_2d(np.cov(xs.T, aweights=w)) * 1.2**2 + 1e-12 * np.eye(len(priors))
         ess[group] = float(w.sum() ** 2 / (w**2).sum())
         full = np.broadcast_to(base, (samples, len(RATE_NAMES))).copy()
+        rows = rng.choice(samples, size=POSTERIOR_ROWS, replace=True, p=w / w.sum())
         mode_rates = base.copy()
         for j, p in enumerate(priors):
             full[:, p.rate] = p.to_natural(xs[:, j])
             mode_rates[p.rate] = float(p.to_natural(np.array([mode[j]]))[0])
         modes[group] = mode_rates
+        for p in priors:
+            joint[f"rate:{group}:{RATE_NAMES[p.rate]}"] = full[rows, p.rate]
         for j, p in enumerate(priors):
             lo, med, hi = _weighted_quantiles(full[:, p.rate], w, (0.05, 0.5, 0.95))
             name = RATE_NAMES[p.rate]
@@ -378,11 +389,14 @@ def calibrate(review: ReviewResults, scenario: Scenario, params: Params, *, obs_
         "estimated_figures": bool(review.table["estimate"].astype(bool).any()),
         "scenario": scenario.id,
         "obs_cv": obs_cv,
+        "support": {"scenario": scenario.id,
+                    "amount_mvnd_by_year": {int(y): float(sum(r.amount_mvnd for r in scenario.resources
+                                                              if r.year == y)) for y in years}},
     }
     method = ("MAP (L-BFGS-B) + Laplace proposal, importance sampling "
               f"({samples} draws, seed {seed}); one-step-ahead Gaussian likelihood")
     return Calibration(fitted, pd.DataFrame(estimate_rows), fit, data_used, ess, method, obs_cv,
-                       params.base_rates)
+                       params.base_rates, pd.DataFrame(joint) if joint else None)
 
 
 def _fit_table(steps: list[_Step], prior: Mapping[str, Mapping[str, Uncertain]],
@@ -452,6 +466,7 @@ def base_rates_document(calibration: Calibration, prior_document: Mapping[str, A
             "method": calibration.method,
             "data": {k: used[k] for k in ("review_results", "transitions", "areas", "observations",
                                           "estimated_figures", "scenario")},
+            **({"support": _plain(used["support"])} if used.get("support") else {}),
             "review_error_cv": calibration.obs_cv,
             "effective_sample_size": {g: (None if math.isnan(v) else round(v)) for g, v in calibration.ess.items()},
             "prior": str(calibration.prior.source if calibration.prior is not None else ""),
@@ -497,3 +512,41 @@ def save_base_rates(calibration: Calibration, path: str | Path,
                             sort_keys=False, width=110)
     write_atomic(path, text)
     return path
+
+
+# -- joint posterior draws beside the base-rates file ---------------------------------------------
+
+def posterior_path(base_rates_path: str | Path) -> Path:
+    """Where the joint posterior draws of a fitted base-rates file live: ``<name>.posterior.csv``."""
+    path = Path(base_rates_path)
+    return path.with_name(path.stem + ".posterior.csv")
+
+
+def save_posterior(calibration: Calibration, base_rates_path: str | Path) -> Path | None:
+    """Write :attr:`Calibration.posterior` beside the base-rates file (atomically); None if there is none."""
+    if calibration.posterior is None or calibration.posterior.empty:
+        return None
+    path = posterior_path(base_rates_path)
+    text = calibration.posterior.to_csv(index=False, lineterminator="\n", float_format="%.6g")
+    _write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return path
+
+
+def load_posterior(base_rates_path: str | Path) -> pd.DataFrame | None:
+    """The joint posterior draws written beside a fitted base-rates file, or None if there are none."""
+    path = posterior_path(base_rates_path)
+    if not path.exists():
+        return None
+    from ..errors import InputError, InputErrors
+
+    try:
+        table = pd.read_csv(path)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise InputErrors([InputError(str(path), "file", f"unreadable ({exc})", "a CSV of posterior draws",
+                                      "write it again with thidua-sim calibrate")]) from None
+    bad = [c for c in table.columns if not str(c).startswith("rate:")]
+    if bad or table.empty or not np.all(np.isfinite(table.to_numpy(float))):
+        raise InputErrors([InputError(str(path), f"column {bad[0]!r}" if bad else "rows",
+                                      "not a table of posterior draws", "columns rate:<group>:<rate>, finite values",
+                                      "write it again with thidua-sim calibrate")])
+    return table

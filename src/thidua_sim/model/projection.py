@@ -337,6 +337,7 @@ def project(
     seed: int = DEFAULT_SEED,
     workers: int = 1,
     periods: Any = None,
+    posterior: pd.DataFrame | None = None,
 ) -> Projection:
     """Project households of every area and group from the baseline year to ``until``.
 
@@ -344,7 +345,9 @@ def project(
     (uncertain parameters by Latin hypercube, household moves drawn per cell and year; stored
     as int32 counts). Equal ``seed`` gives equal numbers whatever ``workers`` is, and common
     random numbers across scenarios. ``workers`` > 1 draws in that many processes (large runs
-    only; in a script, call under ``if __name__ == "__main__":``). See docs/model.md.
+    only; in a script, call under ``if __name__ == "__main__":``). ``posterior``: joint posterior
+    draws of a calibration (``Calibration.posterior``) that the Monte Carlo resamples whole rows
+    from, keeping their correlations. See docs/model.md.
 
     ``periods`` (a :class:`~thidua_sim.model._periods.PeriodInputs`, e.g. from
     ``load_period_inputs(data_dir, params_dir)``): run on the units in force at each review year
@@ -376,7 +379,8 @@ def project(
     if draws:
         from ._montecarlo import run_draws, sample_rebasing
 
-        mc = run_draws(model, params, draws=int(draws), seed=int(seed), workers=int(workers))
+        mc = run_draws(model, params, draws=int(draws), seed=int(seed), workers=int(workers),
+                       posterior=posterior)
         if rebased is not None:
             rebased_draws = plan.rebase_draws(mc[:, plan.switch_index - 1],  # type: ignore[union-attr]
                                               sample_rebasing(model, int(draws), int(seed)))

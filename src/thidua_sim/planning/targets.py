@@ -80,6 +80,8 @@ class TargetCheck:
     probability: float | None
     constraint: float
     households_end: float
+    draws: int | None = None
+    """Monte Carlo draws behind ``probability`` (its error is ``sqrt(p (1 - p) / draws)``)."""
 
     def as_row(self) -> dict[str, object]:
         """The check as one flat row (target fields first)."""
@@ -211,7 +213,8 @@ def check_target(projection: Projection, target: Target) -> TargetCheck:
         red_d = reduction_points_per_year(rd[:, i0], rd[:, i1], target.start_year, target.end_year)
         probability = float(np.mean(meets(red_d, target.threshold_points, target.strict)))
     return TargetCheck(target, r0, r1, red, met, margin, shortfall, probability,
-                       max(0.0, target.threshold_points - red), h_end)
+                       max(0.0, target.threshold_points - red), h_end,
+                       None if projection.draws is None else int(projection.draws.shape[0]))
 
 
 def _check_in_force(projection: Projection, target: Target, i0: int, i1: int) -> None:

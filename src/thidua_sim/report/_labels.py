@@ -634,4 +634,159 @@ LABELS: dict[str, dict[str, str]] = {
                              "“Phân loại đầu kỳ” (status_before) on every row."},
     "hh_one_away": {"vi": "Hộ nghèo chỉ còn thiếu hụt đúng {n} chỉ số (khắc phục 1 chỉ số là thành hộ cận nghèo)",
                     "en": "Poor households deprived in exactly {n} indicators (one fixed makes them near-poor)"},
+    # -- issue 11: backtest on published history, sensitivity, Monte Carlo error of probabilities --
+    "backtest_title": {"vi": "Kiểm tra dự báo trên kết quả rà soát đã công bố (ước lượng đến năm gốc, dự báo các năm sau)",
+                       "en": "Backtest on published review results (fitted up to the origin year, forecasting the next years)"},
+    "backtest_source": {"vi": "Số liệu: {file} ({n} chỉ tiêu đã công bố, đến kỳ rà soát {last}).",
+                        "en": "Data: {file} ({n} published figures, reviews up to {last})."},
+    "backtest_fit_line": {"vi": "Năm gốc {origin}: ước lượng trên {series} chuỗi số liệu; R-hat lớn nhất {rhat}, "
+                                "cỡ mẫu hiệu dụng nhỏ nhất {ess}.",
+                          "en": "Origin {origin}: fitted on {series} series; largest R-hat {rhat}, smallest "
+                                "effective sample size {ess}."},
+    "backtest_fit_refused": {"vi": "Năm gốc {origin}: ước lượng không hội tụ, không dùng để dự báo ({note}).",
+                             "en": "Origin {origin}: the fit did not converge and is not used ({note})."},
+    "backtest_measure": {"vi": "Chỉ tiêu", "en": "Measure"},
+    "backtest_horizon": {"vi": "Số năm dự báo trước", "en": "Years ahead"},
+    "backtest_horizon_all": {"vi": "tất cả", "en": "all"},
+    "backtest_n": {"vi": "Số điểm", "en": "Points"},
+    "backtest_mae_model": {"vi": "Sai số TB mô hình", "en": "MAE model"},
+    "backtest_mae_linear": {"vi": "Sai số TB xu hướng tuyến tính", "en": "MAE linear trend"},
+    "backtest_mae_ratio": {"vi": "Sai số TB tỷ lệ giảm không đổi", "en": "MAE constant ratio"},
+    "backtest_bias_model": {"vi": "Độ lệch TB mô hình", "en": "Bias model"},
+    "backtest_cover80": {"vi": "Trong khoảng 80 %", "en": "Inside 80 % interval"},
+    "backtest_cover90": {"vi": "Trong khoảng 90 %", "en": "Inside 90 % interval"},
+    "backtest_units": {"vi": "Sai số và độ lệch tính bằng điểm phần trăm (độ lệch = dự báo − thực tế).",
+                       "en": "Errors and bias in percentage points (bias = forecast − actual)."},
+    "measure_poor_rate": {"vi": "Tỷ lệ hộ nghèo", "en": "Poor rate"},
+    "measure_dtts_poor_rate": {"vi": "Tỷ lệ hộ nghèo DTTS", "en": "Poor rate, dtts households"},
+    "measure_near_poor_rate": {"vi": "Tỷ lệ hộ cận nghèo", "en": "Near-poor rate"},
+    "measure_all": {"vi": "Cả ba chỉ tiêu", "en": "All three measures"},
+    "backtest_actual": {"vi": "Thực tế (đã công bố)", "en": "Actual (published)"},
+    "backtest_forecast": {"vi": "Dự báo của mô hình (trung vị)", "en": "Model forecast (median)"},
+    "backtest_band80": {"vi": "Khoảng 80 %", "en": "80 % interval"},
+    "backtest_band90": {"vi": "Khoảng 90 %", "en": "90 % interval"},
+    "backtest_linear": {"vi": "Xu hướng tuyến tính", "en": "Linear trend"},
+    "backtest_ratio": {"vi": "Tỷ lệ giảm không đổi", "en": "Constant ratio"},
+    "backtest_chart_title": {"vi": "Dự báo so với thực tế (kiểm tra trên kết quả rà soát đã công bố)",
+                             "en": "Forecast against actual (backtest on published reviews)"},
+    "backtest_chart_y": {"vi": "Tỷ lệ dự báo và thực tế (%)", "en": "Forecast and actual rate (%)"},
+    "backtest_chart_x": {"vi": "Thực tế (%)", "en": "Actual (%)"},
+    "backtest_box_title": {"vi": "Mô hình đã dự báo các năm trước tốt đến đâu",
+                           "en": "How well this model forecast past years"},
+    "backtest_box_text": {
+        "vi": "Dự báo trước 1 năm tỷ lệ hộ nghèo trên {n} kỳ rà soát đã công bố ({years}): sai số trung bình "
+              "của mô hình {mae_model} điểm %, của xu hướng tuyến tính {mae_linear}, của tỷ lệ giảm không đổi "
+              "{mae_ratio}. Ở mọi khoảng dự báo, {cover80} giá trị thực tế nằm trong khoảng 80 % của mô hình. "
+              "{verdict} Nguồn: {file}.",
+        "en": "One-year-ahead forecasts of the poor rate on {n} published reviews ({years}): mean absolute error "
+              "of the model {mae_model} points, of a linear trend {mae_linear}, of a constant-ratio decline "
+              "{mae_ratio}. Over all horizons, {cover80} of the actual values fell inside the model's 80 % "
+              "interval. {verdict} Source: {file}."},
+    "backtest_verdict_better": {"vi": "Mô hình dự báo tốt hơn cả hai cách ngoại suy đơn giản.",
+                                "en": "The model forecast better than both simple extrapolations."},
+    "backtest_verdict_worse": {"vi": "Mô hình chưa dự báo tốt hơn cách ngoại suy đơn giản tốt nhất: hãy đọc "
+                                     "các con số dự báo với sự thận trọng đó.",
+                               "en": "The model did not forecast better than the best simple extrapolation: read "
+                                     "its forecasts with that in mind."},
+    "backtest_box_scope": {
+        "vi": "Kiểm tra này dùng cùng mô hình nhóm hộ (nghèo, cận nghèo, khác) ước lượng trên kết quả rà soát đã "
+              "công bố của cả nước và các tỉnh đến năm 2022; các tỷ lệ chuyển trạng thái dùng trong bản tin này là "
+              "giả định ghi trong params/, không phải số ước lượng đó.",
+        "en": "This check uses the same cohort model (poor, near-poor, other) fitted to the published reviews of the "
+              "country and provinces up to 2022; the transition rates used in this brief are the assumptions "
+              "written in params/, not those fitted ones."},
+    "backtest_box_missing": {"vi": "Chưa có kết quả kiểm tra dự báo (chạy thidua-sim backtest).",
+                             "en": "No backtest results yet (run thidua-sim backtest)."},
+    "backtest_flows_title": {"vi": "Các dòng chuyển trong năm đã công bố, so với khoảng 90 % của mô hình (ước lượng trên "
+                                   "toàn bộ số liệu)",
+                             "en": "Published flows of the year against the model's 90 % interval (fitted on the whole "
+                                   "history)"},
+    "backtest_series": {"vi": "Chuỗi số liệu", "en": "Series"},
+    "backtest_flow": {"vi": "Dòng chuyển", "en": "Flow"},
+    "backtest_published": {"vi": "Đã công bố", "en": "Published"},
+    "backtest_interval90": {"vi": "Mô hình: trung vị [khoảng 90 %]", "en": "Model: median [90 % interval]"},
+    "backtest_inside": {"vi": "Nằm trong khoảng", "en": "Inside"},
+    "backtest_inside_yes": {"vi": "trong khoảng", "en": "yes"},
+    "backtest_inside_no": {"vi": "ngoài khoảng", "en": "no"},
+    "flow_escaped_poverty": {"vi": "Thoát nghèo", "en": "Escaped poverty"},
+    "flow_near_poor_to_poor": {"vi": "Cận nghèo chuyển nghèo", "en": "Near-poor became poor"},
+    "flow_entered_from_other": {"vi": "Phát sinh mới và tái nghèo", "en": "Newly poor and fell back"},
+    "flow_left_near_poverty": {"vi": "Thoát cận nghèo", "en": "Left near-poverty"},
+    "project_support_differs": {
+        "vi": "⚠ Tỷ lệ chuyển trạng thái trong {file} được ước lượng với nguồn lực của kịch bản {fit_scenario} nhân "
+              "{scale} ({fit_amount} triệu đồng các năm {years}); lần chạy này dùng kịch bản {scenario} ({amount} "
+              "triệu đồng các năm đó). Tỷ lệ ước lượng là tỷ lệ khi không có hỗ trợ của mô hình: nếu nguồn lực "
+              "khi ước lượng khác thực tế, kết quả dự báo bị lệch.",
+        "en": "⚠ The rates in {file} were fitted with the resources of scenario {fit_scenario} times {scale} "
+              "({fit_amount} million VND in {years}); this run uses scenario {scenario} ({amount} million VND in "
+              "those years). Fitted rates are rates without the modelled support: if the support assumed in the fit "
+              "differs from what acted, the projection is biased."},
+    "band_80": {"vi": "Khoảng 80 %", "en": "80 % band"},
+    "run_level_province": {"vi": "Toàn tỉnh", "en": "Province"},
+    "run_level_country": {"vi": "Cả nước", "en": "Country"},
+    "run_level_district": {"vi": "Toàn huyện", "en": "District"},
+    "project_fixed_parameters": {"vi": "Độ bất định của tham số đã tắt: mọi lần mô phỏng dùng giá trị trung tâm; "
+                                       "dải chỉ còn phản ánh biến động ngẫu nhiên của hộ.",
+                                 "en": "Parameter uncertainty is off: every draw uses the central values; the band "
+                                       "shows only the chance moves of households."},
+    "project_posterior_used": {"vi": "Dùng {n} bộ tham số hậu nghiệm đồng thời từ {file} (giữ tương quan giữa các tỷ lệ).",
+                               "en": "Using {n} joint posterior draws from {file} (the correlations between rates are kept)."},
+    "calibrate_history_title": {
+        "vi": "Ước lượng gộp trên {file}: {series} chuỗi số liệu, {transitions} lần chuyển giữa các kỳ rà soát, {k} tham số.",
+        "en": "Pooled fit on {file}: {series} series, {transitions} transitions between reviews, {k} parameters."},
+    "calibrate_history_diagnostics": {
+        "vi": "Hội tụ: R-hat lớn nhất {rhat}, cỡ mẫu hiệu dụng nhỏ nhất {ess} ({chains} chuỗi Metropolis × {draws} lần rút).",
+        "en": "Convergence: largest R-hat {rhat}, smallest effective sample size {ess} ({chains} Metropolis chains × "
+              "{draws} draws)."},
+    "calibrate_history_budget": {"vi": "Hỗ trợ đều hằng năm: % hộ nghèo kỳ đầu được đưa ra khỏi nghèo mỗi năm "
+                                       "[khoảng 90 %]",
+                                 "en": "Steady support: % of the first review's poor lifted each year [90 % interval]"},
+    "calibrate_history_spending_title": {
+        "vi": "Kinh phí chương trình giảm nghèo 2016-2020 đã công bố và chi phí cho mỗi hộ được hỗ trợ thoát nghèo mà "
+              "ước lượng ngụ ý (kiểm tra, không dùng trong ước lượng)",
+        "en": "Published poverty-programme spending 2016-2020 and the cost per household lifted that the fit implies "
+              "(a check, not used in the fit)"},
+    "calibrate_history_spending": {"vi": "Kinh phí 2016-2020 (tỷ đồng)", "en": "Spending 2016-2020 (billion VND)"},
+    "calibrate_history_lifted": {"vi": "Hộ được hỗ trợ thoát nghèo mỗi năm (trung vị)",
+                                 "en": "Households lifted by the support a year (median)"},
+    "calibrate_history_cost": {"vi": "Triệu đồng/hộ thoát nghèo [khoảng 90 %]",
+                               "en": "Million VND per household lifted [90 % interval]"},
+    "probability_mc": {"vi": "{p} ± {e}", "en": "{p} ± {e}"},
+    "probability_mc_error": {"vi": "± (sai số Monte Carlo, điểm %)", "en": "± (Monte Carlo error, points)"},
+    "probability_conditional": {
+        "vi": "Xác suất là có điều kiện: chỉ phản ánh độ bất định đã nêu của các giả định (khoảng 90 % của tỷ lệ "
+              "chuyển trạng thái, chi phí, hiệu quả); ± là sai số Monte Carlo (một độ lệch chuẩn).",
+        "en": "Probabilities are conditional: they reflect only the stated uncertainty of the assumptions "
+              "(the 90 % intervals of transition rates, costs and effects); ± is the Monte Carlo error (one "
+              "standard error)."},
+    "sensitivity_title": {"vi": "Kết quả phụ thuộc vào điều gì: chỉ số Sobol của mức giảm tỷ lệ hộ nghèo bình quân năm",
+                          "en": "What the answer depends on: Sobol indices of the average yearly fall of the poor rate"},
+    "sensitivity_parameter": {"vi": "Tham số", "en": "Parameter"},
+    "sensitivity_first": {"vi": "Chỉ số bậc 1 (S1)", "en": "First order (S1)"},
+    "sensitivity_total": {"vi": "Chỉ số toàn phần (ST)", "en": "Total (ST)"},
+    "sensitivity_conf": {"vi": "± (khoảng 95 %)", "en": "± (95 % interval)"},
+    "sensitivity_setup": {"vi": "{target}: {n} lần tính đường kỳ vọng (Saltelli, {base} mẫu gốc, {k} tham số), "
+                                "xác suất đạt chỉ tiêu {p}.",
+                          "en": "{target}: {n} expected-path runs (Saltelli, {base} base samples, {k} parameters); "
+                                "probability of meeting the target {p}."},
+    "sensitivity_prim_title": {"vi": "Khi nào chỉ tiêu không đạt: vùng giả định (PRIM)",
+                               "en": "When the target fails: ranges of assumptions (PRIM)"},
+    "sensitivity_prim_box": {"vi": "Trong vùng này {density} số lần tính không đạt chỉ tiêu; vùng chứa {coverage} "
+                                   "số lần không đạt và {mass} mọi lần tính.",
+                             "en": "Inside this box {density} of the runs miss the target; the box holds {coverage} of "
+                                   "all misses and {mass} of all runs."},
+    "sensitivity_prim_none": {"vi": "Không tìm được vùng giả định nào: chỉ tiêu {state} ở gần như mọi lần tính.",
+                              "en": "No box found: the target is {state} in almost every run."},
+    "sensitivity_cost": {"vi": "Định mức chi phí: {instrument}", "en": "Cost per household: {instrument}"},
+    "sensitivity_effect": {"vi": "{instrument}: {effect}", "en": "{instrument}: {effect}"},
+    "sensitivity_uPO": {"vi": "hiệu quả thoát nghèo", "en": "effect poor → not poor"},
+    "sensitivity_uPN": {"vi": "hiệu quả lên cận nghèo", "en": "effect poor → near-poor"},
+    "sensitivity_uNO": {"vi": "hiệu quả thoát cận nghèo", "en": "effect near-poor → not poor"},
+    "sensitivity_dNP": {"vi": "hiệu quả giảm tái nghèo", "en": "effect against falling back"},
+    "sensitivity_state_met": {"vi": "đạt", "en": "met"},
+    "sensitivity_state_missed": {"vi": "không đạt", "en": "missed"},
+    "sensitivity_low": {"vi": "từ", "en": "from"},
+    "sensitivity_high": {"vi": "đến", "en": "to"},
+    "sensitivity_chart_title": {"vi": "Điều gì quyết định việc đạt chỉ tiêu", "en": "What decides whether the target is met"},
+    "sensitivity_chart_x": {"vi": "Phần phương sai của mức giảm bình quân năm", "en": "Share of the variance of the yearly fall"},
 }

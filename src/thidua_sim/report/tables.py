@@ -75,27 +75,28 @@ def baseline_table(baseline: Baseline, area_id: str | None, lang: str) -> pd.Dat
     })
 
 
-def _with_band(projection, population: str, state: str, lang: str) -> list[str]:
+def _with_band(projection, population: str, state: str, lang: str, interval: int = 90) -> list[str]:
     expected = projection.rate(population, state)
     if projection.draws is None:
         return [format_percent(x, lang, 2) for x in expected]
-    low, high = np.quantile(projection.rate(population, state, draws=True), [0.05, 0.95], axis=0)
+    tail = (1.0 - interval / 100.0) / 2.0
+    low, high = np.quantile(projection.rate(population, state, draws=True), [tail, 1.0 - tail], axis=0)
     return [f"{format_percent(x, lang, 2)} ({format_number(lo, lang, 1)}–{format_number(hi, lang, 1)})"
             for x, lo, hi in zip(expected, low, high)]
 
 
-def trajectory_table(projection, population: str, lang: str) -> pd.DataFrame:
-    """Year by year: households, poor and near-poor (expected) and their rates with the 90 % band;
-    across periods also the standard each year is counted under."""
+def trajectory_table(projection, population: str, lang: str, interval: int = 90) -> pd.DataFrame:
+    """Year by year: households, poor and near-poor (expected) and their rates with the 90 % band
+    (``interval`` 80 for the 80 % band); across periods also the standard each year is counted under."""
     stocks = projection.stocks(population)
-    band = f" ({t('band_90', lang)})" if projection.draws is not None else ""
+    band = f" ({t(f'band_{interval}', lang)})" if projection.draws is not None else ""
     frame = pd.DataFrame({
         t("year", lang): [str(y) for y in projection.years],
         t("households", lang): [format_number(x, lang) for x in stocks.sum(axis=-1)],
         t("poor", lang): [format_number(x, lang) for x in stocks[:, STATES.index("poor")]],
-        t("poor_rate", lang) + band: _with_band(projection, population, "poor", lang),
+        t("poor_rate", lang) + band: _with_band(projection, population, "poor", lang, interval),
         t("near_poor", lang): [format_number(x, lang) for x in stocks[:, STATES.index("near_poor")]],
-        t("near_poor_rate", lang) + band: _with_band(projection, population, "near_poor", lang),
+        t("near_poor_rate", lang) + band: _with_band(projection, population, "near_poor", lang, interval),
     })
     plan = getattr(projection, "periods", None)
     if plan is not None:
@@ -169,9 +170,13 @@ def resources_table(projection, population: str, lang: str) -> pd.DataFrame:
     })
 
 
-def _probability(p: float | None, lang: str) -> str:
+def _probability(p: float | None, lang: str, draws: int | None = None) -> str:
     if p is None or (isinstance(p, float) and np.isnan(p)):
         return t("not_simulated", lang)
+    if draws:  # with its Monte Carlo error, "46 % ± 3,5"
+        from .validation import probability_with_error
+
+        return probability_with_error(float(p), int(draws), lang)
     return format_percent(100 * p, lang, 0)
 
 
@@ -212,7 +217,7 @@ def target_checks_table(checks: Sequence, lang: str, names: Mapping[str, str] | 
             t("yes" if check.met else "no", lang),
             format_signed(check.margin_points, lang, 2),
             _households_needed(check.margin_households_per_year, check.met, lang),
-            _probability(check.probability, lang),
+            _probability(check.probability, lang, getattr(check, "draws", None)),
         ]
         for key, value in zip(rows, values):
             rows[key].append(value)
@@ -241,7 +246,7 @@ def ranking_values(projection, checks_by_area: Mapping[str, object] | None = Non
         check = (checks_by_area or {}).get(area.id)
         if check is not None:
             row.update(target=check.target.threshold_points, met=bool(check.met), probability=check.probability,
-                       margin_households=check.margin_households_per_year)
+                       margin_households=check.margin_households_per_year, draws=getattr(check, "draws", None))
         rows.append(row)
     frame = pd.DataFrame(rows).sort_values("reduction", ascending=False, kind="stable").reset_index(drop=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
@@ -265,7 +270,9 @@ def ranking_table(values: pd.DataFrame, lang: str, start: int, end: int) -> pd.D
                                       for m in values["met"]]  # "–": a commune without a target
         out[t("target_margin_households", lang)] = [
             _households_needed(h, m, lang) for m, h in zip(values["met"], values["margin_households"])]
-        out[t("target_probability", lang)] = [_probability(p, lang) for p in values["probability"]]
+        draws = values["draws"] if "draws" in values else [None] * len(values)
+        out[t("target_probability", lang)] = [_probability(p, lang, None if d is None or d != d else int(d))
+                                              for p, d in zip(values["probability"], draws)]
     return pd.DataFrame(out)
 
 

@@ -76,6 +76,8 @@ def inputs_hash(
         ("data", files_digest(data_dir)),
         ("scenario", files_digest(scenario)),
         ("notebook", files_digest(notebook) if notebook else ""),
+        # the forecast-record box reads the shipped backtest results beside the data folder
+        ("backtest", files_digest(Path(data_dir).parent / "history" / "backtest_metrics.csv")),
         ("package", package_digest()),
         ("parameters", json.dumps({k: v for k, v in sorted(parameters.items()) if k not in path_keys},
                                   sort_keys=True, default=str)),

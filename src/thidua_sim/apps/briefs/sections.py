@@ -61,6 +61,8 @@ __all__ = [
     "period_units",
     "PERIOD_2026_2030",
     "households",
+    "forecast_record",
+    "what_decides",
 ]
 
 BRIEF_PARAMETERS: dict[str, tuple[str, ...]] = {
@@ -361,7 +363,11 @@ def _check_sentences(check, lang: str) -> list[Note]:
         notes = [Note(t("summary_target_not_met", lang, target=name,
                         margin=format_points(-check.margin_points, lang), households=households), "bad")]
     if check.probability is not None:
-        notes.append(Note(t("summary_probability", lang, p=format_percent(100 * check.probability, lang, 0))))
+        from ...report.validation import probability_with_error
+
+        p = (probability_with_error(check.probability, check.draws, lang) if getattr(check, "draws", None)
+             else format_percent(100 * check.probability, lang, 0))
+        notes.append(Note(t("summary_probability", lang, p=p)))
     return notes
 
 
@@ -777,4 +783,59 @@ def households(brief: Brief) -> Section:
         keys = ("poor_start", "poor_escaped", "poor_newly", "poor_fell_back", "poor_end")
         section.add(Facts(tuple((t(f"hh_{k}", lang), format_number(int(row[k]), lang)) for k in keys)))
     section.add(Paragraph(t("hh_note_aggregates", lang)))
+    return section
+
+
+# -- issue 11: the forecast record of the model, and what decides the target ----------------------
+
+BACKTEST_METRICS = Path("history") / "backtest_metrics.csv"
+"""The shipped backtest results, beside the data folders (``data/history/backtest_metrics.csv``),
+written by ``thidua-sim backtest --out data/history/backtest_metrics.csv``; briefs only read it."""
+SENSITIVITY_BASE_SAMPLES = 64
+"""Saltelli base samples of the district brief's sensitivity chart (64 x (parameters + 2) runs)."""
+
+
+def forecast_record(brief: Brief) -> Section:
+    """Every brief: the short "how well this model forecast past years" box, from the latest
+    backtest of the shipped history (read from :data:`BACKTEST_METRICS`, never recomputed here),
+    and the note that probabilities are conditional and carry a Monte Carlo error."""
+    from ...report.validation import backtest_box
+
+    lang = brief.lang
+    box = backtest_box(Path(brief.settings.data_dir).parent / BACKTEST_METRICS, lang)
+    section = Section(box["title"], section_id="forecast-record")
+    section.add(Note(box["text"], "info"))
+    section.add(Paragraph(t("backtest_box_scope", lang)))
+    section.add(Paragraph(t("probability_conditional", lang)))
+    return section
+
+
+def what_decides(brief: Brief) -> Section:
+    """District brief: "what decides whether the target is met": Sobol indices of the district
+    target's yearly fall over every uncertain assumption (chart), and the PRIM box of assumptions
+    under which it fails."""
+    from ...planning.sensitivity import sensitivity
+    from ...report.validation import parameter_labels, prim_lines, probability_with_error, sensitivity_chart
+
+    _require_district(brief, "what_decides")
+    lang = brief.lang
+    section = Section(t("sensitivity_chart_title", lang), section_id="what-decides")
+    target = brief.district_target
+    if target is None:
+        return section.add(Note(t("section_unavailable", lang, reason="no district target in params"), "warning"))
+    result = brief.cache.get("sensitivity")
+    if result is None:
+        result = sensitivity(brief.baseline, brief.scenario, brief.params, target,
+                             base_samples=SENSITIVITY_BASE_SAMPLES, seed=brief.settings.seed)
+        brief.cache["sensitivity"] = result
+    name = target.name_vi if lang == "vi" else target.name_en
+    section.add(Paragraph(t("sensitivity_setup", lang, target=name, n=len(result.samples), base=result.base_samples,
+                            k=len(result.indices),
+                            p=probability_with_error(result.probability, result.independent_runs, lang))))
+    names = parameter_labels(brief.params, lang)
+    section.add(Chart(sensitivity_chart(result.indices, lang, names=names), t("sensitivity_title", lang)))
+    section.add(Paragraph(t("sensitivity_prim_title", lang), strong=True))
+    for line in prim_lines(result.box, result.box_stats, lang, mostly_met=result.probability >= 0.5, names=names):
+        section.add(Paragraph(line.strip()))
+    section.add(Paragraph(t("probability_conditional", lang)))
     return section

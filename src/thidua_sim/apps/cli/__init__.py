@@ -29,6 +29,8 @@ COMMANDS: tuple[str, ...] = (
     "template",
     "project",
     "calibrate",
+    "backtest",
+    "sensitivity",
     "check",
     "required",
     "allocate",

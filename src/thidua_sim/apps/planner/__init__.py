@@ -288,6 +288,9 @@ class Planner:
         self.required_button = W.Button(icon="calculator", layout=W.Layout(width="auto"))
         self.required_button.on_click(lambda _b: self.compute_required())
         self.required_output = W.HTML()
+        self.sensitivity_button = W.Button(icon="sliders", layout=W.Layout(width="auto"))
+        self.sensitivity_button.on_click(lambda _b: self.compute_sensitivity())
+        self.sensitivity_output = W.HTML()
 
         self.save_name = W.Text(style=_WIDE, layout=W.Layout(width="340px"))
         self.save_button = W.Button(icon="save", button_style="primary", layout=W.Layout(width="auto"))
@@ -335,6 +338,8 @@ class Planner:
             self.status,
             W.HBox([self.required_button]),
             self.required_output,
+            W.HBox([self.sensitivity_button]),
+            self.sensitivity_output,
             self.coverage_title,
             self.coverage,
         ])
@@ -620,6 +625,7 @@ class Planner:
             self.coverage_title.value = f"<b>{escape(t('section_resources', lang))}</b>"
             self.required_button.description = t("planner_required", lang)
             self.required_button.tooltip = t("planner_required_hint", lang)
+            self.sensitivity_button.description = t("sensitivity_chart_title", lang)
             self.save_name.description = t("planner_save_name", lang)
             self.save_button.description = t("planner_save", lang)
             self.overwrite_button.description = t("planner_overwrite", lang)
@@ -718,6 +724,39 @@ class Planner:
         self.required_results = results
         self.required_output.value = "".join(f"<div>{escape(line)}</div>" for line in lines)
         return results
+
+    def compute_sensitivity(self, base_samples: int = 64) -> Any:
+        """What decides whether the district target is met under the current settings: Sobol
+        indices (chart) and the PRIM box of failing assumptions (``thidua-sim sensitivity``)."""
+        from ...planning.sensitivity import sensitivity
+        from ...report.charts import figure_img_tag
+        from ...report.validation import parameter_labels, prim_lines, probability_with_error, sensitivity_chart
+
+        if self.view is None:
+            return None
+        lang = self.lang
+        target = next((c.target for c in self.view.checks if c.target.population == "district"), None)
+        if target is None:
+            self.sensitivity_output.value = escape(t("section_unavailable", lang, reason="no district target"))
+            return None
+        self.sensitivity_output.value = f"<i>{escape(t('planner_computing', lang))}</i>"
+        try:
+            result = sensitivity(self.baseline, self.view.scenario, self.params, target, base_samples=base_samples,
+                                 seed=self.seed)
+        except ThiduaError as exc:
+            self.sensitivity_output.value = escape(t("planner_error", lang, error=str(exc)))
+            return None
+        p = probability_with_error(result.probability, result.independent_runs, lang)
+        lines = [t("sensitivity_setup", lang, target=target.name_vi if lang == "vi" else target.name_en,
+                   n=len(result.samples), base=result.base_samples, k=len(result.indices), p=p),
+                 t("sensitivity_prim_title", lang),
+                 *prim_lines(result.box, result.box_stats, lang, mostly_met=result.probability >= 0.5,
+                             names=parameter_labels(self.params, lang)),
+                 t("probability_conditional", lang)]
+        img = figure_img_tag(sensitivity_chart(result.indices, lang, names=parameter_labels(self.params, lang)),
+                             t("sensitivity_title", lang))
+        self.sensitivity_output.value = img + "".join(f"<div>{escape(line)}</div>" for line in lines)
+        return result
 
     @staticmethod
     def _required_text(result: Any, name: str, rule: str, probability: float | None, lang: str) -> str:

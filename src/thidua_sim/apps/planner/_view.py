@@ -242,7 +242,11 @@ def status_html(view: PlannerView, lang: str) -> str:
             format_number(check.margin_households_per_year, lang, 0),
         ]
         if with_probability:
-            row.append(format_percent(None if check.probability is None else 100.0 * check.probability, lang, 0))
+            from ...report.validation import probability_with_error
+
+            row.append(probability_with_error(check.probability, check.draws, lang)
+                       if check.probability is not None and getattr(check, "draws", None)
+                       else format_percent(None if check.probability is None else 100.0 * check.probability, lang, 0))
         rows.append(row)
     note = ""
     estimated = np.asarray(view.projection.baseline.estimated, dtype=bool)

@@ -231,6 +231,8 @@ def run(args: argparse.Namespace) -> int:
                "margin_households_per_year": (t("target_margin_households", lang), 1)}
     if args.draws:
         columns["probability"] = (t("target_probability", lang), "%")
+        columns["probability_mc_error"] = (t("probability_mc_error", lang), 1)
+        shown = shown.assign(probability_mc_error=_mc_error_points(shown["probability"], args.draws))
     if getattr(args, "targets", None):  # targets of any kind: say which, and the end-year rate
         kinds = {x.id: x.kind for x in district_targets}
         standards = {x.id: x.standard for x in district_targets}
@@ -247,11 +249,15 @@ def run(args: argparse.Namespace) -> int:
     print_table(shown, columns, lang, t(targets_heading, lang))
     table = commune_feasibility(projection, communes)
     shown = table.assign(status=[t(f"target_status_{s}", lang) for s in table["status"]])
+    if args.draws:
+        shown = shown.assign(probability_mc_error=_mc_error_points(shown["probability"], args.draws))
     commune_columns = {"area_name": (t("commune", lang), None),
                        **{k: v for k, v in columns.items() if k not in ("name", "kind", "standard")},
                        "status": (t("target_status", lang), None)}
     print()
     print_table(shown, commune_columns, lang, t(how_heading, lang, how=how))
+    if args.draws:
+        print(t("probability_conditional", lang))
     if args.out:
         district.insert(0, "level", "district")
         table.insert(0, "level", "commune")
@@ -260,3 +266,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             write_output(pd.concat([district, table], ignore_index=True), args.out, lang)
     return 0
+
+
+def _mc_error_points(probability: pd.Series, draws: int) -> pd.Series:
+    """Monte Carlo standard error of each probability, in percentage points."""
+    p = probability.astype(float)
+    return 100.0 * (p * (1.0 - p) / draws) ** 0.5

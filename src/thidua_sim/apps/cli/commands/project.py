@@ -17,7 +17,7 @@ from ....core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
 from ....model.projection import TABLE_FORMATS
 from .check import _all_area_ids, add_period_arguments, estimate_note, period_inputs, scenario_line
 
-__all__ = ["register", "run"]
+__all__ = ["register", "run", "support_warning", "fixed_parameters", "run_level"]
 
 
 def register(subparsers: Any) -> None:
@@ -39,6 +39,13 @@ def register(subparsers: Any) -> None:
                         help=f"last projected year (default: {DEFAULT_HORIZON})")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes for the draws (default: 1; same numbers for any value)")
+    parser.add_argument("--baseline-year", default=None, metavar="YEAR",
+                        help="review year to project from: a year of the data folder's review results, or 'latest' "
+                             "(default: the first review year)")
+    parser.add_argument("--interval", type=int, choices=(80, 90), default=90,
+                        help="band of the Monte Carlo draws shown: 80 or 90 %% (default: 90)")
+    parser.add_argument("--no-parameter-uncertainty", action="store_true",
+                        help="draw household moves only, every parameter at its central value")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
     parser.add_argument("--out", default=None, metavar="FILE",
                         help=f"write the full table to FILE ({', '.join(TABLE_FORMATS)})")
@@ -57,22 +64,39 @@ def run(args: argparse.Namespace) -> int:
         raise ProjectionError(f"--out {args.out!r}: unknown file type {Path(args.out).suffix or '(none)'!r}; "
                               f"expected a name ending in {', '.join(TABLE_FORMATS)}")
     lang = args.language
-    baseline = load_baseline(args.data)
+    baseline = load_baseline(args.data, _baseline_year(args))
     params = load_params(args.params, base_rates=args.base_rates, areas=baseline.areas)
+    if args.no_parameter_uncertainty:
+        params = fixed_parameters(params)
     scenario = load_scenario(args.scenario, params, _all_area_ids(args.data, baseline))
+    posterior = None
+    if args.base_rates is not None and args.draws and not args.no_parameter_uncertainty:
+        from ....model.calibrate import load_posterior
+
+        posterior = load_posterior(args.base_rates)  # joint draws written by calibrate beside the file
     projection = project(baseline, scenario, params, until=args.until, draws=args.draws, seed=args.seed,
-                         workers=args.workers, periods=period_inputs(args, args.until))
+                         workers=args.workers, periods=period_inputs(args, args.until), posterior=posterior)
 
     print(scenario_line(args, scenario, baseline, lang))
+    if posterior is not None:
+        from ....model.calibrate import posterior_path
+
+        print(t("project_posterior_used", lang, n=len(posterior), file=posterior_path(args.base_rates).name))
+    if args.no_parameter_uncertainty and args.draws:
+        print(t("project_fixed_parameters", lang))
+    if args.base_rates is not None:
+        warning = support_warning(args.base_rates, scenario, lang)
+        if warning:
+            print(warning)
     note = estimate_note(baseline, lang)
     if note:
         print(note)
-    whole = t("former_district" if projection.periods is not None else "district", lang)
+    whole = t("former_district" if projection.periods is not None else f"run_level_{run_level(baseline)}", lang)
     for population, title in (("district", whole), ("dtts", group_label("dtts", lang)),
                               ("other", group_label("other", lang))):
         print()
         print(title)
-        print(trajectory_table(projection, population, lang).to_string(index=False))
+        print(trajectory_table(projection, population, lang, args.interval).to_string(index=False))
     if projection.periods is not None:
         from ....report.tables import period_notes
 
@@ -83,3 +107,68 @@ def run(args: argparse.Namespace) -> int:
         print()
         print(t("file_written", lang, path=written))
     return 0
+
+
+def support_warning(base_rates_file: str | Path, scenario: Any, lang: str) -> str | None:
+    """A warning when fitted base rates are used under another support than their fit assumed:
+    another scenario, a scale other than 1, or other amounts in the fitted years."""
+    from ....io._yaml import read_yaml
+    from ....report.i18n import format_number, t
+
+    doc = read_yaml(Path(base_rates_file))
+    support = ((doc.get("fit") or {}).get("support")) if isinstance(doc, dict) else None
+    if not support:
+        return None
+    fitted = {int(y): float(v) for y, v in (support.get("amount_mvnd_by_year") or {}).items()}
+    scale = float(support.get("scale", 1.0))
+    now = {y: float(sum(r.amount_mvnd for r in scenario.resources if r.year == y)) for y in fitted}
+    differs = [y for y in fitted if abs(now[y] - fitted[y]) > 0.01 * max(abs(fitted[y]), 1.0)]
+    if scale == 1.0 and not differs and str(support.get("scenario", "")).split("_x")[0] == scenario.id:
+        return None
+    years = differs or sorted(fitted)
+    return t("project_support_differs", lang, file=Path(base_rates_file).name,
+             fit_scenario=support.get("scenario", "?"), scale=format_number(scale, lang, 2),
+             scenario=scenario.id,
+             fit_amount=format_number(sum(fitted[y] for y in years), lang),
+             amount=format_number(sum(now[y] for y in years), lang),
+             years=", ".join(map(str, years)))
+
+
+def _baseline_year(args: argparse.Namespace) -> int | None:
+    value = getattr(args, "baseline_year", None)
+    if value is None:
+        return None
+    if str(value).lower() == "latest":
+        from ....data import load_area_info, load_review_results
+
+        folder = Path(args.data)
+        return max(load_review_results(folder / "review_results.csv", load_area_info(folder)).years)
+    try:
+        return int(value)
+    except ValueError:
+        raise ProjectionError(f"--baseline-year {value!r}: expected a review year such as 2022, or 'latest'") from None
+
+
+def run_level(baseline: Any) -> str:
+    """"province" or "country" when every area of the run is one, else "district" (the run's total)."""
+    kinds = {getattr(a, "kind", "commune") for a in baseline.areas}
+    if kinds == {"province"}:
+        return "province" if len(baseline.areas) == 1 else "country"
+    if kinds == {"country"}:
+        return "country"
+    return "district"
+
+
+def fixed_parameters(params: Any) -> Any:
+    """The same parameters with every interval removed (central values only)."""
+    from dataclasses import replace
+
+    from ....core.types import Uncertain
+
+    def fix(v: Uncertain) -> Uncertain:
+        return Uncertain(v.central, source=v.source)
+
+    rates = {g: {k: fix(v) for k, v in r.items()} for g, r in params.base_rates.rates.items()}
+    instruments = {k: replace(i, cost_mvnd=fix(i.cost_mvnd), effects={e: fix(v) for e, v in i.effects.items()})
+                   for k, i in params.instruments.items()}
+    return replace(params, base_rates=replace(params.base_rates, rates=rates), instruments=instruments)

@@ -1,0 +1,274 @@
+"""Published history (loader), the pooled fit on it (recovery from simulated series with flows,
+convergence refusal, joint draws), the naive baselines and backtest metrics by hand, and the
+Monte Carlo keeping the correlations of joint posterior draws."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from factories import make_baseline, make_instrument, make_params, make_rates, make_scenario
+
+from thidua_sim import BaseRates, Uncertain
+from thidua_sim.data import HISTORY_COLUMNS, load_history
+from thidua_sim.errors import InputErrors
+from thidua_sim.model import _history_fit as hf
+from thidua_sim.model._montecarlo import sample_parameters
+from thidua_sim.model.backtest import baseline_forecasts, metrics
+from thidua_sim.model.engine import compile_model
+
+SHIPPED = "data/history"
+
+
+# -- the shipped history and its loader -------------------------------------------------------------
+
+def test_shipped_history_is_up_to_2022_with_a_source_and_quote_per_figure():
+    history = load_history(SHIPPED)
+    t = history.table
+    assert len(t) > 150
+    assert t["year"].max() <= 2022  # reviews of 2023 and later are kept back for the check of forecasts
+    assert (t["source_url"].str.len() > 10).all() and (t["quote"].str.len() > 3).all()
+    # the Kon Tum 2022 flows of the issue, as published
+    for measure, value in (("escaped_poverty", 6782), ("newly_poor", 594), ("fell_back", 13),
+                           ("near_poor_to_poor", 169), ("left_near_poverty", 3409), ("poor", 15943)):
+        assert history.value("kon_tum", 2022, measure) == value
+    assert history.value("kon_tum", 2021, "poor") == 21989
+
+
+def _write(tmp_path, rows):
+    path = tmp_path / "history.csv"
+    pd.DataFrame(rows, columns=list(HISTORY_COLUMNS)).to_csv(path, index=False)
+    return path
+
+
+def _row(**kw):
+    base = dict(area_id="x", area_name="X", level="province", parent="", year=2021, standard="07/2021",
+                population="all", measure="poor_rate", value=10.0, unit="percent", source_url="https://a.vn/b",
+                source_title="t", source_doc="", quote="tỷ lệ hộ nghèo 10%", note="")
+    base.update(kw)
+    return base
+
+
+def test_bad_history_rows_are_reported_with_row_column_and_fix(tmp_path):
+    path = _write(tmp_path, [_row(), _row(year=2022, measure="poor_rat"), _row(year=2022, value=120.0),
+                             _row(), _row(year=2022, standard="2016", measure="poor")])
+    with pytest.raises(InputErrors) as info:
+        load_history(path)
+    text = str(info.value)
+    assert "row 3, column H 'measure'" in text and "poor_rat" in text
+    assert "row 4, column I 'value'" in text and "percentage" in text
+    assert "row 5" in text and "again (first on row 2)" in text
+    assert "row 6, column F 'standard'" in text and "59/2015, 07/2021" in text
+    assert "Fix:" in text
+
+
+def test_a_missing_figure_is_named():
+    history = load_history(SHIPPED)
+    with pytest.raises(InputErrors) as info:
+        history.require("kon_tum", 2022, "households", "dtts")
+    assert "area 'kon_tum', year 2022, population 'dtts', measure 'households'" in str(info.value)
+
+
+# -- naive baselines and metrics by hand --------------------------------------------------------------
+
+def test_baselines_by_hand():
+    # 20 % in 2015, 16 % in 2017: 2 points a year, ratio 0.8 over two years
+    linear, ratio = baseline_forecasts(np.array([2015, 2017]), np.array([20.0, 16.0]), 1)
+    assert linear == pytest.approx(14.0)
+    assert ratio == pytest.approx(16.0 * math.sqrt(0.8))  # 14.3108...
+    linear3, ratio3 = baseline_forecasts(np.array([2015, 2016, 2017]), np.array([20.0, 99.0, 16.0]), 3)
+    assert linear3 == pytest.approx(16.0 - 6.0)  # through the first and last point only
+    assert ratio3 == pytest.approx(16.0 * 0.8**1.5)
+    assert baseline_forecasts(np.array([2020, 2021]), np.array([3.0, 1.0]), 2)[0] == 0.0  # never below 0
+
+
+def test_metrics_by_hand():
+    f = pd.DataFrame({
+        "measure": ["poor_rate"] * 3, "horizon": [1, 1, 2], "year": [2018, 2021, 2020], "actual": [10.0, 8.0, 5.0],
+        "model": [11.0, 7.0, 5.5], "linear": [9.0, 8.0, 3.0], "ratio": [10.0, 10.0, 6.0],
+        "q10": [9.0, 7.5, 5.0], "q90": [12.0, 7.9, 6.0], "q05": [8.0, 7.2, 4.0], "q95": [13.0, 9.5, 7.0]})
+    m = metrics(f).set_index(["measure", "horizon"])
+    one, all_ = m.loc[("poor_rate", "1")], m.loc[("poor_rate", "all")]
+    assert one["n"] == 2 and all_["n"] == 3
+    assert one["mae_model"] == pytest.approx(1.0) and one["bias_model"] == pytest.approx(0.0)
+    assert one["mae_linear"] == pytest.approx(0.5) and one["bias_linear"] == pytest.approx(-0.5)
+    assert one["mae_ratio"] == pytest.approx(1.0) and one["bias_ratio"] == pytest.approx(1.0)
+    assert all_["mae_model"] == pytest.approx((1 + 1 + 0.5) / 3)
+    assert all_["bias_linear"] == pytest.approx((-1 + 0 - 2) / 3)
+    assert one["cover80"] == pytest.approx(0.5)  # 10 in [9, 12]; 8 not in [7.5, 7.9]
+    assert all_["cover90"] == pytest.approx(1.0)
+    assert one["years"] == "2018, 2021"
+    pooled = m.loc[("all", "all")]  # the three measures pooled (only one here)
+    assert pooled["n"] == 3 and pooled["mae_model"] == pytest.approx(all_["mae_model"])
+
+
+# -- the pooled fit ----------------------------------------------------------------------------------
+
+def _simulate_cells(rates, budgets, years, h=100_000, seed=1):
+    """Series simulated by the engine's step from known rates and budgets, observed with small noise."""
+    rng = np.random.default_rng(seed)
+    cells = []
+    for c, (p0, n0, beta) in enumerate(budgets):
+        x = np.array([p0, n0, 1 - p0 - n0])
+        poor, near, flows = [x[0]], [x[1]], [np.full(4, np.nan)]
+        for _ in years[1:]:
+            nxt, primed = hf.one_step(x, rates, np.array(beta * p0))
+            f = h * np.array([x[0] * (primed[0] + primed[1]), x[1] * primed[2], x[2] * primed[4], x[1] * primed[3]])
+            flows.append(np.round(f) if c == 0 else np.full(4, np.nan))  # flows published for one series
+            x = nxt
+            poor.append(x[0] + rng.normal(0, 0.0015))
+            near.append(x[1] + rng.normal(0, 0.0015))
+        cells.append(hf.Cell(f"a{c}", "all", "07/2021", np.array(years), np.array(poor), np.array(near),
+                             np.full(len(years), float(h)), np.array(flows)))
+    return cells
+
+
+TRUE_RATES = np.array([0.10, 0.08, 0.06, 0.12, 0.006, 0.02, 0.0])  # pPN pPO pNP pNO pOP pON gamma
+
+
+def _prior_params():
+    rates = {g: {"pPN": Uncertain(0.13, 0.06, 0.25), "pPO": Uncertain(0.06, 0.03, 0.15),
+                 "pNP": Uncertain(0.08, 0.03, 0.16), "pNO": Uncertain(0.10, 0.05, 0.2),
+                 "pOP": Uncertain(0.01, 0.004, 0.025), "pON": Uncertain(0.03, 0.01, 0.06),
+                 "gamma": Uncertain(0.02)} for g in ("dtts", "other")}
+    return make_params(rates=BaseRates(rates, {}, "test prior"))
+
+
+@pytest.fixture(scope="module")
+def recovered():
+    budgets = [(0.20, 0.08, 0.15), (0.12, 0.06, 0.05), (0.30, 0.10, 0.25), (0.08, 0.05, 0.10),
+               (0.25, 0.07, 0.08), (0.15, 0.09, 0.20)]
+    cells = _simulate_cells(TRUE_RATES, budgets, list(range(2016, 2022)))
+    fit = hf.fit_history(cells, _prior_params(), samples=64_000, seed=3)
+    return cells, budgets, fit
+
+
+def test_recovers_known_rates_and_budgets_from_simulated_series_with_flows(recovered):
+    cells, budgets, fit = recovered
+    nat = fit.natural()
+    assert fit.converged and fit.diagnostics["rhat_max"] <= hf.MAX_RHAT and fit.ess >= hf.MIN_ESS
+    names = ["pPN", "pPO", "pNP", "pNO", "pOP", "pON"]
+    for r, name in enumerate(names):
+        lo, hi = np.quantile(nat["rates"][:, 0, r], (0.05, 0.95))
+        assert lo <= TRUE_RATES[r] <= hi, (name, lo, TRUE_RATES[r], hi)
+    covered = 0
+    for c, (p0, _, beta) in enumerate(budgets):
+        lo, med, hi = np.quantile(nat["budget"][:, c] / p0, (0.05, 0.5, 0.95))
+        covered += lo <= beta <= hi
+        assert abs(med - beta) <= 0.35 * beta + 0.02, (c, med, beta)
+    assert covered >= 5  # of 6 90 % intervals
+
+
+def test_fitted_flows_contain_the_simulated_ones(recovered):
+    cells, _, fit = recovered
+    table = fit.flows(cells[0], 2017)
+    assert ((table["low90"] <= table["published"]) & (table["published"] <= table["high90"])).all()
+
+
+def test_joint_draws_keep_the_correlations_of_the_posterior(recovered):
+    # the rows of the fit's draws are joint vectors: they fit the data better than the same
+    # marginals shuffled column by column (independent draws lose the posterior's correlations)
+    _, _, fit = recovered
+    tr = hf._transitions(list(fit.cells), fit.near_poor_ratio)
+    joint = hf._neg_log_post(fit.draws, fit.layout, tr)
+    rng = np.random.default_rng(0)
+    shuffled = np.column_stack([rng.permutation(col) for col in fit.draws.T])
+    independent = hf._neg_log_post(shuffled, fit.layout, tr)
+    corr = np.corrcoef(fit.draws.T)
+    assert np.max(np.abs(corr - np.eye(len(corr)))) > 0.3
+    assert np.median(joint) < np.median(independent) - 2.0
+
+
+def test_a_fit_that_did_not_converge_is_refused():
+    cells = _simulate_cells(TRUE_RATES, [(0.2, 0.08, 0.15), (0.1, 0.05, 0.1)], [2020, 2021, 2022])
+    with pytest.raises(hf.HistoryFitError, match="did not converge"):
+        hf.fit_history(cells, _prior_params(), samples=32 * 60, seed=1)  # 60 draws a chain: too few
+
+
+# -- the Monte Carlo with joint posterior draws --------------------------------------------------------
+
+def test_monte_carlo_keeps_the_correlation_of_posterior_draws():
+    params = make_params(rates=make_rates(interval=0.3))
+    baseline = make_baseline([[(100, 50, 850), (20, 30, 950)]])
+    model = compile_model(baseline, make_scenario([]), params, until=2023)
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((5000, 2))
+    pPO = 0.08 + 0.02 * z[:, 0]
+    pNP = 0.06 - 0.015 * (0.95 * z[:, 0] + math.sqrt(1 - 0.95**2) * z[:, 1])
+    posterior = pd.DataFrame({"rate:dtts:pPO": pPO, "rate:dtts:pNP": pNP})
+    target = np.corrcoef(pPO, pNP)[0, 1]
+    with_post = sample_parameters(model, params, 2000, seed=7, posterior=posterior)
+    r = np.corrcoef(with_post.rates[:, 0, 1], with_post.rates[:, 0, 2])[0, 1]
+    assert r == pytest.approx(target, abs=0.03)
+    assert target < -0.9
+    # the same parameters drawn one by one (Latin hypercube, independent columns) have no correlation
+    alone = sample_parameters(model, params, 2000, seed=7)
+    assert abs(np.corrcoef(alone.rates[:, 0, 1], alone.rates[:, 0, 2])[0, 1]) < 0.1
+    # same seed, same rows
+    again = sample_parameters(model, params, 2000, seed=7, posterior=posterior)
+    assert np.array_equal(again.rates, with_post.rates)
+
+
+def test_posterior_with_unknown_parameter_is_an_error():
+    from thidua_sim.model.engine import ProjectionError
+
+    params = make_params(instruments=[make_instrument("housing")])
+    baseline = make_baseline([[(100, 50, 850), (20, 30, 950)]])
+    model = compile_model(baseline, make_scenario([]), params, until=2023)
+    with pytest.raises(ProjectionError, match="unknown parameters"):
+        sample_parameters(model, params, 10, seed=1, posterior=pd.DataFrame({"rate:dtts:pXX": [0.1]}))
+
+
+# -- on the shipped history (slow: a full fit, and the backtest's five fits) -------------------------
+
+@pytest.mark.slow
+def test_kon_tum_2022_flows_are_inside_the_fitted_90_percent_intervals():
+    from thidua_sim.model.backtest import published_flows_check
+    from thidua_sim.params import load_params
+
+    flows = published_flows_check(load_history(SHIPPED), load_params("params"))
+    kon_tum = flows[(flows["series"] == "kon_tum|all|07/2021") & (flows["year"] == 2022)].set_index("flow")
+    assert kon_tum.loc["escaped_poverty", "published"] == 6782
+    assert kon_tum.loc["near_poor_to_poor", "published"] == 169
+    assert kon_tum.loc["entered_from_other", "published"] == 594 + 13  # newly poor + fell back
+    assert kon_tum.loc["left_near_poverty", "published"] == 3409
+    assert kon_tum["inside90"].all(), kon_tum
+
+
+@pytest.mark.slow
+def test_backtest_on_the_shipped_history_uses_only_past_reviews():
+    from thidua_sim.model.backtest import backtest
+    from thidua_sim.params import load_params
+
+    result = backtest(load_history(SHIPPED), load_params("params"), horizon=1)
+    f = result.forecasts
+    assert len(f) >= 5 and (f["year"] > f["origin"]).all() and (f["horizon"] == 1).all()
+    assert result.fits["converged"].all()
+    # the baselines of every forecast, by hand from the history up to its origin
+    series = load_history(SHIPPED).series()
+    for r in f.itertuples(index=False):
+        column = "near_poor_rate" if r.measure == "near_poor_rate" else "poor_rate"
+        past = series[(series.area_id == r.area_id) & (series.population == r.population)
+                      & (series.standard == r.standard) & (series.year <= r.origin)].dropna(subset=[column])
+        y0, y1 = past[column].iloc[0], past[column].iloc[-1]
+        t0, t1 = past["year"].iloc[0], past["year"].iloc[-1]
+        assert r.linear == pytest.approx(max(0.0, y1 + (y1 - y0) / (t1 - t0)))
+        assert r.ratio == pytest.approx(y1 * (y1 / y0) ** (1 / (t1 - t0)))
+
+
+def test_a_folder_of_published_figures_only_names_the_missing_figures():
+    from thidua_sim.data import load_baseline
+
+    with pytest.raises(InputErrors) as info:
+        load_baseline("data/vietnam")
+    text = str(info.value)
+    assert "published figures.csv only" in text
+    assert "2021 dtts households" in text and "2022 dtts near_poor" in text
+    assert "2022 all households" not in text  # published (derived as poor / poor rate)
+
+
+def test_programme_spending_is_kept_out_of_the_series():
+    history = load_history(SHIPPED)
+    assert history.value("gia_lai", 2020, "programme_spending") == 1268.0
+    assert history.value("viet_nam", 2020, "programme_spending") == 93000.0  # 93 trillion VND, in billions
+    assert "programme_spending" not in history.series().columns
