@@ -11,7 +11,7 @@ from pathlib import Path
 
 __all__ = ["PROJECT_ROOT", "SHIPPED_DATA", "SHIPPED_PARAMS", "PACKAGE_DIR", "DEFAULT_SEED", "DEFAULT_HORIZON",
            "BRIEF_DRAWS", "REQUIRED_DRAWS", "CALIBRATION_SAMPLES", "FIRST_YEAR", "LAST_YEAR", "MAX_HORIZON",
-           "SUPPORT_DRAWS"]
+           "SUPPORT_DRAWS", "HISTORY_SAMPLES"]
 
 #: ``src/thidua_sim/`` (the installed package's own folder).
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -36,6 +36,10 @@ REQUIRED_DRAWS = 2000
 #: Income-growth draws per household of the household support microsimulation (a share of
 #: households moved is then known to within about 0.5 / sqrt(1000) = 1.6 points).
 SUPPORT_DRAWS = 1000
+#: Metropolis samples (all chains together) of the pooled fit on the review history
+#: (``calibrate --history``, ``backtest``): enough for an effective sample size above the
+#: 200 the fit requires on the shipped history.
+HISTORY_SAMPLES = 128_000
 #: Importance-sampling draws of the calibration.
 CALIBRATION_SAMPLES = 20_000
 

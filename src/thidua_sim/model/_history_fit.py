@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from ..core.defaults import DEFAULT_SEED, HISTORY_SAMPLES
 from ..core.types import Params
 from ..errors import ThiduaError
 from .engine import PNO, PNP, PON, POP, PPN, PPO, coverage_shares, primed_rates, transition
@@ -460,8 +461,8 @@ class HistoryFit:
         return pd.DataFrame(rows)
 
 
-def fit_history(cells: list[Cell], params: Params, *, group: str = "dtts", samples: int = 128_000,
-                seed: int = 2021, require_convergence: bool = True) -> HistoryFit:
+def fit_history(cells: list[Cell], params: Params, *, group: str = "dtts", samples: int = HISTORY_SAMPLES,
+                seed: int = DEFAULT_SEED, require_convergence: bool = True) -> HistoryFit:
     """Fit the pooled model to the cells with two or more reviews (module docstring). ``samples``:
     kept Metropolis steps over all chains (``samples // CHAINS`` a chain, after :data:`WARMUP`);
     ``require_convergence=False`` returns a fit that failed the checks (``converged`` False)."""

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..core.defaults import DEFAULT_SEED, HISTORY_SAMPLES
 from ..core.types import Params
 from ._history_fit import HistoryFit, HistoryFitError, fit_history, series_cells
 
@@ -79,8 +80,8 @@ def _measure_series(cell_population: str, measure: str) -> tuple[str, str] | Non
     return None
 
 
-def backtest(history: History, params: Params, *, horizon: int = 3, seed: int = 2021,
-             samples: int = 128_000, group: str = "dtts") -> Backtest:
+def backtest(history: History, params: Params, *, horizon: int = 3, seed: int = DEFAULT_SEED,
+             samples: int = HISTORY_SAMPLES, group: str = "dtts") -> Backtest:
     """Rolling-origin evaluation on ``history`` (module docstring)."""
     if not isinstance(horizon, int) or horizon < 1:
         raise HistoryFitError(f"horizon = {horizon!r}: expected a whole number of years >= 1")
@@ -117,8 +118,8 @@ def backtest(history: History, params: Params, *, horizon: int = 3, seed: int = 
                     {"horizon": horizon, "seed": seed, "samples": samples, "source": history.source}, flows)
 
 
-def published_flows_check(history: History, params: Params, *, group: str = "dtts", samples: int = 128_000,
-                          seed: int = 2021) -> pd.DataFrame:
+def published_flows_check(history: History, params: Params, *, group: str = "dtts", samples: int = HISTORY_SAMPLES,
+                          seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """The model fitted on the whole history: for every series and year with published flows, the
     posterior predictive one-year flows (median, 90 % interval) beside the published ones."""
     fit = fit_history(series_cells(history.series()), params, group=group, samples=samples, seed=seed)

@@ -528,7 +528,7 @@ def save_posterior(calibration: Calibration, base_rates_path: str | Path) -> Pat
         return None
     path = posterior_path(base_rates_path)
     text = calibration.posterior.to_csv(index=False, lineterminator="\n", float_format="%.6g")
-    _write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_atomic(path, text)
     return path
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..core.defaults import DEFAULT_SEED
 from ..core.types import EFFECT_NAMES, GROUPS, RATE_NAMES, Baseline, Params, Scenario, Target
 from ..model._montecarlo import parameter_specs, quantile
 from ..model.engine import (
@@ -82,7 +83,7 @@ def batched_expected_stocks(model, rates: np.ndarray, costs: np.ndarray, effects
 
 
 def sensitivity(baseline: Baseline, scenario: Scenario, params: Params, target: Target, *,
-                base_samples: int = 256, seed: int = 2021, prim_threshold: float = 0.8) -> Sensitivity:
+                base_samples: int = 256, seed: int = DEFAULT_SEED, prim_threshold: float = 0.8) -> Sensitivity:
     """Sobol indices of the target's yearly fall, and a PRIM box of the assumptions under which it
     fails (module docstring). ``base_samples`` (a power of 2) gives ``base_samples * (k + 2)``
     runs for ``k`` uncertain parameters."""
