@@ -46,7 +46,7 @@ from scipy import optimize, special, stats
 from ..core.defaults import DEFAULT_SEED, HISTORY_SAMPLES
 from ..core.types import Params
 from ..errors import ThiduaError
-from .engine import PNO, PNP, PON, POP, PPN, PPO, coverage_shares, primed_rates, transition
+from .engine import PNO, PNP, PON, POP, PPN, PPO, coverage_shares, step_expected
 
 __all__ = ["HistoryFit", "HistoryFitError", "fit_history", "one_step", "series_cells", "MIN_ESS", "FLOW_CV"]
 
@@ -89,14 +89,14 @@ _EFFECT = np.array([[1.0, 0.0, 0.0, 0.0]])  # uPO = 1: every beneficiary leaves 
 
 def one_step(shares: np.ndarray, rates: np.ndarray, budget: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One year of the cohort model on shares (households sum to 1, no formation), by the engine's
-    functions. ``shares`` (..., 3); ``rates`` (..., 7) base rates; ``budget`` (...,) households
-    lifted per household. Returns ``(shares after, primed rates (..., 7))``."""
+    one-step rule (:func:`~thidua_sim.model.engine.step_expected`, before household formation).
+    ``shares`` (..., 3); ``rates`` (..., 7) base rates; ``budget`` (...,) households lifted per
+    household. Returns ``(shares after, primed rates (..., 7))``."""
     stocks = shares[..., None, None, :]  # (..., A=1, G=1, 3)
     money = budget[..., None, None]  # (..., A=1, K=1)
     share, _, _ = coverage_shares(stocks, money, _COST, _ELIGIBLE)
-    primed = primed_rates(rates[..., None, None, :], share, _ELIGIBLE, _EFFECT)
-    moved = transition(stocks, primed)
-    return moved[..., 0, 0, :], primed[..., 0, 0, :]
+    step = step_expected(stocks, rates[..., None, None, :], share, _ELIGIBLE, _EFFECT)
+    return step.moved[..., 0, 0, :], step.rates[..., 0, 0, :]
 
 
 # -- series from a history table ---------------------------------------------------------------------
