@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from os import PathLike
 
-__all__ = ["InputError", "InputErrors", "ThiduaError", "ErrorCollector", "ProjectionError", "PlanningError",
+__all__ = ["HistoryFitError", "InputError", "InputErrors", "ThiduaError", "ErrorCollector", "ProjectionError", "PlanningError",
            "CalibrationError", "StandardsError", "UnknownArea", "UnknownLabel", "BriefError", "BatchError"]
 
 
@@ -130,6 +130,10 @@ class ProjectionError(ThiduaError):
 
 class CalibrationError(ThiduaError):
     """Review results that cannot be fitted (fewer than two consecutive years, nothing in common)."""
+
+
+class HistoryFitError(ThiduaError):
+    """Review history that cannot be fitted, or a pooled fit that did not converge."""
 
 
 class PlanningError(ThiduaError):

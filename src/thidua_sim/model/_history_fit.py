@@ -45,7 +45,7 @@ from scipy import optimize, special, stats
 
 from ..core.defaults import DEFAULT_SEED, HISTORY_SAMPLES
 from ..core.types import Params
-from ..errors import ThiduaError
+from ..errors import HistoryFitError, ThiduaError
 from .engine import PNO, PNP, PON, POP, PPN, PPO, coverage_shares, step_expected
 
 __all__ = ["HistoryFit", "HistoryFitError", "fit_history", "one_step", "series_cells", "MIN_ESS", "FLOW_CV"]
@@ -74,10 +74,6 @@ SIGMA_PRIOR = (0.01, 0.002, 0.05)  # residual error of a share per review (1 poi
 POOLED: tuple[str, ...] = ()
 SHARED = ("pPN", "pPO", "pNP", "pNO", "pOP", "pON")
 _RATE_INDEX = {"pPN": PPN, "pPO": PPO, "pNP": PNP, "pNO": PNO, "pOP": POP, "pON": PON}
-
-
-class HistoryFitError(ThiduaError):
-    """History that cannot be fitted, or a fit that did not converge."""
 
 
 # -- the engine's step on shares -----------------------------------------------------------------
