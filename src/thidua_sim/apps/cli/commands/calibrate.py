@@ -35,6 +35,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--params", default="params", help="parameters folder with the prior base rates (default: "
                                                            "params)")
     parser.add_argument("--out", required=True, metavar="FILE.yaml", help="where to write the fitted base rates")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the output even when it is an input of this run or lies under data/ or params/")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="multiply every amount of the scenario, e.g. to size a district's scenario to a "
                              "province (default: 1)")
@@ -53,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
     from ....params import load_params, load_scenario
 
     lang = args.language
-    out = Path(args.out)
+    from ....io._guard import check_output
+
+    out = check_output(args.out, inputs=[args.data, args.scenario, args.params], force=args.force)
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise CalibrationError(f"--out {args.out!r}: expected a name ending in .yaml")
     if not args.scale > 0:

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["register", "run", "add_input_arguments", "load_inputs", "commune_targets", "print_table",
-           "write_output", "estimate_note", "scenario_line"]
+           "write_output", "estimate_note", "scenario_line", "check_out", "run_inputs"]
 
 # -- shared by the planning commands ---------------------------------------------------------
 
@@ -34,13 +34,30 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, draws: int | None = 
         parser.add_argument("--seed", type=int, default=2021, help="random seed (default: 2021)")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
     parser.add_argument("--out", default=None, help="also write the results to this .csv or .xlsx file")
+    parser.add_argument("--force", action="store_true", help="replace the output even when it is an input of this run or lies under data/ or params/")
+
+
+def run_inputs(args: argparse.Namespace) -> list[str | None]:
+    """The files and folders a planning command reads (what its --out may not replace)."""
+    return [getattr(args, k, None) for k in ("scenario", "data", "params", "commune_targets", "results",
+                                             "base_rates")]
+
+
+def check_out(args: argparse.Namespace) -> None:
+    """Refuse an --out that would replace an input (before any work, so nothing changes on disk)."""
+    from ....io._guard import check_output
+
+    if getattr(args, "out", None):
+        check_output(args.out, inputs=run_inputs(args), force=getattr(args, "force", False))
 
 
 def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any]:
-    """Baseline, params and scenario from the options (errors name the file and the place)."""
+    """Baseline, params and scenario from the options (errors name the file and the place);
+    first refuses an --out that would replace one of them."""
     from ....data import load_baseline
     from ....params import load_params, load_scenario
 
+    check_out(args)
     baseline = load_baseline(args.data)
     params = load_params(args.params, areas=baseline.areas)
     scenario = load_scenario(args.scenario, params, baseline.areas)

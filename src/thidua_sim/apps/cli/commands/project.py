@@ -14,7 +14,7 @@ from typing import Any
 
 from ....model.engine import ProjectionError
 from ....model.projection import DEFAULT_SEED, TABLE_FORMATS
-from .check import estimate_note, scenario_line
+from .check import check_out, estimate_note, scenario_line
 
 __all__ = ["register", "run"]
 
@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
         "project",
         help="project poor and near-poor households per year under a scenario",
         description="Project households of every commune and group from the baseline year under a scenario; "
-                    "print the district's and each group's poor and near-poor rates per year (with the 90 %% band "
+                    "print the district's and each group's poor and near-poor rates per year (with the 90 % band "
                     "of the Monte Carlo draws) and optionally write the full table.",
     )
     parser.add_argument("--scenario", required=True, help="scenario file, e.g. params/scenarios/status_quo.yaml")
@@ -40,6 +40,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
     parser.add_argument("--out", default=None, metavar="FILE",
                         help=f"write the full table to FILE ({', '.join(TABLE_FORMATS)})")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the output even when it is an input of this run or lies under data/ or params/")
     parser.set_defaults(run=run)
 
 
@@ -50,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     from ....report.i18n import t
     from ....report.tables import group_label, trajectory_table
 
+    check_out(args)
     if args.out is not None and Path(args.out).suffix.lower() not in TABLE_FORMATS:
         raise ProjectionError(f"--out {args.out!r}: unknown file type {Path(args.out).suffix or '(none)'!r}; "
                               f"expected a name ending in {', '.join(TABLE_FORMATS)}")

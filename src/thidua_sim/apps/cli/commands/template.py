@@ -35,6 +35,9 @@ def run(args: argparse.Namespace) -> int:
     from ....data import write_template
     from ....report.i18n import t
 
+    from ....io._guard import check_output
+
+    check_output(args.out, inputs=[args.data], force=args.force)
     path = write_template(args.out, areas=args.data, year=args.year, overwrite=args.force)
     print(t("file_written", args.language, path=path))
     return 0
