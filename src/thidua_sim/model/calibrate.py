@@ -490,6 +490,19 @@ _Dumper.add_representer(list, lambda d, v: d.represent_sequence(
     "tag:yaml.org,2002:seq", v, flow_style=all(isinstance(x, (int, float)) for x in v) and len(v) <= 4))
 
 
+def _represent_float(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
+    """1.234 is written 1.2340: the reader refuses "1.234" as ambiguous (see io._yaml)."""
+    from ..io._yaml import _AMBIGUOUS_THOUSANDS
+
+    node = dumper.represent_float(value)
+    if _AMBIGUOUS_THOUSANDS.fullmatch(node.value):
+        node.value += "0"
+    return node
+
+
+_Dumper.add_representer(float, _represent_float)
+
+
 def save_base_rates(calibration: Calibration, path: str | Path,
                     prior_document: Mapping[str, Any] | None = None) -> Path:
     """Write the fitted base rates as a params file (see :func:`base_rates_document`), atomically."""
