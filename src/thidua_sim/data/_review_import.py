@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._areas import _as_area_info, load_area_info
+from ._areas import _as_area_info, _review_day, load_area_info
 from ._names import AreaInfo, name_key
 from ._review_results import _REVIEW_SPEC, ReviewResults
 from ._review_rows import _check_review_rows, _Matchers, _parse_review_row, _Parsed, _review_table
@@ -76,9 +76,35 @@ def _refuse_household_lists(sheet: _Sheet) -> None:
                 "import the summary table of the review results (thidua-sim template), not the household list")])
 
 
+def check_baseline_areas(results: ReviewResults, info: Sequence[AreaInfo], year: int | None = None) -> None:
+    """Every area of the areas files in force in the baseline year (default: the first year of
+    ``results``) has rows that year; otherwise the run stops and names the missing areas (a
+    commune whose rows were deleted, or swallowed by a stray quote, would silently vanish)."""
+    if not results.years:
+        return
+    year = results.years[0] if year is None else int(year)
+    day = _review_day(year)
+    present = set(results.table.loc[results.table["year"] == year, "area_id"])
+    missing = [a for a in info if a.exists_on(day) and a.id not in present]
+    if missing:
+        names = ", ".join(f"{a.id} ({a.name})" for a in missing)
+        raise InputErrors([InputError(
+            results.source, f"year {year}",
+            f"no rows for {len(missing)} area{'s' if len(missing) > 1 else ''} of the areas file: {names}",
+            f"rows for every area in force in {year} (the baseline year)",
+            "add their rows (DTTS and Khác), or remove the areas from areas.csv if they did not exist that year")])
+
+
 def load_baseline(data_dir: PathLike_, year: int | None = None) -> Baseline:
     """The baseline of a data folder: its ``areas.csv`` and ``review_results.csv``; ``year``
-    defaults to the first review year in the file (2021 for the shipped Kbang data)."""
+    defaults to the first review year in the file (2021 for the shipped Kbang data). Every area
+    in force that year must have rows (:func:`check_baseline_areas`)."""
     folder = Path(data_dir)
+    if not folder.is_dir():
+        raise InputErrors([InputError(str(folder), "--data", "no such folder" if not folder.exists() else "a file",
+                                      "a data folder with areas.csv and review_results.csv",
+                                      "check the path, e.g. data/kbang")])
     info = load_area_info(folder)
-    return load_review_results(folder / "review_results.csv", info).baseline(year)
+    results = load_review_results(folder / "review_results.csv", info)
+    check_baseline_areas(results, info, year)
+    return results.baseline(year)
