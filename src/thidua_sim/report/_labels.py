@@ -370,4 +370,28 @@ LABELS: dict[str, dict[str, str]] = {
     "planner_scenario_error": {"vi": "Không đọc được kịch bản {file}: {error}", "en": "Could not read scenario {file}: {error}"},
     "planner_mc_unavailable": {"vi": "Chưa chạy được mô phỏng Monte Carlo: {error}",
                                "en": "Monte Carlo is not available: {error}"},
+    # -- issue 10: notes on what a run leaves out, guard and honest labels ---------------------
+    "note_scenario_before_baseline": {
+        "vi": "Lưu ý: {n} dòng nguồn lực của kịch bản (năm {years}) tác động vào năm {year} hoặc trước đó, "
+              "trước hoặc trùng năm gốc: không được tính (kiểm tra năm nếu gõ nhầm).",
+        "en": "Note: {n} resource lines of the scenario (years {years}) act in {year} or before, the baseline "
+              "year or earlier: they are not used (check the years if this is a typing slip)."},
+    "note_scenario_no_resources": {
+        "vi": "Lưu ý: kịch bản không có nguồn lực nào tác động trong các năm {first}–{until}.",
+        "en": "Note: the scenario has no resources acting in {first}–{until}."},
+    "note_horizon_past_resources": {
+        "vi": "Lưu ý: nguồn lực của kịch bản chỉ tác động đến năm {last}; các năm {first}–{until} được dự báo "
+              "không có nguồn lực chương trình.",
+        "en": "Note: the scenario's resources act until {last}; {first}–{until} are projected with no "
+              "programme resources."},
+    "note_horizon_past_reorganisation": {
+        "vi": "Lưu ý: dự báo đến năm {until} vẫn theo các xã, thị trấn của năm gốc; việc sắp xếp đơn vị "
+              "hành chính từ {date} không được áp dụng.",
+        "en": "Note: the projection to {until} keeps the baseline's communes; the administrative "
+              "reorganisation of {date} is not applied."},
+    "note_horizon_past_standard": {
+        "vi": "Lưu ý: từ năm {first} áp dụng chuẩn nghèo {name}; dự báo đến năm {until} vẫn dùng các tỷ lệ "
+              "theo chuẩn {base} của năm gốc.",
+        "en": "Note: from {first} the poverty standard {name} applies; the projection to {until} keeps the "
+              "rates of the baseline's standard {base}."},
 }

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .check import add_input_arguments, estimate_note, load_inputs, print_table, write_output
+from .check import add_input_arguments, estimate_note, load_inputs, print_run_notes, print_table, write_output
 
 __all__ = ["register", "run", "parse_limit"]
 
@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
+    print_run_notes(args, baseline, scenario, params, result.end_year, lang)
     if args.dtts_weight != 1.0:
         print(t("allocate_dtts_weight", lang, w=format_number(args.dtts_weight, lang, 2)))
     names = {a.id: a.name for a in baseline.areas}

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["register", "run", "add_input_arguments", "load_inputs", "commune_targets", "print_table",
-           "write_output", "estimate_note", "scenario_line", "check_out", "run_inputs"]
+           "write_output", "estimate_note", "scenario_line", "check_out", "run_inputs", "print_run_notes"]
 
 # -- shared by the planning commands ---------------------------------------------------------
 
@@ -118,6 +118,24 @@ def add_commune_target_arguments(parser: argparse.ArgumentParser) -> None:
                         help="how to propose commune targets from the district target (default: proportional)")
 
 
+def print_run_notes(args: argparse.Namespace, baseline: Any, scenario: Any, params: Any, until: int,
+                    lang: str) -> None:
+    """Print what the run leaves out (scenario lines before the baseline, years past the resources,
+    the reorganisation or a new standard), one note a line."""
+    from ....data import load_area_info
+    from ....errors import InputErrors
+    from ....model._notes import run_notes
+    from ....report.i18n import t
+
+    try:
+        info = load_area_info(args.data)
+    except InputErrors:
+        info = ()
+    for key, fields in run_notes(baseline, scenario, params, until, info,
+                                 Path(args.params) / "standards.yaml"):
+        print(t(key, lang, **fields))
+
+
 def estimate_note(baseline: Any, lang: str) -> str | None:
     """A warning line when baseline figures are estimates."""
     from ....report.i18n import t
@@ -191,6 +209,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
+    print_run_notes(args, baseline, scenario, params, until, lang)
     district = check_targets(projection, district_targets)
     shown = district.assign(name=district["name_vi"] if lang == "vi" else district["name_en"])
     columns = {"name": (t("target", lang), None), "threshold_points": (t("target_threshold", lang), 2),

@@ -14,7 +14,7 @@ from typing import Any
 
 from ....model.engine import ProjectionError
 from ....model.projection import DEFAULT_SEED, TABLE_FORMATS
-from .check import check_out, estimate_note, scenario_line
+from .check import check_out, estimate_note, print_run_notes, scenario_line
 
 __all__ = ["register", "run"]
 
@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
+    print_run_notes(args, baseline, scenario, params, args.until, lang)
     for population, title in (("district", t("district", lang)), ("dtts", group_label("dtts", lang)),
                               ("other", group_label("other", lang))):
         print()

@@ -13,6 +13,7 @@ from .check import (
     commune_targets,
     estimate_note,
     load_inputs,
+    print_run_notes,
     print_table,
     write_output,
 )
@@ -101,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
+    print_run_notes(args, baseline, scenario, params, args.until or target.end_year, lang)
     print(_sentence(result, scenario, how, lang))
     row = {
         "target_id": target.id, "mode": result.mode, "rule": result.rule, "probability": result.probability,

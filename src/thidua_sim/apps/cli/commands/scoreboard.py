@@ -14,6 +14,7 @@ from .check import (
     estimate_note,
     horizon,
     load_inputs,
+    print_run_notes,
     print_table,
     write_output,
 )
@@ -73,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
+    print_run_notes(args, baseline, scenario, params, until, lang)
     if results is not None:
         print(t("scoreboard_results_file", lang, file=file, years=", ".join(str(y) for y in results.years)))
     else:
