@@ -4,6 +4,7 @@ so an interrupted run never leaves a half-written brief under its final name."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,10 +23,11 @@ def temporary_path(final: Path) -> Iterator[Path]:
     an error, removed otherwise. The caller writes to the yielded path."""
     final = Path(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f"{TMP_MARK}{final.suffix}", dir=final.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{final.stem}.p{os.getpid()}.", suffix=f"{TMP_MARK}{final.suffix}",
+                                dir=final.parent)
     os.close(fd)
     tmp = Path(name)
-    os.chmod(tmp, 0o666 & ~_umask())  # readable like any other file, not mkstemp's 0600
+    os.chmod(tmp, FILE_MODE)  # readable like any other output, not mkstemp's 0600 (no process-wide umask change)
     try:
         yield tmp
         os.replace(tmp, final)
@@ -34,10 +36,22 @@ def temporary_path(final: Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+FILE_MODE = 0o644
+"""Mode of every file the batch writes (the umask is never read: reading it means setting it,
+for the whole process, under other threads such as the planner's brief thread)."""
+_OWNER = re.compile(r"\.p(\d+)\.")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
@@ -50,11 +64,17 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Remove temporary files a killed run left under ``folder``; returns what was removed."""
+    """Remove temporary files a killed run left under ``folder``; returns what was removed.
+
+    A temporary carries the id of the process writing it (``.<name>.p<pid>.…``): one whose
+    process still runs belongs to a concurrent run (or to this one) and is left alone."""
     removed = []
     if not Path(folder).is_dir():
         return removed
     for path in Path(folder).rglob(f"*{TMP_MARK}*"):
+        owner = _OWNER.search(path.name)
+        if owner is not None and _alive(int(owner.group(1))):
+            continue
         path.unlink(missing_ok=True)
         removed.append(path)
     return removed

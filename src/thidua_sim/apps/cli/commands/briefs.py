@@ -45,7 +45,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ...briefs.batch import DEFAULT_CELL_TIMEOUT, run_briefs
+    from ....io._guard import check_output_folder
 
+    check_output_folder(args.out, inputs=[args.data, args.params, args.scenario, args.notebooks])
     result = run_briefs(
         args.scenario, args.areas, args.jobs, out_dir=args.out, data_dir=args.data, params_dir=args.params,
         draws=args.draws, seed=args.seed, language=args.language, until=args.until, force=args.force,
