@@ -394,4 +394,12 @@ LABELS: dict[str, dict[str, str]] = {
               "theo chuẩn {base} của năm gốc.",
         "en": "Note: from {first} the poverty standard {name} applies; the projection to {until} keeps the "
               "rates of the baseline's standard {base}."},
+    "commune_targets_proposed_title": {"vi": "Chỉ tiêu đề xuất cho từng xã ({how})",
+                                       "en": "Proposed target of each commune ({how})"},
+    "section_target_proposed": {"vi": "Chỉ tiêu đề xuất cho xã", "en": "Proposed commune target"},
+    "legend_commune_target_proposed": {"vi": "Chỉ tiêu đề xuất", "en": "Proposed target"},
+    "proposed_targets_note": {
+        "vi": "Chỉ tiêu của xã là đề xuất (chia từ chỉ tiêu của huyện), chưa phải chỉ tiêu huyện giao.",
+        "en": "The commune's target is proposed (split from the district's), not yet set by the district."},
+    "estimate_mark": {"vi": "⚠ ước tính", "en": "⚠ estimate"},
 }

@@ -285,11 +285,21 @@ def _estimated_areas(brief: Brief) -> list[str]:
     return [areas[i].name for i in range(len(areas)) if est[i]]
 
 
+def _estimated_mark(brief: Brief, population: str) -> str:
+    """" ⚠" after a figure of the baseline year when that population's baseline holds estimates."""
+    from ...model.projection import population_mask
+
+    mask = population_mask(population, brief.projection.areas)
+    estimated = np.asarray(brief.baseline.estimated, dtype=bool)
+    return " ⚠" if bool(np.any(estimated & (mask > 0))) else ""
+
+
 def _rate_sentence(brief: Brief, population: str, label: str) -> str:
     lang, years = brief.lang, brief.projection.years
     rate = brief.projection.rate(population)
     fall = (rate[0] - rate[-1]) / (years[-1] - years[0])
-    return t("summary_rate_path", lang, population=label, start=format_percent(rate[0], lang, 1),
+    start = format_percent(rate[0], lang, 1) + _estimated_mark(brief, population)
+    return t("summary_rate_path", lang, population=label, start=start,
              y0=years[0], end=format_percent(rate[-1], lang, 1), y1=years[-1], points=format_points(fall, lang))
 
 
@@ -328,7 +338,8 @@ def summary(brief: Brief) -> Section:
             section.add(Paragraph(_rate_sentence(brief, pop, label)))
     poor = p.stocks(brief.population)[:, STATES.index("poor")]
     in_sentence = brief.area_name if brief.kind == "commune" else lower_first(brief.area_name)
-    section.add(Paragraph(t("summary_households", lang, population=in_sentence, start=format_number(poor[0], lang),
+    start = format_number(poor[0], lang) + _estimated_mark(brief, brief.population)
+    section.add(Paragraph(t("summary_households", lang, population=in_sentence, start=start,
                             y0=years[0], end=format_number(poor[-1], lang), y1=years[-1])))
     for check in checks:
         for note in _check_sentences(check, lang):
@@ -360,7 +371,8 @@ def targets(brief: Brief) -> Section:
     and ethnic-minority targets."""
     lang = brief.lang
     if brief.kind == "commune":
-        section = Section(t("section_target", lang), section_id="targets")
+        # the brief splits the district target: a proposal, never "Chỉ tiêu huyện giao"
+        section = Section(t("section_target_proposed", lang), section_id="targets")
         if brief.own_target is None:
             return section.add(Note(t("section_unavailable", lang, reason="no district target in params"), "warning"))
         check = brief.commune_checks[brief.settings.area_id]

@@ -17,7 +17,8 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["register", "run", "add_input_arguments", "load_inputs", "commune_targets", "print_table",
-           "write_output", "estimate_note", "scenario_line", "check_out", "run_inputs", "print_run_notes"]
+           "write_output", "estimate_note", "scenario_line", "check_out", "run_inputs", "print_run_notes",
+           "estimate_flags", "targets_title"]
 
 # -- shared by the planning commands ---------------------------------------------------------
 
@@ -108,6 +109,15 @@ def commune_targets(args: argparse.Namespace, baseline: Any, params: Any) -> tup
             t("commune_targets_proposed", lang, rule=t(f"split_rule_{rule}", lang)))
 
 
+def targets_title(args: argparse.Namespace, params: Any, how: str, lang: str) -> str:
+    """"Chỉ tiêu huyện giao" only for targets a planner supplied; proposed ones say "đề xuất"."""
+    from ....report.i18n import t
+
+    assigned = bool(getattr(args, "commune_targets", None)) or any(
+        x.population.startswith("area:") for x in params.targets)
+    return t("commune_targets" if assigned else "commune_targets_proposed_title", lang, how=how)
+
+
 def add_commune_target_arguments(parser: argparse.ArgumentParser) -> None:
     from ....planning.targets import SPLIT_RULES
 
@@ -134,6 +144,23 @@ def print_run_notes(args: argparse.Namespace, baseline: Any, scenario: Any, para
     for key, fields in run_notes(baseline, scenario, params, until, info,
                                  Path(args.params) / "standards.yaml"):
         print(t(key, lang, **fields))
+
+
+def estimate_flags(baseline: Any, populations: Sequence[str]) -> list[bool]:
+    """For each population (``district``, ``dtts``, ``area:<id>``, ``area:<id>:<group>`` or an area
+    id), whether its baseline holds estimated figures: the flag every written table carries."""
+    import numpy as np
+
+    from ....model.projection import parse_population
+
+    flags = np.asarray(baseline.estimated, dtype=bool)
+    ids = {a.id for a in baseline.areas}
+    out = []
+    for population in populations:
+        population = f"area:{population}" if population in ids else str(population)
+        a, g = parse_population(population, baseline.areas)
+        out.append(bool(flags[slice(None) if a is None else a, slice(None) if g is None else g].any()))
+    return out
 
 
 def estimate_note(baseline: Any, lang: str) -> str | None:
@@ -225,10 +252,12 @@ def run(args: argparse.Namespace) -> int:
     commune_columns = {"area_name": (t("commune", lang), None), **{k: v for k, v in columns.items() if k != "name"},
                        "status": (t("target_status", lang), None)}
     print()
-    print_table(shown, commune_columns, lang, t("commune_targets", lang, how=how))
+    print_table(shown, commune_columns, lang, targets_title(args, params, how, lang))
     if args.out:
         district.insert(0, "level", "district")
         table.insert(0, "level", "commune")
+        district["baseline_estimate"] = estimate_flags(baseline, list(district["population"]))
+        table["baseline_estimate"] = estimate_flags(baseline, list(table["population"]))
         if Path(args.out).suffix.lower() == ".xlsx":
             write_output({"targets": district, "communes": table}, args.out, lang)
         else:

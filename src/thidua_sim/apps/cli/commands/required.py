@@ -11,6 +11,7 @@ from .check import (
     add_commune_target_arguments,
     add_input_arguments,
     commune_targets,
+    estimate_flags,
     estimate_note,
     load_inputs,
     print_run_notes,
@@ -114,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
         "draws": args.draws if args.probability is not None else 0, "seed": args.seed,
         "monte_carlo_runs": result.monte_carlo_runs, "message": result.message,
     }
+    row["baseline_estimate"] = estimate_flags(baseline, [target.population])[0]
     frame = pd.DataFrame([row])
     columns: dict[str, tuple[str, int | str | None]] = {"feasible": (t("required_feasible", lang), None)}
     if args.mode == "scale":

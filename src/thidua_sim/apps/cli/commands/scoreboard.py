@@ -16,6 +16,7 @@ from .check import (
     load_inputs,
     print_run_notes,
     print_table,
+    targets_title,
     write_output,
 )
 
@@ -83,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         print(board.attrs["note"][lang])
     if (ranked["actual_estimate"] == True).any():  # noqa: E712 - the column holds True/False/None
         print(t("review_results_estimated", lang))
-    print(t("commune_targets", lang, how=how))
+    print(targets_title(args, params, how, lang))
     shown = ranked.assign(basis=[t(f"basis_{b}", lang) for b in ranked["basis"]])
     if args.kind == "so_ket":
         title = t("scoreboard_review_annual", lang, year=ranked.attrs["year"])
