@@ -104,6 +104,11 @@ def load_baseline(data_dir: PathLike_, year: int | None = None) -> Baseline:
         raise InputErrors([InputError(str(folder), "--data", "no such folder" if not folder.exists() else "a file",
                                       "a data folder with areas.csv and review_results.csv",
                                       "check the path, e.g. data/kbang")])
+    if not (folder / "areas.csv").is_file():  # areas_2025.csv alone would load, and name the wrong units
+        raise InputErrors([InputError(str(folder / "areas.csv"), "file",
+                                      "a folder" if (folder / "areas.csv").is_dir() else "no such file",
+                                      "the areas file of the data folder (id,name,kind,...)",
+                                      "restore areas.csv; see docs/formats/data.md")])
     info = load_area_info(folder)
     results = load_review_results(folder / "review_results.csv", info)
     check_baseline_areas(results, info, year)

@@ -4,7 +4,8 @@
 
 * an output path that is an input of the same run (the scenario, the review workbook, the
   base rates read), or a file inside an input folder (``--data``, ``--params``);
-* any file under the project's shipped ``data/`` or ``params/`` folders;
+* any file under the project's shipped ``data/`` or ``params/`` folders, or under a folder named
+  ``data`` or ``params`` that holds an input of the run;
 
 and refuses always (``--force`` cannot help) an output path that is a folder, or whose parent
 is a file. Every refusal is an :class:`~thidua_sim.errors.InputErrors` naming both paths and
@@ -26,8 +27,26 @@ PathArg = str | os.PathLike[str]
 
 
 def protected_folders() -> tuple[Path, ...]:
-    """The project's own data and parameter folders (never written without --force)."""
-    return tuple(p.resolve() for p in (SHIPPED_DATA, SHIPPED_PARAMS))
+    """The project's own data and parameter folders (never written without --force): the shipped
+    ones, and ``data/`` and ``params/`` of the working folder (a project run from its folder)."""
+    found = [p.resolve() for p in (SHIPPED_DATA, SHIPPED_PARAMS)]
+    for name in ("data", "params"):
+        here = (Path.cwd() / name).resolve()
+        if here.is_dir() and here not in found:
+            found.append(here)
+    return tuple(found)
+
+
+def _protected(inputs: Iterable[PathArg | None]) -> list[Path]:
+    """The shipped data/ and params/ folders, and any folder named data or params holding an input."""
+    out = list(protected_folders())
+    for given in inputs:
+        if given is None:
+            continue
+        for parent in [Path(given).resolve(), *Path(given).resolve().parents]:
+            if parent.name in ("data", "params") and parent.is_dir() and parent not in out:
+                out.append(parent)
+    return out
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -84,9 +103,9 @@ def check_output(path: PathArg, *, inputs: Iterable[PathArg | None] = (), force:
             raise _refuse(shown, option, f"a file inside the input folder {given} of this run",
                           "an output outside the folders the run reads",
                           "write under out/ instead, or add --force to write there anyway")
-    for folder in protected_folders():
+    for folder in _protected(inputs):
         if _inside(target, folder):
-            raise _refuse(shown, option, f"a file under the project's {folder.name}/ folder ({folder})",
+            raise _refuse(shown, option, f"a file under the {folder.name}/ folder {folder}",
                           "an output outside data/ and params/",
                           "write under out/ instead, or add --force to write there anyway")
     return out
@@ -99,7 +118,8 @@ def check_output_folder(path: PathArg, *, inputs: Iterable[PathArg | None] = (),
     if out.exists() and not out.is_dir():
         raise _refuse(shown, option, "a file", "a folder for the outputs", "name a folder, e.g. out/briefs")
     target = out.resolve()
-    for given in [*inputs, *protected_folders()]:
+    inputs = list(inputs)
+    for given in [*inputs, *_protected(inputs)]:
         if given is None:
             continue
         source = Path(given).resolve()
