@@ -77,7 +77,7 @@ def test_brief_has_charts_and_no_code(built, browser):
         # decoded and laid out: a broken data URI would have no natural size
         assert page.evaluate("(img) => img.naturalWidth", charts.nth(i).element_handle()) > 300
     assert page.locator("h1").first.inner_text() == "Bản tin kế hoạch giảm nghèo: Kon Pne"
-    for title in ("Tóm tắt", "Chỉ tiêu huyện giao", "Nguồn lực cần thêm để đạt chỉ tiêu", "Thông tin lần chạy"):
+    for title in ("Tóm tắt", "Chỉ tiêu đề xuất cho xã", "Nguồn lực cần thêm để đạt chỉ tiêu", "Thông tin lần chạy"):
         assert page.get_by_role("heading", name=title).count() == 1, title
     assert page.locator(".jp-InputArea, .jp-InputPrompt").count() == 0
     assert "brief.commune_brief" not in page.content()

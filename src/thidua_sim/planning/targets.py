@@ -177,7 +177,7 @@ def check_targets(projection: Projection, targets: Iterable[Target]) -> pd.DataF
     return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
 
 
-# -- commune targets ("chỉ tiêu huyện giao") --------------------------------------------------
+# -- commune targets (proposed; "chỉ tiêu huyện giao" only once assigned) --------------------
 
 def end_household_weights(baseline: Baseline, years: int, params: Params | None = None,
                           group: str | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -326,8 +326,8 @@ def split_district_target(
         population = f"area:{area.id}" if group is None else f"area:{area.id}:{group}"
         out.append(Target(
             id=f"{target.id}:{area.id}",
-            name_vi=f"Chỉ tiêu huyện giao – {area.name}",
-            name_en=f"District-assigned target – {area.name}",
+            name_vi=f"Chỉ tiêu đề xuất – {area.name}",
+            name_en=f"Proposed target – {area.name}",
             population=population,
             threshold_points=float(x[a]),
             start_year=target.start_year,
