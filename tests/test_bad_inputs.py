@@ -366,3 +366,35 @@ def test_force_replaces_an_input_on_purpose(tmp_path, monkeypatch, capsys):
     status, text = run_in_process(["project", "--scenario", SQ, "--out", "params/projection.csv", "--force"], capsys)
     assert status == 0, text
     assert (ws / "params/projection.csv").is_file()
+
+
+def test_formatted_blank_rows_are_skipped_and_rows_after_a_gap_are_kept(tmp_path):
+    """A sheet formatted far below its data reads like the same sheet without the blank rows (the
+    XML of empty rows is not parsed); a data row after a gap of blank rows is still read."""
+    import csv
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from _bad_inputs import ROOT
+    from thidua_sim.data import load_review_results
+    from thidua_sim.io._sheets import _last_filled_row
+
+    with open(ROOT / RR, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows[:-2]:
+        sheet.append(row)
+    gap = len(rows) + 50  # the last two rows after 50 blank ones
+    for i, row in enumerate(rows[-2:]):
+        for j, value in enumerate(row, start=1):
+            sheet.cell(row=gap + i, column=j, value=value)
+    for r in range(gap + 2, gap + 5002):
+        sheet.cell(row=r, column=1).font = Font(bold=True)  # formatted, empty
+    book.save(tmp_path / "ra_soat.xlsx")
+    assert _last_filled_row(tmp_path / "ra_soat.xlsx", "xl/worksheets/sheet1.xml") == gap + 1
+    from_xlsx = load_review_results(tmp_path / "ra_soat.xlsx", ROOT / "data/kbang")
+    from_csv = load_review_results(ROOT / RR, ROOT / "data/kbang")
+    cols = ["area_id", "group", "year", "households", "poor", "near_poor"]
+    assert from_xlsx.table[cols].astype(str).values.tolist() == from_csv.table[cols].astype(str).values.tolist()

@@ -167,13 +167,40 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
         raise InputErrors([InputError(str(path), "file", f"a file Excel format cannot be read ({type(exc).__name__})",
                                       "an .xlsx workbook", "open it in Excel or LibreOffice and save it again as .xlsx")]) from None
     try:
-        out = [(i, list(cells)) for i, cells in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
-               if any(c is not None for c in cells)]
+        sheet = book.worksheets[0]
+        last = _last_filled_row(path, getattr(sheet, "_worksheet_path", None))
+        out = [(i, list(cells)) for i, cells in enumerate(sheet.iter_rows(max_row=last, values_only=True), start=1)
+               if not all(c is None or c == "" for c in cells)]
     finally:
         book.close()
     if out and any(c is None for _i, cells in out for c in cells):
         _mark_formulas(path, out)
     return out
+
+
+_ROW_XML = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"[^>]*?(?:/>|>(.*?)</row>)", re.S)
+_VALUE_XML = re.compile(rb"<(?:v|is|f)\b")
+
+
+def _last_filled_row(path: Path, member: str | None) -> int | None:
+    """The last row of the sheet's XML with a value, an inline string or a formula, found by one
+    scan of the raw XML (no cell objects): rows formatted but empty below it are never parsed.
+    None (read everything) when the sheet's XML cannot be found."""
+    import zipfile
+
+    if not member:
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read(member)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return None
+    last = 0
+    for match in _ROW_XML.finditer(xml):
+        body = match.group(2)
+        if body and _VALUE_XML.search(body):
+            last = int(match.group(1))
+    return last or None
 
 
 def _mark_formulas(path: Path, rows: list[tuple[int, list[Any]]]) -> None:
