@@ -298,6 +298,8 @@ CASES: list[Case] = [
     Case("unknown_target", ["required", "--scenario", SQ, "--target", "nope"], ("--target 'nope'", "district_poor_rate")),
     Case("bad_cap", ["allocate", "--scenario", SQ, "--budget", "100", "--cap", "kon_pne"], ("--cap", "KEY=MILLION_VND"),
          status=2),
+    Case("calibrate_year_gap", ["calibrate", "--data", "data/kbang", "--scenario", SQ, "--out", "out/fitted.yaml"],
+         (RR, "2021", "consecutive years")),
     Case("calibrate_out_not_yaml", ["calibrate", "--data", "data/gialai", "--scenario", SQ, "--out", "out/x.txt"],
          ("out/x.txt", ".yaml")),
     Case("project_out_unknown_type", ["project", "--scenario", SQ, "--out", "out/x.txt"], ("out/x.txt", ".csv")),

@@ -302,7 +302,8 @@ def calibrate(review: ReviewResults, scenario: Scenario, params: Params, *, obs_
     steps = _steps(review, scenario, params)
     if not steps:
         raise CalibrationError(
-            f"review results of years {', '.join(map(str, review.years)) or 'none'}: expected at least two "
+            f"{review.source or 'review results'}: review results of years "
+            f"{', '.join(map(str, review.years)) or 'none'}: expected at least two "
             "consecutive years with figures for the same areas; add the next year's review results")
     prior_rates = params.base_rates.rates
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0xCA11,)))
