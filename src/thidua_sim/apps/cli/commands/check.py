@@ -134,7 +134,7 @@ def print_run_notes(args: argparse.Namespace, baseline: Any, scenario: Any, para
     the reorganisation or a new standard), one note a line."""
     from ....data import load_area_info
     from ....errors import InputErrors
-    from ....model._notes import run_notes
+    from ....model import run_notes
     from ....report.i18n import t
 
     try:
