@@ -211,7 +211,7 @@ CASES: list[Case] = [
     Case("results_cut_to_two_columns", ["validate", "data/kbang"], (RR, "row 1", "Năm", "Tổng số hộ"), _two_columns),
     Case("crosswalk_with_semicolons", ["validate", "data/kbang"], ("data/kbang/crosswalk.csv", "line 1", "';'"),
          _semicolons),
-    Case("guide_sheet_first", ["validate", "ra_soat.xlsx"], ("ra_soat.xlsx", "row 1", "unknown column"),
+    Case("guide_sheet_first", ["validate", "ra_soat.xlsx"], ("ra_soat.xlsx", "sheet 1", "move sheet 'Kết quả rà soát'"),
          _guide_first),
     Case("household_list_named", ["validate", "ho_ngheo.csv"], ("ho_ngheo.csv", "column A", "personal data"),
          _file("ho_ngheo.csv", HOUSEHOLDS)),

@@ -35,6 +35,11 @@ def load_review_results(path: PathLike_, areas: Sequence[Area | AreaInfo] | Path
     errors = ErrorCollector(sheet.file)
     columns = _map_header(sheet, _REVIEW_SPEC, errors)
     if any(c not in columns for c, spec in _REVIEW_SPEC.items() if spec[2]):
+        other = _sheet_with_results(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+        if other is not None:
+            errors.errors.insert(0, InputError(
+                sheet.file, "sheet 1", f"a first sheet without the review columns, while sheet {other!r} has them",
+                "the review results on the first sheet", f"move sheet {other!r} to the front and save"))
         errors.raise_if_any()  # without the required columns the rows cannot be read
     if not sheet.rows:
         errors.add("row 2", "no data rows", "one row per area, group and year",
@@ -60,6 +65,26 @@ def load_review_results(path: PathLike_, areas: Sequence[Area | AreaInfo] | Path
                               kind="stable").reset_index(drop=True)
     present = set(table["area_id"])
     return ReviewResults(table, tuple(a.area for a in info if a.id in present), str(path), tuple(info))
+
+
+def _sheet_with_results(path: Path) -> str | None:
+    """The name of a later sheet of a workbook whose first row has the required review columns."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - the first sheet's problems are reported already
+        return None
+    try:
+        wanted = [{name_key(t) for t in (c, spec[0], *spec[1])} for c, spec in _REVIEW_SPEC.items() if spec[2]]
+        for ws in book.worksheets[1:]:
+            first = next(ws.iter_rows(max_row=1, values_only=True), ())
+            keys = {name_key(str(v)) for v in first if v is not None}
+            if all(keys & w for w in wanted):
+                return ws.title
+    finally:
+        book.close()
+    return None
 
 
 _PERSONAL_HEADERS = tuple(name_key(t) for t in ("Họ và tên", "Họ tên", "Chủ hộ", "CCCD", "CMND", "Căn cước",
