@@ -3,7 +3,8 @@
 :func:`run_notes` returns (label key, fields) pairs for :func:`thidua_sim.report.i18n.t`:
 
 * scenario lines whose money acts in or before the baseline year (not used: the baseline
-  already counts their effect, or they are a typing slip such as 2012 for 2021);
+  already counts their effect, or they are a typing slip such as 2012 for 2021), and lines
+  acting after the horizon (not used in this run);
 * a horizon past the last year the scenario resources act in (the years after run on no
   programme money);
 * a horizon past an administrative reorganisation of the data folder (the run keeps the
@@ -38,7 +39,10 @@ def run_notes(baseline: Baseline, scenario: Scenario, params: Params, until: int
     before = [line.year for line, year in acting if year <= t0]
     if before:
         notes.append(("note_scenario_before_baseline", {"n": len(before), "years": _span(before), "year": t0}))
-    used = [year for _line, year in acting if year > t0]
+    after = [line.year for line, year in acting if year > until]
+    if after:
+        notes.append(("note_scenario_after_horizon", {"n": len(after), "years": _span(after), "until": until}))
+    used = [year for _line, year in acting if t0 < year <= until] or [year for _line, year in acting if year > t0]
     last = max(used) if used else None
     if last is None:
         notes.append(("note_scenario_no_resources", {"first": t0 + 1, "until": until}))

@@ -372,10 +372,15 @@ LABELS: dict[str, dict[str, str]] = {
                                "en": "Monte Carlo is not available: {error}"},
     # -- issue 10: notes on what a run leaves out, guard and honest labels ---------------------
     "note_scenario_before_baseline": {
-        "vi": "Lưu ý: {n} dòng nguồn lực của kịch bản (năm {years}) tác động vào năm {year} hoặc trước đó, "
+        "vi": "Lưu ý: nguồn lực của kịch bản cấp năm {years} tác động vào năm {year} hoặc trước đó, "
               "trước hoặc trùng năm gốc: không được tính (kiểm tra năm nếu gõ nhầm).",
-        "en": "Note: {n} resource lines of the scenario (years {years}) act in {year} or before, the baseline "
-              "year or earlier: they are not used (check the years if this is a typing slip)."},
+        "en": "Note: scenario resources given in {years} act in {year} or before, the baseline year or "
+              "earlier: they are not used (check the years if this is a typing slip)."},
+    "note_scenario_after_horizon": {
+        "vi": "Lưu ý: nguồn lực của kịch bản cấp năm {years} tác động sau năm {until}, ngoài thời kỳ "
+              "dự báo: không được tính trong lần chạy này.",
+        "en": "Note: scenario resources given in {years} act after {until}, beyond the projection: "
+              "not used in this run."},
     "note_scenario_no_resources": {
         "vi": "Lưu ý: kịch bản không có nguồn lực nào tác động trong các năm {first}–{until}.",
         "en": "Note: the scenario has no resources acting in {first}–{until}."},
