@@ -403,8 +403,4 @@ LABELS: dict[str, dict[str, str]] = {
                                        "en": "Proposed target of each commune ({how})"},
     "section_target_proposed": {"vi": "Chỉ tiêu đề xuất cho xã", "en": "Proposed commune target"},
     "legend_commune_target_proposed": {"vi": "Chỉ tiêu đề xuất", "en": "Proposed target"},
-    "proposed_targets_note": {
-        "vi": "Chỉ tiêu của xã là đề xuất (chia từ chỉ tiêu của huyện), chưa phải chỉ tiêu huyện giao.",
-        "en": "The commune's target is proposed (split from the district's), not yet set by the district."},
-    "estimate_mark": {"vi": "⚠ ước tính", "en": "⚠ estimate"},
 }
