@@ -38,12 +38,14 @@ def protected_folders() -> tuple[Path, ...]:
 
 
 def _protected(inputs: Iterable[PathArg | None]) -> list[Path]:
-    """The shipped data/ and params/ folders, and any folder named data or params holding an input."""
+    """The shipped data/ and params/ folders, and a folder named data or params at most two levels
+    above an input (``data/kbang``, ``params/scenarios/x.yaml``; never a far ancestor like ``/data``)."""
     out = list(protected_folders())
     for given in inputs:
         if given is None:
             continue
-        for parent in [Path(given).resolve(), *Path(given).resolve().parents]:
+        here = Path(given).resolve()
+        for parent in [here, *list(here.parents)[:2]]:  # data/kbang, params/scenarios/x.yaml: not /data
             if parent.name in ("data", "params") and parent.is_dir() and parent not in out:
                 out.append(parent)
     return out
@@ -79,6 +81,7 @@ def check_output(path: PathArg, *, inputs: Iterable[PathArg | None] = (), force:
     """
     out = Path(path)
     shown = str(path)
+    inputs = list(inputs)
     if out.is_dir():
         raise _refuse(shown, option, "a folder", "a file name",
                       f"name a file inside it, e.g. {out / 'ket_qua.xlsx'}")
