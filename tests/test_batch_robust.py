@@ -158,3 +158,19 @@ def test_ctrl_c_stops_promptly_ends_kernels_and_leaves_no_temporaries(tmp_path):
     assert not list(out.rglob(f"*{TMP_MARK}*"))
     assert not (out / "commune_dak_rong.html").exists()  # stopped mid-brief, not after it
     assert not list(control.glob("release"))
+
+
+def test_socket_folders_of_killed_runs_are_removed_and_live_ones_kept(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    dead = tmp_path / f"thidua-briefs-p{child.pid}-abc"
+    live = tmp_path / f"thidua-briefs-p{os.getppid()}-def"  # the process that started pytest still runs
+    for folder in (dead, live):
+        folder.mkdir()
+    with batch._socket_folder() as mine:
+        assert Path(mine).is_dir() and Path(mine).name.startswith(f"thidua-briefs-p{os.getpid()}-")
+        assert not dead.exists() and live.exists()
+    assert not Path(mine).exists()

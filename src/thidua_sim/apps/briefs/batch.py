@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ._hash import inputs_hash
 from ._index import render_index
-from ._io import remove_stale_temporaries, temporary_path, write_atomic
+from ._io import _alive, remove_stale_temporaries, temporary_path, write_atomic
 from ...errors import ThiduaError
 from ...report.i18n import check_language, t
 
@@ -456,7 +456,12 @@ def _socket_folder():
     import shutil
     import tempfile
 
-    folder = tempfile.mkdtemp(prefix="thidua-briefs-")
+    root = Path(tempfile.gettempdir())
+    for old in root.glob("thidua-briefs-p*-*"):  # left by a run that was killed (SIGKILL): no cleanup ran
+        owner = old.name.split("-")[2][1:]
+        if owner.isdigit() and not _alive(int(owner)):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = tempfile.mkdtemp(prefix=f"thidua-briefs-p{os.getpid()}-")
     try:
         yield folder
     finally:
