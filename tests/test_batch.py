@@ -42,12 +42,12 @@ until = 2025
 control_dir = ""'''
 
 # The stand-in brief: "dak_rong" waits for a release file (to be interrupted), "krong" kills its
-# kernel the first time it runs, "nope" fails like an unknown commune; every run records its
+# kernel the first time it runs, "so_pai" fails (as a brief's error would); every run records its
 # kernel's pid so the test can end the kernels it started.
 BODY = '''import os, pathlib, time
 control = pathlib.Path(control_dir)
 (control / f"pid-{area_id}-{os.getpid()}").touch()
-if area_id == "nope":
+if area_id == "so_pai":
     raise KeyError(f"unknown area {area_id!r}")
 if area_id == "krong" and not (control / "krong-died").exists():
     (control / "krong-died").touch()
@@ -191,28 +191,28 @@ def test_failure_does_not_stop_the_others_and_dead_kernel_is_retried(tmp_path):
     (control / "release").touch()
     out = tmp_path / "out"
     try:
-        result = run_briefs(SCENARIO, ["kbang", "nope", "krong"], 2, out_dir=out, data_dir=DATA, params_dir=PARAMS,
+        result = run_briefs(SCENARIO, ["kbang", "so_pai", "krong"], 2, out_dir=out, data_dir=DATA, params_dir=PARAMS,
                             notebooks_dir=notebooks, extra_parameters={"control_dir": str(control)},
                             district=False, progress=False, start_timeout=60, cell_timeout=120)
     finally:
         _kill_recorded_kernels(control)
     status = {r.name: r for r in result.results}
     assert status["commune_kbang"].status == "ok"
-    assert status["commune_nope"].status == "failed"
-    assert status["commune_nope"].error == "KeyError: \"unknown area 'nope'\""
+    assert status["commune_so_pai"].status == "failed"
+    assert status["commune_so_pai"].error == "KeyError: \"unknown area 'so_pai'\""
     assert status["commune_krong"].status == "ok" and status["commune_krong"].attempts == 2
     assert (control / "krong-died").exists()
     # the failed notebook is kept with papermill's error cell; no HTML for it
-    failed = nbformat.read(str(out / "notebooks/commune_nope.ipynb"), as_version=4)
+    failed = nbformat.read(str(out / "notebooks/commune_so_pai.ipynb"), as_version=4)
     assert any(o.get("ename") == "KeyError" for c in failed.cells for o in c.get("outputs", []))
-    assert not (out / "commune_nope.html").exists()
+    assert not (out / "commune_so_pai.html").exists()
     # HTML holds the outputs and no code
     html = (out / "commune_kbang.html").read_text(encoding="utf-8")
     assert "brief of kbang: 200 draws, vi" in html
     assert "secret_code_marker" not in html and "import os" not in html
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="commune_kbang.html"' in index and "KeyError" in index
-    assert "FAILED commune_nope: KeyError" in result.summary()
+    assert "FAILED commune_so_pai: KeyError" in result.summary()
     assert not list(out.rglob(f"*{TMP_MARK}*"))
     common = dict(out_dir=out, data_dir=DATA, params_dir=PARAMS, notebooks_dir=notebooks, district=False,
                   extra_parameters={"control_dir": str(control)}, progress=False)
@@ -230,7 +230,7 @@ def test_cli_exit_code_and_summary(tmp_path, capsys):
     notebooks = _write_fake_notebooks(tmp_path / "nb")
     control = tmp_path / "control"
     control.mkdir()
-    args = ["briefs", "--scenario", str(SCENARIO), "--data", str(DATA), "--params", str(PARAMS), "--areas", "nope",
+    args = ["briefs", "--scenario", str(SCENARIO), "--data", str(DATA), "--params", str(PARAMS), "--areas", "so_pai",
             "--no-district", "--quiet", "--notebooks", str(notebooks), "-p", f"control_dir={control}",
             "--out", str(tmp_path / "out")]
     try:

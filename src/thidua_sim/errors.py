@@ -9,12 +9,18 @@ The CLI prints these without a traceback; anything else is a bug.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from os import PathLike
+from typing import Any
 
-__all__ = ["HistoryFitError", "InputError", "InputErrors", "ThiduaError", "ErrorCollector", "ProjectionError", "PlanningError",
-           "CalibrationError", "StandardsError", "UnknownArea", "UnknownLabel", "BriefError", "BatchError"]
+__all__ = ["HistoryFitError", "InputError", "InputErrors", "ThiduaError", "ErrorCollector", "ProjectionError",
+           "PlanningError", "CalibrationError", "StandardsError", "UnknownArea", "UnknownLabel", "BriefError",
+           "BatchError", "error_lines", "MAX_ERROR_LINES"]
+
+#: Problems printed at most; the rest are counted ("... and 12,345 more problems").
+MAX_ERROR_LINES = 200
 
 
 class ThiduaError(Exception):
@@ -64,8 +70,8 @@ class InputErrors(ThiduaError):
 
     def _message(self) -> str:
         n = len(self.errors)
-        head = f"{n} problem{'s' if n > 1 else ''} in the input:"
-        return "\n".join([head, *(f"  - {e}" for e in self.errors)])
+        head = f"{n:,} problem{'s' if n > 1 else ''} in the input:"
+        return "\n".join([head, *(f"  - {line}" for line in error_lines(self.errors))])
 
     def __iter__(self) -> Iterator[InputError]:
         return iter(self.errors)
@@ -111,6 +117,46 @@ class ErrorCollector:
     def raise_if_any(self) -> None:
         if self.errors:
             raise InputErrors(self.errors)
+
+
+_ROW = re.compile(r"^row (\d+)(?=$|,)")
+
+
+def _grouped(errors: Iterable[InputError]) -> Iterator[tuple[InputError, int, int, int]]:
+    """Runs of the same problem on consecutive rows: (first error, first row, last row, count)."""
+    run: list[Any] | None = None
+    for e in errors:
+        m = _ROW.match(e.where)
+        key = (e.file, _ROW.sub("row #", e.where), e.expected, e.fix) if m else None
+        row = int(m.group(1)) if m else None
+        if run is not None and key is not None and key == run[4] and row is not None and row > run[2]:
+            run[2], run[3] = row, run[3] + 1
+            continue
+        if run is not None:
+            yield run[0], run[1], run[2], run[3]
+        run = [e, row, row, 1, key]
+    if run is not None:
+        yield run[0], run[1], run[2], run[3]
+
+
+def error_lines(errors: Iterable[InputError], limit: int = MAX_ERROR_LINES) -> list[str]:
+    """One line per problem, the same problem on consecutive rows grouped into one line
+    ("rows 30-199,999 (199,970 rows): ..., first found ..."), at most ``limit`` lines and then a count."""
+    lines: list[str] = []
+    left = 0
+    for first, start, stop, count in _grouped(errors):
+        if len(lines) >= limit:
+            left += count
+            continue
+        if count == 1:
+            lines.append(str(first))
+            continue
+        where = _ROW.sub(f"rows {start:,}-{stop:,} ({count:,} rows, the same problem)", first.where)
+        lines.append(str(InputError(first.file, where, f"{first.found} (on row {start:,})", first.expected,
+                                    first.fix)))
+    if left:
+        lines.append(f"... and {left:,} more problem{'s' if left > 1 else ''} (fix those above and run again)")
+    return lines
 
 
 def _show(found: object) -> str:

@@ -87,7 +87,7 @@ def _parse_review_row(row: _Row, info: Sequence[AreaInfo],
         if group is None:
             row.fail("group", repr(group_text), "DTTS (dân tộc thiểu số), Khác (other) or Tổng (total)",
                      "write DTTS or Khác")
-    if all(_blank(row.raw(c)) for c in COUNT_COLUMNS):
+    if all(_blank(row.raw(c)) for c in COUNT_COLUMNS) and not row.formulas:
         row.fail("households", "no counts on the row (Tổng số hộ, Hộ nghèo, Hộ cận nghèo all empty)",
                  "the counts of households, poor and near-poor households", "fill in the counts or delete the row")
         return None, (area.id if area else None, year)

@@ -3,6 +3,7 @@ its header), checked by its loader."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ._areas import load_area_info
@@ -15,6 +16,48 @@ from ._review_import import load_review_results
 from ._review_results import _REVIEW_SPEC
 from ..io._sheets import PathLike_, _read_sheet
 from ..errors import InputError, InputErrors
+
+# Files known by their name (in any folder): checked as that kind whatever their header says.
+_BY_NAME: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"review_results.*\.(csv|xlsx|xlsm)", re.I), "review"),
+    (re.compile(r"areas(_.*)?\.csv", re.I), "areas"),
+    (re.compile(r"crosswalk.*\.csv", re.I), "crosswalk"),
+    (re.compile(r"figures.*\.csv", re.I), "figures"),
+)
+KINDS = ("review", "areas", "crosswalk", "figures")
+
+
+def data_file_kind(path: PathLike_) -> str | None:
+    """Which data file ``path`` is: by its name first (``review_results.csv``, ``areas.csv``,
+    ``areas_2025.csv``, ``crosswalk.csv``, ``figures.csv``), then by its header; every workbook
+    is review results (the only workbooks thidua_sim reads), and so is a sheet with personal
+    columns (names, ID numbers: refused as a household list). None: not a data file."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
+        return None
+    for pattern, kind in _BY_NAME:
+        if pattern.fullmatch(path.name):
+            return kind
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "review"
+    try:
+        path.read_bytes().decode("utf-8-sig")
+    except (UnicodeDecodeError, OSError):
+        return "review"
+    if path.read_text(encoding="utf-8-sig").strip() == "":
+        return "review"
+    kind = _header_kind(path)
+    if kind is None:
+        try:
+            header = _read_sheet(path).header
+        except InputErrors:
+            return None
+        from ._review_import import _PERSONAL_HEADERS
+
+        if any(p in name_key(h) for h in header for p in _PERSONAL_HEADERS):
+            return "review"
+    return kind
+
 
 def _header_kind(path: Path) -> str | None:
     """Which data file this is, from its header; None when not one of ours."""
@@ -47,23 +90,14 @@ def validate_data_file(path: PathLike_) -> list[InputError] | None:
     parameter file); []: clean; otherwise every problem found.
 
     Review results (.csv/.xlsx), areas files, crosswalks, reference figures and review history are
-    recognised by their header; an unreadable .csv/.xlsx (empty, not UTF-8, broken) is
-    reported as a review-results file.
+    recognised by their name (:func:`data_file_kind`), else by their header; a file with a
+    known name is checked as that kind even when its header is broken. An unreadable
+    .csv/.xlsx (empty, not UTF-8, broken) is reported as a review-results file. Review
+    results named ``review_results.*`` beside an ``areas.csv`` must cover every area of it
+    in their first year (as the baseline loader requires).
     """
     path = Path(path)
-    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
-        return None
-    if path.suffix.lower() == ".csv":
-        try:
-            path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            kind: str | None = "review"
-        else:
-            kind = _header_kind(path)
-            if kind is None and path.read_text(encoding="utf-8-sig").strip() == "":
-                kind = "review"
-    else:
-        kind = _header_kind(path)
+    kind = data_file_kind(path)
     if kind is None:
         return None
     loaders = {
@@ -75,7 +109,12 @@ def validate_data_file(path: PathLike_) -> list[InputError] | None:
         "history": load_history,
     }
     try:
-        loaders[kind](path)
+        loaded = loaders[kind](path)
+        if kind == "review" and path.name.lower().startswith("review_results") \
+                and (path.parent / "areas.csv").is_file():
+            from ._review_import import check_baseline_areas
+
+            check_baseline_areas(loaded, load_area_info(path.parent))
     except InputErrors as exc:
         return list(exc.errors)
     return []

@@ -11,16 +11,21 @@ folder it had to create.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["write_atomic", "atomic_path", "TMP_MARK", "FILE_MODE"]
+__all__ = ["write_atomic", "atomic_path", "TMP_MARK", "FILE_MODE", "temporary_owner_alive", "process_alive"]
 
 TMP_MARK = ".thidua-tmp"
 """Every temporary file has this in its name, before the final file's extension (which pandas,
-papermill and nbconvert look at), so that leftovers of a killed run can be found and removed."""
+papermill and nbconvert look at), so that leftovers of a killed run can be found and removed.
+The name also carries the id of the writing process (``.<name>.p<pid>.…``), so a clean-up never
+removes the temporaries of a run that is still going (:func:`temporary_owner_alive`)."""
+
+_OWNER = re.compile(r"\.p(\d+)\.")
 
 FILE_MODE = 0o644
 """Mode of every written file: read-write for the owner, readable by everyone."""
@@ -36,7 +41,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp: Path | None = None
     done = False
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{final.stem}.", suffix=f"{TMP_MARK}{final.suffix}",
+        fd, name = tempfile.mkstemp(prefix=f".{final.stem}.p{os.getpid()}.", suffix=f"{TMP_MARK}{final.suffix}",
                                     dir=final.parent)
         os.close(fd)
         tmp = Path(name)
@@ -71,6 +76,26 @@ def write_atomic(path: str | os.PathLike[str], content: str | bytes | Callable[[
         else:
             content(tmp)
     return Path(path)
+
+
+def temporary_owner_alive(path: str | os.PathLike[str]) -> bool:
+    """Whether the process that is writing the temporary file ``path`` still runs (this process
+    included); False for a name without a process id (a leftover of an older version)."""
+    owner = _OWNER.search(Path(path).name)
+    return owner is not None and process_alive(int(owner.group(1)))
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (this process included)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
 
 
 def _fsync(path: Path) -> None:

@@ -48,6 +48,9 @@ def _read_sheet(path: Path) -> _Sheet:
     if not path.exists():
         raise InputErrors([InputError(file, "file", "no such file", "an existing .csv or .xlsx file",
                                       "check the path")])
+    if path.is_dir():
+        raise InputErrors([InputError(file, "file", "a folder where a file belongs", "a .csv or .xlsx file",
+                                      f"put the file itself there (move or rename the folder {path.name}/)")])
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         table = _read_xlsx(path)
@@ -68,6 +71,14 @@ def _read_sheet(path: Path) -> _Sheet:
         raise InputErrors([InputError(file, "file", "an empty file", "a header row and at least one data row",
                                       "fill in the template (thidua-sim template --out FILE.xlsx)")])
     number, cells = header_row
+    if suffix in (".csv", ".txt") and len(cells) == 1:
+        sep = next((c for c in (";", "\t", "|") if c in str(cells[0])), None)
+        if sep is not None:
+            shown = "a tab" if sep == "\t" else repr(sep)
+            raise InputErrors([InputError(file, f"line {number}", f"values separated by {shown}, not by commas",
+                                          "comma-separated values (CSV)",
+                                          "save it from Excel as 'CSV UTF-8 (Comma delimited)', or replace "
+                                          f"{shown} by ','", number)])
     if number != 1:
         raise InputErrors([InputError(file, f"row {number}", f"the header on row {number}",
                                       "the column headers on row 1", "delete the rows above the headers")])
@@ -88,20 +99,68 @@ def _read_csv(path: Path) -> list[tuple[int, list[Any]]]:
             "a UTF-8 text file", "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited)'; or import the .xlsx")]) from None
     reader = csv.reader(io.StringIO(text, newline=""))
     out = []
+    ends: dict[int, int] = {}
+    start = 1
     try:
         for cells in reader:
-            out.append((reader.line_num, cells))
+            out.append((start, cells))          # a record is numbered by the physical line it starts on
+            ends[start] = reader.line_num
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputErrors([InputError(str(path), f"row {reader.line_num}", f"malformed CSV ({exc})",
+        raise InputErrors([InputError(str(path), f"line {start}", f"malformed CSV ({exc})",
                                       "comma-separated values with balanced quotes",
-                                      "check the quotes on that row")]) from None
-    # line_num counts physical lines; rows with embedded newlines are rare in these files.
+                                      "check the quotes on that line", start)]) from None
+    _check_field_counts(path, out, ends)
     return out
 
 
+def _check_field_counts(path: Path, records: list[tuple[int, list[str]]], ends: dict[int, int]) -> None:
+    """Every record of a CSV has as many fields as its header: a stray quote (which swallows the
+    lines after it into one cell) or a lost separator is refused at its first physical line,
+    before any row is read, so that no row silently disappears."""
+    filled = [(n, c) for n, c in records if any(x.strip() for x in c)]
+    if len(filled) < 2:
+        return
+    first = 0
+    if sum(1 for x in filled[0][1] if x.strip()) == 1 and sum(1 for x in filled[1][1] if x.strip()) >= 3:
+        first = 1  # a title line above the header (see _read_sheet)
+    width = len(filled[first][1])
+    for number, cells in filled[first + 1:]:
+        end = ends.get(number, number)
+        quoted = end > number or any("\n" in x for x in cells)
+        if len(cells) == width or (len(cells) > width and not quoted):
+            continue  # extra cells on one line: reported with their column by _Row
+        found = f"{len(cells)} fields on line {number}, the header (line {filled[first][0]}) has {width}"
+        fix = ("a double quote (\") on this line opens a text that runs to line "
+               f"{end}, swallowing the rows between: delete the stray quote or close it" if quoted else
+               "every line needs one value per column: check for a missing or extra comma, or put text that "
+               "contains commas in double quotes")
+        raise InputErrors([InputError(str(path), f"line {number}", found,
+                                      f"{width} comma-separated fields on every line", fix, number)])
+
+
+class Formula(str):
+    """A workbook cell holding a formula whose result was never saved (a file written by a
+    script, not recalculated by Excel): reported as such, never as an empty cell."""
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
+    """The non-blank rows of the first sheet, blank rows skipped as they stream by (a sheet
+    formatted down to row 200,000 costs one pass, no per-cell work). Cells of a formula whose
+    result was never saved arrive as :class:`Formula`, not as blanks."""
     import openpyxl  # slow to import; only when needed
 
+    with open(path, "rb") as f:
+        magic = f.read(8)
+    if magic == _OLE_MAGIC:
+        raise InputErrors([InputError(
+            str(path), "file", "a workbook protected with a password (encrypted), or an old .xls saved as .xlsx",
+            "an .xlsx workbook without a password",
+            "open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password: "
+            "empty) and save it as .xlsx")])
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip errors, invalid XML: a user's broken file, not our bug
@@ -109,7 +168,55 @@ def _read_xlsx(path: Path) -> list[tuple[int, list[Any]]]:
                                       "an .xlsx workbook", "open it in Excel or LibreOffice and save it again as .xlsx")]) from None
     try:
         sheet = book.worksheets[0]
-        return [(i, list(cells)) for i, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        last = _last_filled_row(path, getattr(sheet, "_worksheet_path", None))
+        out = [(i, list(cells)) for i, cells in enumerate(sheet.iter_rows(max_row=last, values_only=True), start=1)
+               if not all(c is None or c == "" for c in cells)]
+    finally:
+        book.close()
+    if out and any(c is None for _i, cells in out for c in cells):
+        _mark_formulas(path, out)
+    return out
+
+
+_ROW_XML = re.compile(rb"<row\b[^>]*?\br=\"(\d+)\"[^>]*?(?:/>|>(.*?)</row>)", re.S)
+_VALUE_XML = re.compile(rb"<(?:v|is|f)\b")
+
+
+def _last_filled_row(path: Path, member: str | None) -> int | None:
+    """The last row of the sheet's XML with a value, an inline string or a formula, found by one
+    scan of the raw XML (no cell objects): rows formatted but empty below it are never parsed.
+    None (read everything) when the sheet's XML cannot be found."""
+    import zipfile
+
+    if not member:
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read(member)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return None
+    last = 0
+    for match in _ROW_XML.finditer(xml):
+        body = match.group(2)
+        if body and _VALUE_XML.search(body):
+            last = int(match.group(1))
+    return last or None
+
+
+def _mark_formulas(path: Path, rows: list[tuple[int, list[Any]]]) -> None:
+    """Replace the empty cells of ``rows`` that hold a formula (no saved result) by :class:`Formula`."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        wanted = {i: cells for i, cells in rows}
+        for i, raw in enumerate(book.worksheets[0].iter_rows(max_row=rows[-1][0], values_only=True), start=1):
+            cells = wanted.get(i)
+            if cells is None:
+                continue
+            for j, f in enumerate(raw[:len(cells)]):
+                if cells[j] is None and isinstance(f, str) and f.startswith("="):
+                    cells[j] = Formula(f)
     finally:
         book.close()
 
@@ -167,6 +274,13 @@ class _Row:
         self.sheet, self.number, self.cells, self.columns = sheet, number, cells, columns
         self.labels, self.errors = labels, errors
         self.ok = True
+        self.formulas: set[str] = set()
+        for cid, i in columns.items():
+            if i < len(cells) and isinstance(cells[i], Formula):
+                self.formulas.add(cid)
+                self.fail(cid, f"the formula {cells[i][:40]} with no saved result", "a value",
+                          "open the file in Excel or LibreOffice, let it calculate and save it again (a file "
+                          "written by a program keeps formulas without their results), or type the values")
         extra = [i for i in range(len(sheet.header), len(cells)) if not _blank(cells[i])]
         if extra:
             self.ok = False
@@ -181,7 +295,7 @@ class _Row:
 
     def raw(self, cid: str) -> Any:
         i = self.columns.get(cid)
-        if i is None or i >= len(self.cells):
+        if i is None or i >= len(self.cells) or cid in getattr(self, "formulas", ()):
             return None
         return self.cells[i]
 
@@ -192,7 +306,7 @@ class _Row:
     def text(self, cid: str, required: bool = False) -> str | None:
         value = self.raw(cid)
         if _blank(value):
-            if required:
+            if required and cid not in self.formulas:
                 self.fail(cid, "an empty cell", f"a value for {self.labels.get(cid, cid)}", "fill in the cell")
             return None
         if isinstance(value, float) and value.is_integer():
@@ -203,7 +317,7 @@ class _Row:
         """A whole number of households >= 0 ("1.209" and "1,209" are read as 1209)."""
         value = self.raw(cid)
         if _blank(value):
-            if required:
+            if required and cid not in self.formulas:
                 self.fail(cid, "an empty cell", "a whole number of households (0 if none)", "fill in the count")
             return None
         number = _whole_number(value)
@@ -219,7 +333,8 @@ class _Row:
     def year(self, cid: str = "year") -> int | None:
         value = self.raw(cid)
         if _blank(value):
-            self.fail(cid, "an empty cell", "the review year, e.g. 2021", "fill in the year")
+            if cid not in self.formulas:
+                self.fail(cid, "an empty cell", "the review year, e.g. 2021", "fill in the year")
             return None
         number = _whole_number(value, thousands=False)
         if number is None or not FIRST_YEAR <= number <= LAST_YEAR:

@@ -10,6 +10,7 @@ where every dict is a :class:`LineDict` with ``.line_of(key)``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from os import PathLike
 from pathlib import Path
@@ -19,7 +20,15 @@ import yaml
 
 from ..errors import ErrorCollector, InputError, InputErrors
 
-__all__ = ["LineDict", "read_yaml", "check_keys", "line_of"]
+__all__ = ["LineDict", "read_yaml", "check_keys", "line_of", "MAX_YAML_BYTES", "MAX_YAML_NODES"]
+
+#: A parameter or scenario file is a few kilobytes; anything above this is refused unread.
+MAX_YAML_BYTES = 2_000_000
+#: Values after alias expansion (``*name`` repeats what ``&name`` holds): a "billion laughs"
+#: file of a few lines would otherwise expand to billions of values.
+MAX_YAML_NODES = 200_000
+# "3.000" or "12.500.000" unquoted: YAML reads 3.0 / a text, a Vietnamese reader means 3000.
+_AMBIGUOUS_THOUSANDS = re.compile(r"[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+")
 
 
 class LineDict(dict):
@@ -97,6 +106,11 @@ def read_yaml(path: str | PathLike[str]) -> Any:
     except UnicodeDecodeError as exc:
         raise InputErrors([InputError(str(path), f"byte {exc.start}", "text that is not UTF-8",
                                       "a UTF-8 file", "save the file as UTF-8")]) from None
+    if len(text) > MAX_YAML_BYTES:
+        raise InputErrors([InputError(str(path), "file", f"{len(text):,} characters",
+                                      f"a parameter file of at most {MAX_YAML_BYTES:,} characters",
+                                      "this is not a parameter file; check the path")])
+    _scan(text, str(path))
     loader = _StrictLoader(text, str(path))
     try:
         data = loader.get_single_data()
@@ -113,6 +127,86 @@ def read_yaml(path: str | PathLike[str]) -> Any:
     if loader.duplicate_errors:
         raise InputErrors(loader.duplicate_errors)
     return data
+
+
+class _Open:
+    """A mapping or sequence being scanned: its anchor, expanded size and the current key."""
+
+    __slots__ = ("anchor", "size", "mapping", "expect_key", "key", "index")
+
+    def __init__(self, anchor: str | None, mapping: bool):
+        self.anchor, self.size, self.mapping = anchor, 1, mapping
+        self.expect_key, self.key, self.index = True, None, 0
+
+    def label(self) -> str | None:
+        return None if self.key is None else str(self.key) if self.mapping else f"[{self.index}]"
+
+
+def _scan(text: str, file: str) -> None:
+    """Before building any value: bound the alias expansion and refuse numbers whose reading
+    depends on the convention (``3.000``). Uses the parser's events only (no value is built),
+    so a "billion laughs" file is refused in milliseconds."""
+    sizes: dict[str, int] = {}
+    stack: list[_Open] = []
+    problems: list[InputError] = []
+    total = 0
+
+    def add(size: int) -> None:
+        nonlocal total
+        total += size
+        if total > MAX_YAML_NODES:
+            raise InputErrors([InputError(
+                file, "file", f"more than {MAX_YAML_NODES:,} values once its aliases (*name) are expanded",
+                f"at most {MAX_YAML_NODES:,} values", "write the values out instead of repeating aliases")])
+        if stack:
+            top = stack[-1]
+            top.size += size
+            if top.mapping:
+                top.expect_key = not top.expect_key
+            else:
+                top.index += 1
+
+    def place() -> str:
+        labels = [label for label in (o.label() for o in stack) if label is not None]
+        return "".join(x if x.startswith("[") or i == 0 else f".{x}" for i, x in enumerate(labels))
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if stack and not stack[-1].mapping:
+                    stack[-1].key = stack[-1].index
+                stack.append(_Open(event.anchor, isinstance(event, yaml.MappingStartEvent)))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                done = stack.pop()
+                if done.anchor:
+                    sizes[done.anchor] = done.size
+                add(done.size)
+            elif isinstance(event, yaml.ScalarEvent):
+                top = stack[-1] if stack else None
+                if top is not None and top.mapping and top.expect_key:
+                    top.key = event.value
+                elif event.style is None and event.implicit[0] and _AMBIGUOUS_THOUSANDS.fullmatch(event.value):
+                    if top is not None and not top.mapping:
+                        top.key = top.index
+                    line = event.start_mark.line + 1
+                    digits = event.value.lstrip("+-")
+                    small, large = f"{float(digits):g}", digits.replace(".", "")
+                    problems.append(InputError(
+                        file, place() or f"line {line}",
+                        f"{event.value}, which reads as {small} (a decimal point) or as {large} "
+                        "(a dot between thousands, as in Vietnamese)",
+                        "a number written one way only",
+                        f"write {large} (no dot) if you mean {large}, or {small} if you mean {small}",
+                        line))
+                if event.anchor:
+                    sizes[event.anchor] = 1
+                add(1)
+            elif isinstance(event, yaml.AliasEvent):
+                add(sizes.get(event.anchor, 1))
+    except yaml.YAMLError:
+        return  # the loader reports the syntax error with its line
+    if problems:
+        raise InputErrors(problems)
 
 
 def check_keys(

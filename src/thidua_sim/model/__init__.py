@@ -18,10 +18,11 @@ from ._households import (
     simulate_support,
     switch_standard,
 )
+from ._notes import run_notes
 from .engine import CompiledModel, ProjectionError, compile_model, expected_path
 from .projection import Projection, population_mask, project
 
 __all__ = ["CompiledModel", "Projection", "ProjectionError", "compile_model", "expected_path",
-           "population_mask", "project",
+           "population_mask", "project", "run_notes",
            "MOVES", "TARGETING_RULES", "SupportResult", "SwitchResult", "classify_households", "household_baseline",
            "household_flows", "review_results_from_records", "simulate_support", "switch_standard"]

@@ -77,7 +77,8 @@ from .engine import (
     normalise_rates,
 )
 
-__all__ = ["run_draws", "sample_parameters", "sample_rebasing", "ParameterSample", "quantile", "parameter_specs",
+__all__ = ["run_draws", "draws_memory", "available_memory", "check_draws_fit", "sample_parameters",
+           "sample_rebasing", "ParameterSample", "quantile", "parameter_specs",
            "chunk_size", "EXACT_BELOW_VARIANCE", "CHUNK_CELLS", "Z90"]
 
 EXACT_BELOW_VARIANCE = 1.0
@@ -575,6 +576,76 @@ def _unlink(path: str) -> None:
         pass
 
 
+MEMORY_SHARE = 0.5
+"""A run may plan to use at most this share of the memory available when it starts."""
+
+
+def draws_memory(model: CompiledModel, draws: int) -> int:
+    """Bytes a run of ``draws`` needs, estimated before anything is allocated: the stocks of every
+    draw (cells x years x 3 states, int32), the drawn parameters, and the float64 working space
+    of the statistics over the draws (a population's measures per draw, twice)."""
+    A, G, S = model.stocks0.shape
+    years = model.steps + 1
+    K = len(model.instrument_ids)
+    itemsize = 4 if float(np.max(model.stocks0, initial=0.0)) < 1e8 else 8
+    per_draw = (years * A * G * S * itemsize                      # the stocks kept
+                + 8 * (G * len(RATE_NAMES) + K * (1 + len(EFFECT_NAMES)) + 1)   # the parameters (and LHS column)
+                + 2 * 8 * years * (S + 3))                          # statistics of one population
+    return int(draws) * per_draw
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available now (MemAvailable, within a cgroup limit), or None when unknown."""
+    found: list[int] = []
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    found.append(int(line.split()[1]) * 1024)
+    except (OSError, ValueError):
+        pass
+    for name in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(name, encoding="ascii") as f:
+                text = f.read().strip()
+        except OSError:
+            continue
+        if text.isdigit() and int(text) < 2**60:
+            found.append(int(text))
+    if not found:
+        try:
+            import os
+
+            found.append(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (ValueError, OSError, AttributeError):
+            return None
+    return min(found)
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
+
+
+def check_draws_fit(model: CompiledModel, draws: int, available: int | None = None) -> None:
+    """Refuse, before allocating anything, a number of draws whose arrays would not fit in memory."""
+    available = available_memory() if available is None else available
+    if available is None:
+        return
+    need = draws_memory(model, draws)
+    budget = int(available * MEMORY_SHARE)
+    if need <= budget:
+        return
+    per_draw = max(draws_memory(model, 1), 1)
+    fit = budget // per_draw
+    A, G, _S = model.stocks0.shape
+    raise ProjectionError(
+        f"draws = {draws:,}: needs about {_gib(need)} of memory ({A * G} cells x {model.steps + 1} years x 3 "
+        f"states per draw, with working space), more than half of the {_gib(available)} available now; "
+        f"at most about {fit:,} draws fit. Use at most {fit:,} draws (2,000 already give a probability to "
+        "within about 2 points), or run on a machine with more memory; more --workers does not lower "
+        "the memory a run needs")
+
+
 def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, workers: int = 1,
               posterior: pd.DataFrame | None = None) -> np.ndarray:
     """Monte Carlo stocks (D, Y, A, G, 3), int32 (int64 for cells above 100 million households).
@@ -587,6 +658,7 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
         raise ProjectionError(f"workers = {workers!r}: expected a whole number >= 1")
     if draws < 1:
         raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 1")
+    check_draws_fit(model, draws)
     sample = sample_parameters(model, params, draws, int(seed), posterior)
     A, G, S = model.stocks0.shape
     dtype = np.int32 if float(np.max(model.stocks0, initial=0.0)) < 1e8 else np.int64

@@ -305,7 +305,8 @@ def calibrate(review: ReviewResults, scenario: Scenario, params: Params, *, obs_
     steps = _steps(review, scenario, params)
     if not steps:
         raise CalibrationError(
-            f"review results of years {', '.join(map(str, review.years)) or 'none'}: expected at least two "
+            f"{review.source or 'review results'}: review results of years "
+            f"{', '.join(map(str, review.years)) or 'none'}: expected at least two "
             "consecutive years with figures for the same areas; add the next year's review results")
     prior_rates = params.base_rates.rates
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0xCA11,)))
@@ -499,6 +500,19 @@ class _Dumper(yaml.SafeDumper):
 
 _Dumper.add_representer(list, lambda d, v: d.represent_sequence(
     "tag:yaml.org,2002:seq", v, flow_style=all(isinstance(x, (int, float)) for x in v) and len(v) <= 4))
+
+
+def _represent_float(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
+    """1.234 is written 1.2340: the reader refuses "1.234" as ambiguous (see io._yaml)."""
+    from ..io._yaml import _AMBIGUOUS_THOUSANDS
+
+    node = dumper.represent_float(value)
+    if _AMBIGUOUS_THOUSANDS.fullmatch(node.value):
+        node.value += "0"
+    return node
+
+
+_Dumper.add_representer(float, _represent_float)
 
 
 def save_base_rates(calibration: Calibration, path: str | Path,

@@ -231,7 +231,11 @@ class Projection:
         return pops
 
     def table(self, populations: list[str] | None = None) -> pd.DataFrame:
-        """Tidy table: population, area, group, year, measure, statistic, value.
+        """Tidy table: population, area, group, year, measure, statistic, value, estimate.
+
+        ``estimate`` is True for every row of a population whose baseline holds estimated
+        figures (the figures projected from them are estimates too), so that the flag travels
+        into every written table.
 
         ``measure`` is a state count (poor, near_poor, other), ``households`` or a rate
         (``poor_rate``, ``near_poor_rate`` in percent). ``statistic`` is ``expected`` and, with
@@ -257,6 +261,9 @@ class Projection:
         areas = np.array([p.split(":")[1] if p.startswith("area:") else "district" for p in pops], dtype=object)
         groups = np.array([p.split(":")[2] if p.count(":") == 2 else (p if p in GROUPS else "all") for p in pops],
                           dtype=object)
+        flags = np.asarray(self.baseline.estimated, dtype=bool)
+        estimate = np.array([bool(flags[slice(None) if a is None else a, slice(None) if g is None else g].any())
+                             for a, g in parsed])
         frame = pd.DataFrame({
             "population": np.repeat(labels, per),
             "area": np.repeat(areas, per),
@@ -265,6 +272,7 @@ class Projection:
             "measure": np.tile(np.repeat(np.array(MEASURES, dtype=object), n_y), len(pops) * n_s),
             "statistic": np.tile(np.repeat(np.array(stat_names, dtype=object), n_m * n_y), len(pops)),
             "value": values,
+            "estimate": np.repeat(estimate, per),
         })
         if self.periods is None:
             return frame

@@ -276,7 +276,7 @@ def check_targets(projection: Projection, targets: Iterable[Target]) -> pd.DataF
     return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
 
 
-# -- commune targets ("chỉ tiêu huyện giao") --------------------------------------------------
+# -- commune targets (proposed; "chỉ tiêu huyện giao" only once assigned) --------------------
 
 def end_household_weights(baseline: Baseline, years: int, params: Params | None = None,
                           group: str | None = None) -> tuple[np.ndarray, np.ndarray]:

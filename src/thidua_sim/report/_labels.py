@@ -789,4 +789,35 @@ LABELS: dict[str, dict[str, str]] = {
     "sensitivity_high": {"vi": "đến", "en": "to"},
     "sensitivity_chart_title": {"vi": "Điều gì quyết định việc đạt chỉ tiêu", "en": "What decides whether the target is met"},
     "sensitivity_chart_x": {"vi": "Phần phương sai của mức giảm bình quân năm", "en": "Share of the variance of the yearly fall"},
+    # -- issue 10: notes on what a run leaves out, guard and honest labels ---------------------
+    "note_scenario_before_baseline": {
+        "vi": "Lưu ý: nguồn lực của kịch bản cấp năm {years} tác động vào năm {year} hoặc trước đó, "
+              "trước hoặc trùng năm gốc: không được tính (kiểm tra năm nếu gõ nhầm).",
+        "en": "Note: scenario resources given in {years} act in {year} or before, the baseline year or "
+              "earlier: they are not used (check the years if this is a typing slip)."},
+    "note_scenario_after_horizon": {
+        "vi": "Lưu ý: nguồn lực của kịch bản cấp năm {years} tác động sau năm {until}, ngoài thời kỳ "
+              "dự báo: không được tính trong lần chạy này.",
+        "en": "Note: scenario resources given in {years} act after {until}, beyond the projection: "
+              "not used in this run."},
+    "note_scenario_no_resources": {
+        "vi": "Lưu ý: kịch bản không có nguồn lực nào tác động trong các năm {first}–{until}.",
+        "en": "Note: the scenario has no resources acting in {first}–{until}."},
+    "note_horizon_past_resources": {
+        "vi": "Lưu ý: nguồn lực của kịch bản chỉ tác động đến năm {last}; các năm {first}–{until} được dự báo "
+              "không có nguồn lực chương trình.",
+        "en": "Note: the scenario's resources act until {last}; {first}–{until} are projected with no "
+              "programme resources."},
+    "note_horizon_past_reorganisation": {
+        "vi": "Lưu ý: dự báo đến năm {until} vẫn theo các xã, thị trấn của năm gốc; việc sắp xếp đơn vị "
+              "hành chính từ {date} không được áp dụng.",
+        "en": "Note: the projection to {until} keeps the baseline's communes; the administrative "
+              "reorganisation of {date} is not applied."},
+    "note_horizon_past_standard": {
+        "vi": "Lưu ý: từ năm {first} áp dụng chuẩn nghèo {name}; dự báo đến năm {until} vẫn dùng các tỷ lệ "
+              "theo chuẩn {base} của năm gốc.",
+        "en": "Note: from {first} the poverty standard {name} applies; the projection to {until} keeps the "
+              "rates of the baseline's standard {base}."},
+    "commune_targets_proposed_title": {"vi": "Chỉ tiêu đề xuất cho từng xã ({how})",
+                                       "en": "Proposed target of each commune ({how})"},
 }

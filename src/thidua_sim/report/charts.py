@@ -189,12 +189,14 @@ def _baseline_estimated(projection, population: str) -> bool:
 
 def ranking_chart(table: pd.DataFrame, lang: str = "vi", ax: Axes | None = None, *,
                   start: int | None = None, end: int | None = None,
-                  district_target: float | None = None) -> Figure:
+                  district_target: float | None = None, assigned_targets: bool = False) -> Figure:
     """Communes ranked by the average yearly fall of their poverty rate (points/year).
 
     ``table`` has one row per commune with columns ``name`` and ``reduction`` (points/year),
     and optionally ``target`` (the commune's own threshold, drawn as a tick) and ``met``
     (bar colour: green met, red not met; grey without). ``district_target`` draws a line.
+    ``assigned_targets``: the ticks are targets the district set ("Chỉ tiêu huyện giao"); by
+    default they are proposed ones ("Chỉ tiêu đề xuất").
     """
     missing = {"name", "reduction"} - set(table.columns)
     if missing:
@@ -210,7 +212,8 @@ def ranking_chart(table: pd.DataFrame, lang: str = "vi", ax: Axes | None = None,
         ax.barh(y, data["reduction"].to_numpy(dtype=float), color=colours, height=0.65)
         if "target" in data:
             ax.scatter(data["target"].to_numpy(dtype=float), y, marker="|", s=220, color="#111111", zorder=3,
-                       label=t("legend_commune_target", lang))
+                       label=t("legend_commune_target" if assigned_targets else "legend_commune_target_proposed",
+                               lang))
         if district_target is not None:
             ax.axvline(district_target, color="#111111", ls=":", lw=1.2, label=t("legend_district_target", lang))
         ax.set_yticks(y, list(data["name"]))

@@ -1,5 +1,6 @@
 """A hash of everything a brief is built from: the parameter files, the data files, the
-scenario file, the notebook, the package (version and source) and the brief's parameters.
+scenario file, the notebook, the package (version and source), the versions of numpy, scipy
+and pandas, and the brief's parameters.
 
 The batch compares it with the hash stored beside a finished brief to skip briefs whose
 inputs did not change, and every brief prints it so a reader can tell two runs apart.
@@ -13,7 +14,11 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["inputs_hash", "files_digest", "package_digest", "SKIP_PARTS"]
+__all__ = ["inputs_hash", "files_digest", "package_digest", "library_versions", "SKIP_PARTS", "NUMERIC_LIBRARIES"]
+
+NUMERIC_LIBRARIES = ("numpy", "scipy", "pandas")
+"""Libraries the numbers of a brief depend on (random streams, quantiles, sampling): an upgrade
+of any of them is a new input."""
 
 SKIP_PARTS = ("__pycache__", ".ipynb_checkpoints", ".git", ".pytest_cache")
 """Folders never hashed (caches, editor checkpoints)."""
@@ -54,6 +59,20 @@ def package_digest() -> str:
     return f"{__version__}:{files_digest(PACKAGE_DIR)[:16]}"
 
 
+@lru_cache(maxsize=1)
+def library_versions() -> str:
+    """``numpy=2.1.3,scipy=...,pandas=...`` of the running interpreter."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def one(name: str) -> str:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "none"
+
+    return ",".join(f"{name}={one(name)}" for name in NUMERIC_LIBRARIES)
+
+
 def inputs_hash(
     *,
     params_dir: str | Path,
@@ -79,6 +98,7 @@ def inputs_hash(
         # the forecast-record box reads the shipped backtest results beside the data folder
         ("backtest", files_digest(Path(data_dir).parent / "history" / "backtest_metrics.csv")),
         ("package", package_digest()),
+        ("libraries", library_versions()),
         ("parameters", json.dumps({k: v for k, v in sorted(parameters.items()) if k not in path_keys},
                                   sort_keys=True, default=str)),
         *(("extra", e) for e in extra),

@@ -22,6 +22,7 @@ Layout of ``out_dir``: ``index.html``, ``district.html``, ``commune_<area id>.ht
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -35,8 +36,8 @@ from pathlib import Path
 from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
 from ._hash import inputs_hash
 from ._index import render_index
-from ._io import remove_stale_temporaries, temporary_path, write_atomic
-from ...errors import BatchError  # noqa: F401 (re-exported: callers import it from here)
+from ._io import process_alive, remove_stale_temporaries, temporary_path, write_atomic
+from ...errors import BatchError, ThiduaError  # noqa: F401 (BatchError re-exported: callers import it from here)
 from ...report.i18n import check_language, t
 
 __all__ = [
@@ -55,6 +56,10 @@ DEFAULT_START_TIMEOUT = 120
 """Seconds a kernel may take to start."""
 DEFAULT_CELL_TIMEOUT = 900
 """Seconds one notebook cell may run."""
+IPC_ENV = "THIDUA_BRIEF_SOCKETS"
+"""Environment variable naming the folder under which the kernels' IPC sockets live (one per run)."""
+LOCK_NAME = ".briefs.lock"
+"""The lock file of an output folder: one batch at a time writes into a folder."""
 NOTEBOOK_FILES = {"commune": "commune_brief.ipynb", "district": "district_brief.ipynb"}
 PERIODS = {"2021-2025": {"until": 2025, "out": "briefs"}, "2026-2030": {"until": 2030, "out": "briefs_2026_2030"}}
 """The planning periods a batch builds: 2021-2025 (the movement, on the 2021 units) and 2026-2030
@@ -166,14 +171,48 @@ def notebook_parameters(notebook: Path) -> tuple[str, ...]:
     return tuple(papermill.inspect_notebook(str(notebook)).keys())
 
 
+_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "int": ((int,), "a whole number"),
+    "float": ((int, float), "a number"),
+    "str": ((str,), "text"),
+    "bool": ((bool,), "true or false"),
+}
+
+
 def _check_parameters(notebook: Path, parameters: Mapping[str, object]) -> None:
-    declared = notebook_parameters(notebook)
+    """Refuse, before any kernel runs, a parameter the notebook does not declare (``sed`` for
+    ``seed``) or one whose type differs from the declared default's (papermill's inspection)."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
     unknown = sorted(set(parameters) - set(declared))
     if unknown:
+        from difflib import get_close_matches
+
+        close = [m for u in unknown for m in get_close_matches(u, list(declared), n=1)]
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise BatchError(
             f"{notebook.name} does not declare the parameter{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(unknown)}; it declares {', '.join(declared) or 'none'}. "
+            f"{', '.join(unknown)}; it declares {', '.join(declared) or 'none'}.{hint} "
             "Remove the unknown ones or add them to the notebook's cell tagged 'parameters'.")
+    for name, value in parameters.items():
+        kind = declared[name].get("inferred_type_name")
+        if kind in (None, "None"):  # no annotation: the type of the default value
+            import ast
+
+            try:
+                kind = type(ast.literal_eval(str(declared[name].get("default")))).__name__
+            except (ValueError, SyntaxError):
+                kind = None
+        accepted = _TYPES.get(str(kind))
+        if accepted is None or value is None:
+            continue
+        types, what = accepted
+        if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+            raise BatchError(
+                f"{notebook.name}: parameter {name} = {value!r} is {type(value).__name__}; the notebook expects "
+                f"{what} (its default is {declared[name].get('default')}). Give e.g. -p {name}="
+                f"{declared[name].get('default')}")
 
 
 # -- one brief (runs in a worker process) ------------------------------------------------------
@@ -202,6 +241,24 @@ def _execute(job: BriefJob) -> BriefResult:
         os.close(saved)
 
 
+def _ipc_kernel_manager(folder: str):
+    """A kernel manager whose kernel talks over Unix sockets in ``folder`` (IPC transport): no
+    TCP ports (no port races between parallel kernels, nothing listening on the network)."""
+    from jupyter_client.manager import AsyncKernelManager  # nbclient's own: an async client, so a dead
+    from traitlets import default                            # kernel is noticed while a cell waits
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self) -> str:
+            return "ipc"
+
+        @default("ip")
+        def _ip_default(self) -> str:
+            return os.path.join(folder, "kernel")
+
+    return IPCKernelManager
+
+
 def _execute_logged(job: BriefJob) -> BriefResult:
     """Run one brief notebook, keep the executed notebook, render the HTML, store the hash."""
     import nbformat
@@ -210,8 +267,26 @@ def _execute_logged(job: BriefJob) -> BriefResult:
 
     from ._render import render_html
 
+    import tempfile
+
     os.environ.update(job.env)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy in the kernel
+    sockets = tempfile.mkdtemp(prefix="k-", dir=job.env.get(IPC_ENV) or None)
+    try:
+        return _execute_with(job, _ipc_kernel_manager(sockets))
+    finally:
+        import shutil
+
+        shutil.rmtree(sockets, ignore_errors=True)
+
+
+def _execute_with(job: BriefJob, kernel_manager_class: type) -> BriefResult:
+    import nbformat
+    import papermill
+    from nbclient.exceptions import DeadKernelError
+
+    from ._render import render_html
+
     started = time.perf_counter()
     error: str | None = None
     attempts = 0
@@ -225,6 +300,7 @@ def _execute_logged(job: BriefJob) -> BriefResult:
                     job.notebook, str(tmp), parameters=dict(job.parameters), kernel_name=job.kernel_name,
                     cwd=str(Path(job.notebook).parent), progress_bar=False, log_output=False,
                     start_timeout=job.start_timeout, execution_timeout=job.cell_timeout,
+                    kernel_manager_class=kernel_manager_class,
                 )
             except DeadKernelError as exc:
                 if attempts < 2:
@@ -350,6 +426,7 @@ def run_briefs(
 
     names = _area_names(data_dir, period)
     wanted = list(dict.fromkeys(areas)) if areas is not None else list(names)
+    _check_area_ids(wanted, names, data_dir)  # before any file name is built from them
     common = {"scenario": str(scenario_path), "data_dir": str(data_dir), "params_dir": str(params_dir),
               "draws": int(draws), "seed": int(seed), "language": language, "until": int(until),
               **dict(extra_parameters or {})}
@@ -371,8 +448,62 @@ def run_briefs(
     from ._kernel import resolve_kernel
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    with _folder_lock(out_dir), _socket_folder() as sockets:
+        return _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, notebooks_dir, language,
+                           force, start_timeout, cell_timeout, progress, sockets, resolve_kernel)
+
+
+@contextlib.contextmanager
+def _folder_lock(out_dir: Path):
+    """Hold the output folder's lock for the run; a second run into the same folder is refused."""
+    import fcntl
+
+    path = out_dir / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                other = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+            except OSError:
+                other = "?"
+            raise BatchError(f"--out {out_dir}: another briefs run (process {other}) is writing into this folder; "
+                             "wait for it to finish, or choose another --out") from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode("ascii"))
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def _socket_folder():
+    """A private folder for the kernels' IPC sockets (short path: a socket name has ~100 bytes)."""
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.gettempdir())
+    for old in root.glob("thidua-briefs-p*-*"):  # left by a run that was killed (SIGKILL): no cleanup ran
+        owner = old.name.split("-")[2][1:]
+        if owner.isdigit() and not process_alive(int(owner)):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = tempfile.mkdtemp(prefix=f"thidua-briefs-p{os.getpid()}-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, notebooks_dir, language, force,
+                start_timeout, cell_timeout, progress, sockets, resolve_kernel) -> BatchResult:
     remove_stale_temporaries(out_dir)
     kernel_name, env = resolve_kernel(out_dir)
+    env = {**env, IPC_ENV: sockets}
     # each kernel gets its share of the cores: numpy's BLAS threads in several kernels at once
     # would otherwise fight over the same cores
     threads = str(max(1, (os.cpu_count() or 1) // max(1, min(jobs, len(specs)))))
@@ -405,9 +536,26 @@ def run_briefs(
 
     if to_run:
         write_index()  # an interrupted first run still leaves an index saying what is not finished
-        _run_parallel(to_run, jobs, results, progress, write_index)
+        try:
+            _run_parallel(to_run, jobs, results, progress, write_index)
+        finally:
+            remove_stale_temporaries(out_dir)  # those of workers stopped by Ctrl-C
     write_index()
     return BatchResult([results[j.name] for j in all_jobs], index, out_dir)
+
+
+def _check_area_ids(wanted: Sequence[str], names: Mapping[str, str], data_dir: Path) -> None:
+    """Every requested area id is a commune of the data folder (whose ids are checked snake_case):
+    an id never becomes part of a file name unchecked (``../../notebooks/planner`` is refused)."""
+    from difflib import get_close_matches
+
+    unknown = [a for a in wanted if a not in names]
+    if unknown:
+        shown = ", ".join(repr(a if len(str(a)) <= 40 else str(a)[:37] + "...") for a in unknown[:5])
+        close = [m for a in unknown for m in get_close_matches(str(a), list(names), n=1)]
+        hint = f" Did you mean {', '.join(dict.fromkeys(close))}?" if close else ""
+        raise BatchError(f"--areas: {shown} {'is not a commune id' if len(unknown) == 1 else 'are not commune ids'} "
+                         f"of {data_dir / 'areas.csv'}.{hint} Known: {', '.join(names)}")
 
 
 def _scenario_name(path: Path, language: str) -> str:
@@ -427,7 +575,8 @@ def _run_parallel(to_run: list[BriefJob], jobs: int, results: dict[str, BriefRes
     bar = tqdm(total=len(to_run), desc="briefs", unit="brief", file=sys.stderr, disable=not progress,
                dynamic_ncols=True)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(to_run)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(to_run)), mp_context=context,
+                             initializer=_init_worker) as pool:
         futures = {pool.submit(_execute, job): job for job in to_run}
         try:
             pending = set(futures)
@@ -448,7 +597,44 @@ def _run_parallel(to_run: list[BriefJob], jobs: int, results: dict[str, BriefRes
         except BaseException:
             for future in futures:
                 future.cancel()
+            _stop_workers(pool)  # promptly: do not wait for running notebooks (up to the cell timeout)
             raise
         finally:
             bar.close()
 
+
+
+def _init_worker() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them and their kernels."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, grace: float = 3.0) -> None:
+    """Terminate the pool's worker processes and their kernels (children in their own sessions),
+    then kill what is left after ``grace`` seconds."""
+    import psutil
+
+    workers = [p for p in list(getattr(pool, "_processes", {}).values()) if p is not None]
+    procs: list[psutil.Process] = []
+    for worker in workers:
+        try:
+            parent = psutil.Process(worker.pid)
+            procs.extend(parent.children(recursive=True))
+            procs.append(parent)
+        except (psutil.NoSuchProcess, TypeError):
+            continue
+    for proc in procs:
+        try:
+            proc.terminate()
+        except psutil.NoSuchProcess:
+            pass
+    _gone, alive = psutil.wait_procs(procs, timeout=grace)
+    for proc in alive:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(alive, timeout=grace)
+    pool.shutdown(wait=False, cancel_futures=True)

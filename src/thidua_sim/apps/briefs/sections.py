@@ -341,13 +341,23 @@ def _measured(brief: Brief) -> tuple[int, str | None]:
     return brief.projection.year_index(switch.year - 1), switch.to_standard
 
 
+def _estimated_mark(brief: Brief, population: str) -> str:
+    """" ⚠" after a figure of the baseline year when that population's baseline holds estimates."""
+    from ...model.projection import population_mask
+
+    mask = population_mask(population, brief.projection.areas)
+    estimated = np.asarray(brief.baseline.estimated, dtype=bool)
+    return " ⚠" if bool(np.any(estimated & (mask > 0))) else ""
+
+
 def _rate_sentence(brief: Brief, population: str, label: str) -> str:
     lang, years = brief.lang, brief.projection.years
     i, standard = _measured(brief)
     rate = brief.projection.rate(population, standard=standard)
     fall = (rate[i] - rate[-1]) / (years[-1] - years[i])
     y0 = years[i] if standard is None else t("summary_rebased_year", lang, year=years[i])
-    return t("summary_rate_path", lang, population=label, start=format_percent(rate[i], lang, 1),
+    start = format_percent(rate[i], lang, 1) + _estimated_mark(brief, population)
+    return t("summary_rate_path", lang, population=label, start=start,
              y0=y0, end=format_percent(rate[-1], lang, 1), y1=years[-1], points=format_points(fall, lang))
 
 
@@ -393,7 +403,8 @@ def summary(brief: Brief) -> Section:
     poor = stocks[:, STATES.index("poor")]
     in_sentence = brief.area_name if brief.kind == "commune" else lower_first(brief.area_name)
     y0 = years[i] if standard is None else t("summary_rebased_year", lang, year=years[i])
-    section.add(Paragraph(t("summary_households", lang, population=in_sentence, start=format_number(poor[i], lang),
+    start = format_number(poor[i], lang) + _estimated_mark(brief, brief.population)
+    section.add(Paragraph(t("summary_households", lang, population=in_sentence, start=start,
                             y0=y0, end=format_number(poor[-1], lang), y1=years[-1])))
     if brief.period:
         from ...report.tables import period_notes

@@ -56,6 +56,7 @@ from ._view import (
     chart_png,
     compute_view,
     coverage_html,
+    shipped_points,
     status_html,
     view_targets,
 )
@@ -272,7 +273,8 @@ class Planner:
         self.district_points = W.FloatSlider(min=0.0, max=10.0, step=0.1, style=_WIDE, readout=False)
         self.dtts_points = W.FloatSlider(min=0.0, max=10.0, step=0.1, style=_WIDE, readout=False)
         self.district_readout, self.dtts_readout = W.HTML(), W.HTML()
-        district_t, dtts_t = view_targets(self.baseline, self.params, None, 2.0, 3.0, self.until)
+        district_t, dtts_t = view_targets(self.baseline, self.params, None, shipped_points("district"),
+                                          shipped_points("dtts"), self.until)
         for target, slider in ((district_t, self.district_points), (dtts_t, self.dtts_points)):
             given = next((x for x in self.params.targets if x.population == target.population), None)
             slider.value = float(given.threshold_points) if given is not None else float(target.threshold_points)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from html import escape
 
 import matplotlib
@@ -37,10 +38,32 @@ __all__ = [
     "DEFAULT_DISTRICT_POINTS",
     "DEFAULT_DTTS_POINTS",
     "PERIODS",
+    "shipped_points",
 ]
 
-DEFAULT_DISTRICT_POINTS = 2.0
-DEFAULT_DTTS_POINTS = 3.0
+def shipped_points(population: str) -> float:
+    """The threshold (points a year) of the shipped ``params/targets.yaml`` for ``district`` or
+    ``dtts``: the planner's default when a params folder has no such target (one place for the
+    movement's "more than 2 / 3 points a year", with its source)."""
+    return _shipped_points()[population]
+
+
+@lru_cache(maxsize=1)
+def _shipped_points() -> dict[str, float]:
+    from ...core.defaults import SHIPPED_PARAMS
+    from ...params import load_targets
+
+    found = {x.population: float(x.threshold_points) for x in load_targets(SHIPPED_PARAMS / "targets.yaml")}
+    return {p: found[p] for p in ("district", "dtts")}
+
+
+def __getattr__(name: str) -> float:
+    # DEFAULT_DISTRICT_POINTS / DEFAULT_DTTS_POINTS: read from params/targets.yaml on first use
+    if name == "DEFAULT_DISTRICT_POINTS":
+        return shipped_points("district")
+    if name == "DEFAULT_DTTS_POINTS":
+        return shipped_points("dtts")
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -57,8 +80,8 @@ class PlannerSettings:
     rule: str | None = None
     uncertainty: bool = False
     draws: int = BRIEF_DRAWS
-    district_points: float = DEFAULT_DISTRICT_POINTS
-    dtts_points: float = DEFAULT_DTTS_POINTS
+    district_points: float = field(default_factory=lambda: shipped_points("district"))
+    dtts_points: float = field(default_factory=lambda: shipped_points("dtts"))
     lang: str = "vi"
     until: int = DEFAULT_HORIZON
     seed: int = DEFAULT_SEED
@@ -91,7 +114,7 @@ def _district_target(params: Params, population: str, baseline: Baseline, until:
     for target in params.targets:
         if target.population == population:
             return target
-    points = DEFAULT_DISTRICT_POINTS if population == "district" else DEFAULT_DTTS_POINTS
+    points = shipped_points(population)
     return Target(population, t(f"planner_default_target_{population}", "vi"),
                   t(f"planner_default_target_{population}", "en"), population, points, baseline.year,
                   min(DEFAULT_HORIZON, until), True, "assumption: no target in params; the movement's default")

@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from .check import add_input_arguments, estimate_note, load_inputs, print_table, write_output
+from .check import (add_input_arguments, estimate_flags, estimate_note, load_inputs, print_run_notes, print_table,
+                    write_output)
 
 __all__ = ["register", "run", "parse_limit"]
 
@@ -63,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
+    print_run_notes(args, baseline, scenario, params, result.end_year, lang)
     if args.dtts_weight != 1.0:
         print(t("allocate_dtts_weight", lang, w=format_number(args.dtts_weight, lang, 2)))
     names = {a.id: a.name for a in baseline.areas}
@@ -88,10 +90,16 @@ def run(args: argparse.Namespace) -> int:
             "expected_poor_end_proportional": result.expected_poor_end_proportional,
             "gain_over_proportional": result.gain_over_proportional, "expected_fall": result.expected_fall,
             "proportional_feasible": result.proportional_feasible,
+            "baseline_estimate": estimate_flags(baseline, ["district"])[0],
         }])
+        tidy["baseline_estimate"] = estimate_flags(baseline, list(tidy["area_id"]))
         if args.out.lower().endswith(".xlsx"):
-            write_output({"allocation": result.table.reset_index(), "proportional": result.proportional.reset_index(),
-                          "summary": summary}, args.out, lang)
+            sheets = {"allocation": result.table.reset_index(), "proportional": result.proportional.reset_index()}
+            for frame in sheets.values():
+                key = next((c for c in ("area_id", "area") if c in frame.columns), None)
+                if key is not None:
+                    frame["baseline_estimate"] = estimate_flags(baseline, [str(a) for a in frame[key]])
+            write_output({**sheets, "summary": summary}, args.out, lang)
         else:
             write_output(tidy, args.out, lang)
     return 0

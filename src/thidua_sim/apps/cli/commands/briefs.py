@@ -53,9 +53,11 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ...briefs.batch import DEFAULT_CELL_TIMEOUT, PERIODS, run_briefs
+    from ....io._guard import check_output_folder
 
     out = args.out or f"out/{PERIODS[args.period]['out']}"
     until = args.until or PERIODS[args.period]["until"]
+    check_output_folder(out, inputs=[args.data, args.params, args.scenario, args.notebooks])
     result = run_briefs(
         args.scenario, args.areas, args.jobs, out_dir=out, data_dir=args.data, params_dir=args.params,
         draws=args.draws, seed=args.seed, language=args.language, until=until, force=args.force, period=args.period,

@@ -40,6 +40,8 @@ def register(subparsers: Any) -> None:
                                                            "params)")
     parser.add_argument("--out", required=True, metavar="FILE.yaml",
                         help="where to write the fitted base rates (with --history: FILE.csv of joint draws)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace the output even when it is an input of this run or lies under data/ or params/")
     parser.add_argument("--scale", type=float, default=1.0,
                         help="multiply every amount of the scenario, e.g. to size a district's scenario to a "
                              "province (default: 1)")
@@ -59,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     from ....params import load_params, load_scenario
 
     lang = args.language
-    out = Path(args.out)
+    from ....io._guard import check_output
+
+    out = check_output(args.out, inputs=[args.data, args.scenario, args.params, args.history], force=args.force)
     if args.history is not None:
         return _run_history(args)
     if args.data is None or args.scenario is None:

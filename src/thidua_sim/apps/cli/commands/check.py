@@ -20,7 +20,8 @@ from ....core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
 from ....errors import ThiduaError
 
 __all__ = ["register", "run", "add_input_arguments", "load_inputs", "commune_targets", "print_table",
-           "write_output", "estimate_note", "scenario_line", "add_period_arguments", "period_inputs", "_all_area_ids"]
+           "write_output", "estimate_note", "scenario_line", "add_period_arguments", "period_inputs", "_all_area_ids",
+           "check_out", "run_inputs", "print_run_notes", "estimate_flags", "targets_title"]
 
 # -- shared by the planning commands ---------------------------------------------------------
 
@@ -37,13 +38,30 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, draws: int | None = 
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
     parser.add_argument("--out", default=None, help="also write the results to this .csv or .xlsx file")
+    parser.add_argument("--force", action="store_true", help="replace the output even when it is an input of this run or lies under data/ or params/")
+
+
+def run_inputs(args: argparse.Namespace) -> list[str | None]:
+    """The files and folders a planning command reads (what its --out may not replace)."""
+    return [getattr(args, k, None) for k in ("scenario", "data", "params", "commune_targets", "results",
+                                             "base_rates")]
+
+
+def check_out(args: argparse.Namespace) -> None:
+    """Refuse an --out that would replace an input (before any work, so nothing changes on disk)."""
+    from ....io._guard import check_output
+
+    if getattr(args, "out", None):
+        check_output(args.out, inputs=run_inputs(args), force=getattr(args, "force", False))
 
 
 def load_inputs(args: argparse.Namespace) -> tuple[Any, Any, Any]:
-    """Baseline, params and scenario from the options (errors name the file and the place)."""
+    """Baseline, params and scenario from the options (errors name the file and the place);
+    first refuses an --out that would replace one of them."""
     from ....data import load_baseline
     from ....params import load_params, load_scenario
 
+    check_out(args)
     baseline = load_baseline(args.data)
     params = load_params(args.params, areas=baseline.areas)
     scenario = load_scenario(args.scenario, params, _all_area_ids(args.data, baseline))
@@ -108,6 +126,15 @@ def commune_targets(args: argparse.Namespace, baseline: Any, params: Any) -> tup
             t("commune_targets_proposed", lang, rule=t(f"split_rule_{rule}", lang)))
 
 
+def targets_title(args: argparse.Namespace, params: Any, how: str, lang: str) -> str:
+    """"Chỉ tiêu huyện giao" only for targets a planner supplied; proposed ones say "đề xuất"."""
+    from ....report.i18n import t
+
+    assigned = bool(getattr(args, "commune_targets", None)) or any(
+        x.population.startswith("area:") for x in params.targets)
+    return t("commune_targets" if assigned else "commune_targets_proposed_title", lang, how=how)
+
+
 def add_commune_target_arguments(parser: argparse.ArgumentParser) -> None:
     from ....planning.targets import SPLIT_RULES
 
@@ -134,6 +161,41 @@ def period_inputs(args: argparse.Namespace, until: int) -> Any:
     if mode == "off" or (mode == "auto" and until <= 2025):
         return None
     return load_period_inputs(args.data, args.params)
+
+
+def print_run_notes(args: argparse.Namespace, baseline: Any, scenario: Any, params: Any, until: int,
+                    lang: str, periods: bool = False) -> None:
+    """Print what the run leaves out (scenario lines before the baseline, years past the resources,
+    the reorganisation or a new standard unless the run follows them: ``periods``), one note a line."""
+    from ....data import load_area_info
+    from ....errors import InputErrors
+    from ....model import run_notes
+    from ....report.i18n import t
+
+    try:
+        info = load_area_info(args.data)
+    except InputErrors:
+        info = ()
+    for key, fields in run_notes(baseline, scenario, params, until, info,
+                                 Path(args.params) / "standards.yaml", periods=periods):
+        print(t(key, lang, **fields))
+
+
+def estimate_flags(baseline: Any, populations: Sequence[str]) -> list[bool]:
+    """For each population (``district``, ``dtts``, ``area:<id>``, ``area:<id>:<group>`` or an area
+    id), whether its baseline holds estimated figures: the flag every written table carries."""
+    import numpy as np
+
+    from ....model.projection import parse_population
+
+    flags = np.asarray(baseline.estimated, dtype=bool)
+    ids = {a.id for a in baseline.areas}
+    out = []
+    for population in populations:
+        population = f"area:{population}" if population in ids else str(population)
+        a, g = parse_population(population, baseline.areas)
+        out.append(bool(flags[slice(None) if a is None else a, slice(None) if g is None else g].any()))
+    return out
 
 
 def estimate_note(baseline: Any, lang: str) -> str | None:
@@ -223,6 +285,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
+    print_run_notes(args, baseline, scenario, params, until, lang, periods=projection.periods is not None)
     district = check_targets(projection, district_targets)
     shown = district.assign(name=district["name_vi"] if lang == "vi" else district["name_en"])
     columns = {"name": (t("target", lang), None), "threshold_points": (t("target_threshold", lang), 2),
@@ -255,12 +318,15 @@ def run(args: argparse.Namespace) -> int:
                        **{k: v for k, v in columns.items() if k not in ("name", "kind", "standard")},
                        "status": (t("target_status", lang), None)}
     print()
-    print_table(shown, commune_columns, lang, t(how_heading, lang, how=how))
+    title = t(how_heading, lang, how=how) if getattr(args, "targets", None) else targets_title(args, params, how, lang)
+    print_table(shown, commune_columns, lang, title)
     if args.draws:
         print(t("probability_conditional", lang))
     if args.out:
         district.insert(0, "level", "district")
         table.insert(0, "level", "commune")
+        district["baseline_estimate"] = estimate_flags(baseline, list(district["population"]))
+        table["baseline_estimate"] = estimate_flags(baseline, list(table["population"]))
         if Path(args.out).suffix.lower() == ".xlsx":
             write_output({"targets": district, "communes": table}, args.out, lang)
         else:

@@ -15,7 +15,7 @@ from typing import Any
 from ....model.engine import ProjectionError
 from ....core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
 from ....model.projection import TABLE_FORMATS
-from .check import _all_area_ids, add_period_arguments, estimate_note, period_inputs, scenario_line
+from .check import _all_area_ids, add_period_arguments, check_out, estimate_note, period_inputs, print_run_notes, scenario_line
 
 __all__ = ["register", "run", "support_warning", "fixed_parameters", "run_level"]
 
@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
         "project",
         help="project poor and near-poor households per year under a scenario",
         description="Project households of every commune and group from the baseline year under a scenario; "
-                    "print the district's and each group's poor and near-poor rates per year (with the 90 %% band "
+                    "print the district's and each group's poor and near-poor rates per year (with the 90 % band "
                     "of the Monte Carlo draws) and optionally write the full table.",
     )
     parser.add_argument("--scenario", required=True, help="scenario file, e.g. params/scenarios/status_quo.yaml")
@@ -50,6 +50,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--out", default=None, metavar="FILE",
                         help=f"write the full table to FILE ({', '.join(TABLE_FORMATS)})")
     add_period_arguments(parser)
+    parser.add_argument("--force", action="store_true",
+                        help="replace the output even when it is an input of this run or lies under data/ or params/")
     parser.set_defaults(run=run)
 
 
@@ -60,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from ....report.i18n import t
     from ....report.tables import group_label, trajectory_table
 
+    check_out(args)
     if args.out is not None and Path(args.out).suffix.lower() not in TABLE_FORMATS:
         raise ProjectionError(f"--out {args.out!r}: unknown file type {Path(args.out).suffix or '(none)'!r}; "
                               f"expected a name ending in {', '.join(TABLE_FORMATS)}")
@@ -91,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
+    print_run_notes(args, baseline, scenario, params, args.until, lang, periods=projection.periods is not None)
     whole = t("former_district" if projection.periods is not None else f"run_level_{run_level(baseline)}", lang)
     for population, title in (("district", whole), ("dtts", group_label("dtts", lang)),
                               ("other", group_label("other", lang))):

@@ -13,8 +13,10 @@ from .check import (
     add_commune_target_arguments,
     add_input_arguments,
     commune_targets,
+    estimate_flags,
     estimate_note,
     load_inputs,
+    print_run_notes,
     print_table,
     write_output,
 )
@@ -103,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
+    print_run_notes(args, baseline, scenario, params, args.until or target.end_year, lang)
     print(_sentence(result, scenario, how, lang))
     if not result.monotone:
         digits = 3 if args.mode == "scale" else 0
@@ -117,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
         "draws": args.draws if args.probability is not None else 0, "seed": args.seed,
         "monte_carlo_runs": result.monte_carlo_runs, "monotone": result.monotone, "message": result.message,
     }
+    row["baseline_estimate"] = estimate_flags(baseline, [target.population])[0]
     frame = pd.DataFrame([row])
     columns: dict[str, tuple[str, int | str | None]] = {"feasible": (t("required_feasible", lang), None)}
     if args.mode == "scale":

@@ -14,7 +14,9 @@ from .check import (
     estimate_note,
     horizon,
     load_inputs,
+    print_run_notes,
     print_table,
+    targets_title,
     write_output,
 )
 
@@ -73,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
     note = estimate_note(baseline, lang)
     if note:
         print(note)
+    print_run_notes(args, baseline, scenario, params, until, lang)
     if results is not None:
         print(t("scoreboard_results_file", lang, file=file, years=", ".join(str(y) for y in results.years)))
     else:
@@ -81,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
         print(board.attrs["note"][lang])
     if (ranked["actual_estimate"] == True).any():  # noqa: E712 - the column holds True/False/None
         print(t("review_results_estimated", lang))
-    print(t("commune_targets", lang, how=how))
+    print(targets_title(args, params, how, lang))
     shown = ranked.assign(basis=[t(f"basis_{b}", lang) for b in ranked["basis"]])
     if args.kind == "so_ket":
         title = t("scoreboard_review_annual", lang, year=ranked.attrs["year"])

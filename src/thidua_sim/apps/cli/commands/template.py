@@ -37,6 +37,9 @@ def run(args: argparse.Namespace) -> int:
     from ....data import write_template
     from ....report.i18n import t
 
+    from ....io._guard import check_output
+
+    check_output(args.out, inputs=[args.data], force=args.force)
     if args.households:
         from ....data import write_household_template
 

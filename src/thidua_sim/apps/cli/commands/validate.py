@@ -17,7 +17,7 @@ from typing import Any
 
 from ....params._files import parse_instruments
 from ....io._yaml import read_yaml
-from ....errors import ErrorCollector, InputError, InputErrors
+from ....errors import ErrorCollector, InputError, InputErrors, error_lines
 from ....params import params_file_kind, validate_params_file
 
 DEFAULT_PATHS = ("data", "params")
@@ -61,11 +61,17 @@ def _data_validator() -> Callable[[Path], list[InputError] | None] | None:
     return getattr(data, "validate_data_file", None)
 
 
-def _load_area_ids(folder: Path | None, notes: list[str]) -> list[str] | None:
+def _load_area_ids(folder: Path | None, notes: list[str],
+                   problems: dict[str, list[InputError]] | None = None) -> list[str] | None:
     if folder is None:
         return None
     if not folder.is_dir():
-        notes.append(f"--areas {folder}: no such folder; areas not cross-checked")
+        if problems is not None:  # named with --areas: an error, not a note
+            problems[str(folder)] = [InputError(str(folder), "--areas", "no such folder" if not folder.exists()
+                                                else "a file", "a data folder with areas.csv",
+                                                "check the path, e.g. --areas data/kbang")]
+        else:
+            notes.append(f"--areas {folder}: no such folder; areas not cross-checked")
         return None
     try:
         data = importlib.import_module("thidua_sim.data")
@@ -104,18 +110,33 @@ class _InstrumentsOf:
         return list(instruments) if instruments is not None else None
 
 
+def _unknown_kind(path: Path) -> list[InputError]:
+    """The problem of a file named on the command line that is no data or parameter file."""
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            read_yaml(path)
+        except InputErrors as exc:
+            return list(exc.errors)
+        return [InputError(str(path), "file", "a YAML file of unknown kind",
+                           "a parameter file (standards, instruments, base_rates, targets) or a scenario "
+                           "(with resources:)", "put a scenario in params/scenarios/, or check the file")]
+    return [InputError(str(path), "file", f"a {path.suffix or 'nameless'} file thidua_sim does not read",
+                       "review results (.csv/.xlsx), areas.csv, crosswalk.csv, figures.csv or a parameter file "
+                       "(.yaml)", "name the file review_results.csv if it holds review results, or leave it out")]
+
+
 def run(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or [Path(p) for p in DEFAULT_PATHS]
     notes: list[str] = []
+    problems: dict[str, list[InputError]] = {}
     areas_dir = Path(args.areas) if args.areas else (DEFAULT_AREAS if DEFAULT_AREAS.is_dir() else None)
-    area_ids = _load_area_ids(areas_dir, notes)
+    area_ids = _load_area_ids(areas_dir, notes, problems if args.areas else None)
     validate_data = _data_validator()
     if validate_data is None:
         notes.append("thidua_sim.data.validate_data_file is not available; data files not checked")
     instruments_of = _InstrumentsOf()
 
     checked = skipped = 0
-    problems: dict[str, list[InputError]] = {}
     for root in paths:
         if not root.exists():
             problems[str(root)] = [InputError(str(root), "path", "no such file or folder",
@@ -128,6 +149,8 @@ def run(args: argparse.Namespace) -> int:
             result = validate_params_file(path, instruments=instruments, areas=area_ids)
             if result is None and validate_data is not None:
                 result = validate_data(path)
+            if result is None and path == root:
+                result = _unknown_kind(path)  # a file named on the command line is checked or refused
             if result is None:
                 skipped += 1
                 continue
@@ -136,9 +159,9 @@ def run(args: argparse.Namespace) -> int:
                 problems[str(path)] = list(result)
 
     for file, errors in problems.items():
-        print(f"{file}: {len(errors)} problem{'s' if len(errors) > 1 else ''}")
-        for error in errors:
-            print(f"  - {error}")
+        print(f"{file}: {len(errors):,} problem{'s' if len(errors) > 1 else ''}")
+        for line in error_lines(errors):
+            print(f"  - {line}")
     for note in notes:
         print(f"note: {note}")
     n = sum(len(e) for e in problems.values())
