@@ -207,7 +207,10 @@ CASES: list[Case] = [
     Case("scenario_lines_after_horizon", ["project", "--scenario", SQ, "--until", "2023", "--language", "en"],
          ("resources given in 2023–2030 act after 2023", "not used"), status=0),
     Case("until_past_resources", ["project", "--scenario", SQ, "--until", "2040", "--language", "en"],
-         ("resources act until 2031", "2032–2040", "reorganisation of 2025-07-01", "from 2027"), status=0),
+         ("resources act until 2031", "2032–2040", "2025–2040: 6 units", "From 2027"), status=0),
+    Case("until_past_reorganisation_without_periods",
+         ["project", "--scenario", SQ, "--until", "2040", "--periods", "off", "--language", "en"],
+         ("resources act until 2031", "reorganisation of 2025-07-01", "from 2027"), status=0),
     Case("until_before_baseline", ["project", "--scenario", SQ, "--until", "2019"], ("2019", "2021")),
     # 3. validate checks what it is given, or refuses it
     Case("results_cut_to_two_columns", ["validate", "data/kbang"], (RR, "row 1", "Năm", "Tổng số hộ"), _two_columns),

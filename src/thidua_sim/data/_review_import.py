@@ -129,7 +129,9 @@ def load_baseline(data_dir: PathLike_, year: int | None = None) -> Baseline:
         raise InputErrors([InputError(str(folder), "--data", "no such folder" if not folder.exists() else "a file",
                                       "a data folder with areas.csv and review_results.csv",
                                       "check the path, e.g. data/kbang")])
-    if not (folder / "areas.csv").is_file():  # areas_2025.csv alone would load, and name the wrong units
+    # areas_2025.csv alone would load, and name the wrong units; a folder of published figures only
+    # (data/vietnam) gets load_area_info's message, which names the figures that are missing
+    if not (folder / "areas.csv").is_file() and not (folder / "figures.csv").is_file():
         raise InputErrors([InputError(str(folder / "areas.csv"), "file",
                                       "a folder" if (folder / "areas.csv").is_dir() else "no such file",
                                       "the areas file of the data folder (id,name,kind,...)",

@@ -450,7 +450,7 @@ def run_briefs(
     out_dir.mkdir(parents=True, exist_ok=True)
     with _folder_lock(out_dir), _socket_folder() as sockets:
         return _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, notebooks_dir, language,
-                           force, start_timeout, cell_timeout, progress, sockets, resolve_kernel)
+                           force, start_timeout, cell_timeout, progress, sockets, resolve_kernel, period)
 
 
 @contextlib.contextmanager
@@ -500,7 +500,7 @@ def _socket_folder():
 
 
 def _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, notebooks_dir, language, force,
-                start_timeout, cell_timeout, progress, sockets, resolve_kernel) -> BatchResult:
+                start_timeout, cell_timeout, progress, sockets, resolve_kernel, period) -> BatchResult:
     remove_stale_temporaries(out_dir)
     kernel_name, env = resolve_kernel(out_dir)
     env = {**env, IPC_ENV: sockets}
