@@ -16,24 +16,37 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario
+from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario, Target
+from ._streaming import DrawSummary
 from .engine import CompiledModel, ProjectionError, compile_model, expected_path
 
 __all__ = ["Projection", "project", "population_mask", "parse_population", "QUANTILES", "MEASURES",
-           "DEFAULT_SEED", "TABLE_FORMATS"]
+           "DEFAULT_SEED", "TABLE_FORMATS", "all_populations", "KEEP_DRAWS_BELOW", "DrawSummary"]
+
+KEEP_DRAWS_BELOW = 256 * 2**20
+"""``project(keep_draws=None)`` keeps the full draws up to this many bytes, else streams them."""
 
 TABLE_FORMATS: tuple[str, ...] = (".csv", ".json", ".xlsx")
 """File types :meth:`Projection.save` writes."""
 
 QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 DEFAULT_SEED = 2021
+
+
+def all_populations(areas: tuple[Area, ...] | list[Area]) -> list[str]:
+    """District, both groups, every area and every group within it (table order)."""
+    pops = ["district", *GROUPS]
+    for a in areas:
+        pops.append(f"area:{a.id}")
+        pops.extend(f"area:{a.id}:{g}" for g in GROUPS)
+    return pops
 
 
 def parse_population(population: str, areas: tuple[Area, ...] | list[Area]) -> tuple[int | None, int | None]:
@@ -103,6 +116,7 @@ class Projection:
     unallocated: np.ndarray
     draws: np.ndarray | None = None
     seed: int | None = None
+    summary: DrawSummary | None = None
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -148,11 +162,7 @@ class Projection:
     # -- tables -----------------------------------------------------------------------------
     def populations(self) -> list[str]:
         """District, both groups, every area and every group within it."""
-        pops = ["district", *GROUPS]
-        for a in self.areas:
-            pops.append(f"area:{a.id}")
-            pops.extend(f"area:{a.id}:{g}" for g in GROUPS)
-        return pops
+        return all_populations(self.areas)
 
     def table(self, populations: list[str] | None = None) -> pd.DataFrame:
         """Tidy table: population, area, group, year, measure, statistic, value.
@@ -168,7 +178,7 @@ class Projection:
         years = np.asarray(self.years)
         blocks = []
         # blocks of populations keep the per-draw arrays small (about 64 MB of float64)
-        per_pop = (self.draws.shape[0] if self.draws is not None else 1) * len(years) * 3 * 8
+        per_pop = (self.draws.shape[0] if self.draws is not None else 1) * len(years) * 6 * 8 * 2
         size = max(1, min(len(pops), (64 * 2**20) // per_pop))
         for start in range(0, len(pops), size):
             chunk = parsed[start:start + size]
@@ -212,21 +222,21 @@ class Projection:
 
     def statistic_names(self) -> tuple[str, ...]:
         """``expected``, and with draws ``mean``, ``sd``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``."""
-        if self.draws is None:
+        if self.draws is None and self.summary is None:
             return ("expected",)
         return ("expected", "mean", "sd", *(f"q{round(q * 100):02d}" for q in QUANTILES))
 
     def _statistics_block(self, parsed: list[tuple[int | None, int | None]]) -> np.ndarray:
         """(B, statistics, measures, Y) for a block of populations."""
-        expected = np.stack([_select(self.expected, a, g) for a, g in parsed])  # (B, Y, 3)
-        stats = [_measures(expected)]  # each (B, M, Y)
+        from ._stats import exact_statistics, population_sums
+
+        expected = _measures(population_sums(self.expected, parsed))[:, None]  # (B, 1, M, Y)
         if self.draws is not None:
-            per_draw = np.stack([_select(self.draws, a, g) for a, g in parsed], axis=1)  # (D, B, Y, 3)
-            m = _measures(per_draw)  # (D, B, M, Y)
-            stats.append(m.mean(axis=0))
-            stats.append(m.std(axis=0, ddof=1) if m.shape[0] > 1 else np.zeros(m.shape[1:]))
-            stats.extend(np.quantile(m, QUANTILES, axis=0))
-        return np.stack(stats, axis=1)
+            # every area and group summed once, rows sorted once (see _stats)
+            return np.concatenate([expected, exact_statistics(population_sums(self.draws, parsed))], axis=1)
+        if self.summary is not None:
+            return np.concatenate([expected, self.summary.statistics(parsed)], axis=1)
+        return expected
 
 
 def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
@@ -265,6 +275,12 @@ def project(
     draws: int = 0,
     seed: int = DEFAULT_SEED,
     workers: int = 1,
+    keep_draws: bool | None = None,
+    scheduler: str | None = None,
+    populations: Sequence[str] | None = None,
+    targets: Sequence[Target] = (),
+    target_rule: Callable | None = None,
+    progress: bool | None = None,
 ) -> Projection:
     """Project households of every area and group from the baseline year to ``until``.
 
@@ -273,16 +289,42 @@ def project(
     as int32 counts). Equal ``seed`` gives equal numbers whatever ``workers`` is, and common
     random numbers across scenarios. ``workers`` > 1 draws in that many processes (large runs
     only; in a script, call under ``if __name__ == "__main__":``). See docs/model.md.
+
+    ``keep_draws``: True keeps every draw (``Projection.draws``, needed by the planner's bands and
+    ``rate(..., draws=True)``); False streams them (``Projection.summary``: mean, sd, quantiles
+    of ``populations`` (default all) and the success counts of ``targets`` under
+    ``target_rule``, memory independent of draws x cells; see model/_streaming.py); None (the
+    default) keeps them when they take at most :data:`KEEP_DRAWS_BELOW` bytes. ``scheduler``:
+    a Dask scheduler address to run the chunks on (same numbers as locally; docs/scale.md).
+    ``progress``: a progress bar (default: on runs of more than a few seconds).
     """
     if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 0:
         raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 0")
     model = compile_model(baseline, scenario, params, until)
     path = expected_path(model)
-    mc = None
+    mc = summary = None
     if draws:
-        from ._montecarlo import run_draws
+        from ._streaming import full_draws_bytes, run_full, run_summary
 
-        mc = run_draws(model, params, draws=int(draws), seed=int(seed), workers=int(workers))
+        keep = keep_draws
+        if keep is None:
+            keep = full_draws_bytes(draws, len(model.years), model.stocks0.shape[0] * model.stocks0.shape[1]) \
+                <= KEEP_DRAWS_BELOW
+        if keep and scheduler is None:
+            from ._montecarlo import run_draws
+
+            mc = run_draws(model, params, draws=int(draws), seed=int(seed), workers=int(workers))
+        elif keep:
+            mc = run_full(model, params, int(draws), int(seed), scheduler=scheduler, progress=progress)
+        else:
+            pops = list(populations) if populations is not None else all_populations(model.areas)
+            parsed = [parse_population(p, model.areas) for p in pops]
+            from ._stats import population_sums
+
+            shift = _measures(population_sums(path.stocks, parsed))  # (P, M, Y)
+            summary = run_summary(model, params, int(draws), int(seed), parsed, pops, shift, workers=int(workers),
+                                  scheduler=scheduler, targets=tuple(targets), target_rule=target_rule,
+                                  progress=progress)
     return Projection(
         baseline=baseline,
         scenario=scenario,
@@ -295,4 +337,5 @@ def project(
         unallocated=path.unallocated,
         draws=mc,
         seed=int(seed) if draws else None,
+        summary=summary,
     )

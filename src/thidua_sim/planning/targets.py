@@ -40,6 +40,7 @@ __all__ = [
     "reduction_points_per_year",
     "meets",
     "check_target",
+    "draw_meets",
     "check_targets",
     "split_district_target",
     "end_household_weights",
@@ -166,8 +167,17 @@ def check_target(projection: Projection, target: Target) -> TargetCheck:
         rd = projection.rate(target.population, draws=True)
         red_d = reduction_points_per_year(rd[:, i0], rd[:, i1], target.start_year, target.end_year)
         probability = float(np.mean(meets(red_d, target.threshold_points, target.strict)))
+    elif getattr(projection, "summary", None) is not None:  # streamed draws: counted while drawing
+        probability = projection.summary.probability(target)
     return TargetCheck(target, r0, r1, red, met, margin, shortfall, probability,
                        max(0.0, target.threshold_points - red), h_end)
+
+
+def draw_meets(target: Target, rate_start: np.ndarray, rate_end: np.ndarray) -> np.ndarray:
+    """Whether each draw (its rates at the target's start and end years) meets ``target``: the
+    ``target_rule`` that streamed projections count with (``project(..., targets=...)``)."""
+    return meets(reduction_points_per_year(rate_start, rate_end, target.start_year, target.end_year),
+                 target.threshold_points, target.strict)
 
 
 def check_targets(projection: Projection, targets: Iterable[Target]) -> pd.DataFrame:

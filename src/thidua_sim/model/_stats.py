@@ -1,0 +1,121 @@
+"""Statistics over Monte Carlo draws, for :meth:`Projection.table` and the streaming summary.
+
+Two pieces shared by the full-draw table and the chunked (streaming) Monte Carlo:
+
+* :func:`population_sums`: the per-draw stocks of many populations at once, (D, Y, A, G, 3)
+  -> (D, B, Y, 3), summing each area and each group only once (instead of once per
+  population);
+* :func:`exact_statistics`: mean, sd (ddof 1) and the quantiles of :data:`QUANTILES` by
+  NumPy's default ("linear") method, over the draw axis, computed on rows laid out
+  contiguously (draws last) and sorted once, with counts sorted as integers. Rows whose draws
+  are all equal (the baseline year) are not sorted at all.
+
+The quantiles equal ``np.quantile(values, QUANTILES, axis=0)`` (same interpolation formula).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["QUANTILES", "measures", "population_sums", "exact_statistics", "STATISTICS"]
+
+QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+STATISTICS: tuple[str, ...] = ("mean", "sd", *(f"q{round(q * 100):02d}" for q in QUANTILES))
+"""The statistics over draws, in table order (after ``expected``)."""
+
+
+def measures(stocks: np.ndarray) -> np.ndarray:
+    """(..., Y, 3) stocks -> (..., M, Y): the counts, households and the two rates in percent."""
+    h = stocks.sum(axis=-1)
+    rates = 100.0 * np.divide(stocks[..., :2], h[..., None], out=np.zeros(stocks[..., :2].shape),
+                              where=h[..., None] > 0)
+    out = np.concatenate([stocks, h[..., None], rates], axis=-1)  # (..., Y, M)
+    return np.swapaxes(out, -1, -2)
+
+
+def population_sums(source: np.ndarray, parsed: list[tuple[int | None, int | None]]) -> np.ndarray:
+    """Stocks of each population ``(area or None, group or None)``: (..., Y, A, G, 3) ->
+    (..., B, Y, 3) in float64. Integer draws are summed exactly (int64) before the conversion."""
+    acc = np.int64 if source.dtype.kind in "iu" else np.float64
+    cache: dict[str, np.ndarray] = {}
+
+    def area_sums() -> np.ndarray:  # (..., Y, A, 3)
+        if "area" not in cache:
+            cache["area"] = source.sum(axis=-2, dtype=acc)
+        return cache["area"]
+
+    def group_sums() -> np.ndarray:  # (..., Y, G, 3)
+        if "group" not in cache:
+            cache["group"] = source.sum(axis=-3, dtype=acc)
+        return cache["group"]
+
+    out = np.empty((*source.shape[:-4], len(parsed), source.shape[-4], source.shape[-1]))
+    for b, (area, group) in enumerate(parsed):
+        if area is None and group is None:
+            if "district" not in cache:
+                cache["district"] = group_sums().sum(axis=-2)
+            out[..., b, :, :] = cache["district"]
+        elif area is None:
+            out[..., b, :, :] = group_sums()[..., group, :]
+        elif group is None:
+            out[..., b, :, :] = area_sums()[..., area, :]
+        else:
+            out[..., b, :, :] = source[..., area, group, :]
+    return out
+
+
+def _lerp_quantiles(sorted_rows: np.ndarray) -> np.ndarray:
+    """Quantiles of rows sorted along the last axis, by NumPy's linear method: (Q, ...)."""
+    n = sorted_rows.shape[-1]
+    out = np.empty((len(QUANTILES), *sorted_rows.shape[:-1]))
+    for i, q in enumerate(QUANTILES):
+        h = (n - 1) * q
+        lo = int(np.floor(h))
+        hi = min(lo + 1, n - 1)
+        t = h - lo
+        a = sorted_rows[..., lo].astype(np.float64)
+        b = sorted_rows[..., hi].astype(np.float64)
+        diff = b - a
+        # numpy's _lerp: a + t (b - a), and b - (1 - t)(b - a) for t >= 0.5 (the same rounding)
+        out[i] = b - diff * (1.0 - t) if t >= 0.5 else a + diff * t
+    return out
+
+
+def _sorted_quantiles(rows: np.ndarray) -> np.ndarray:
+    """(R, D) rows -> (Q, R) quantiles; constant rows are not sorted."""
+    out = np.empty((len(QUANTILES), rows.shape[0]))
+    lo, hi = rows.min(axis=1), rows.max(axis=1)
+    const = lo == hi
+    out[:, const] = lo[const].astype(np.float64)
+    vary = np.flatnonzero(~const)
+    if vary.size:
+        part = rows[vary]
+        if part.dtype.kind in "iu" and part.size and int(part.max()) < 2**31 and int(part.min()) >= -2**31:
+            part = part.astype(np.int32)
+        part.sort(axis=1)
+        out[:, vary] = _lerp_quantiles(part)
+    return out
+
+
+def exact_statistics(per_draw: np.ndarray) -> np.ndarray:
+    """(D, B, Y, 3) per-draw stocks -> (B, 7, M, Y): mean, sd (ddof 1; 0 with one draw) and the
+    quantiles over the draws of each measure."""
+    D, B, Y, S = per_draw.shape
+    M = S + 3
+    rows = np.empty((B, M, Y, D))  # draws last: every reduction runs over contiguous memory
+    rows[:, :S] = np.transpose(per_draw, (1, 3, 2, 0))
+    np.sum(rows[:, :S], axis=1, out=rows[:, S])  # households
+    h = rows[:, S]
+    for j in range(2):  # poor and near-poor rates in percent
+        np.divide(rows[:, j], h, out=rows[:, S + 1 + j], where=h > 0)
+        rows[:, S + 1 + j][~(h > 0)] = 0.0
+        rows[:, S + 1 + j] *= 100.0
+    out = np.empty((B, len(STATISTICS), M, Y))
+    out[:, 0] = rows.mean(axis=-1)
+    out[:, 1] = rows.std(axis=-1, ddof=1) if D > 1 else 0.0
+    counts = rows[:, :S + 1]
+    if np.array_equal(counts, np.rint(counts)):  # whole numbers (draws always are): sort as integers
+        counts = counts.astype(np.int64)
+    out[:, 2:, :S + 1] = np.moveaxis(_sorted_quantiles(counts.reshape(-1, D)).reshape(-1, B, S + 1, Y), 0, 1)
+    out[:, 2:, S + 1:] = np.moveaxis(_sorted_quantiles(rows[:, S + 1:].reshape(-1, D)).reshape(-1, B, 2, Y), 0, 1)
+    return out
