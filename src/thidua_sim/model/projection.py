@@ -152,6 +152,16 @@ class Projection:
         count = s[..., STATES.index(state)]
         return 100.0 * np.divide(count, h, out=np.zeros_like(count), where=h > 0)
 
+    def rate_band(self, population: str = "district", state: str = "poor") -> tuple[np.ndarray, np.ndarray]:
+        """The 5 % and 95 % points over the draws of a population's rate of ``state`` (Y,), from the
+        kept draws or, for a streamed run, its summary."""
+        if self.draws is None and self.summary is not None:
+            i = self.summary.index([parse_population(population, self.areas)])[0]
+            m = MEASURES.index(f"{state}_rate")
+            return self.summary.quantiles[0, i, m], self.summary.quantiles[-1, i, m]
+        low, high = np.quantile(self.rate(population, state, draws=True), [0.05, 0.95], axis=0)
+        return low, high
+
     def _source(self, draws: bool) -> np.ndarray:
         if not draws:
             return self.expected

@@ -76,9 +76,12 @@ def baseline_table(baseline: Baseline, area_id: str | None, lang: str) -> pd.Dat
 
 def _with_band(projection, population: str, state: str, lang: str) -> list[str]:
     expected = projection.rate(population, state)
-    if projection.draws is None:
+    if projection.draws is None and getattr(projection, "summary", None) is None:
         return [format_percent(x, lang, 2) for x in expected]
-    low, high = np.quantile(projection.rate(population, state, draws=True), [0.05, 0.95], axis=0)
+    if projection.draws is None:  # streamed draws: the band from the run's quantiles
+        low, high = projection.rate_band(population, state)
+    else:
+        low, high = np.quantile(projection.rate(population, state, draws=True), [0.05, 0.95], axis=0)
     return [f"{format_percent(x, lang, 2)} ({format_number(lo, lang, 1)}–{format_number(hi, lang, 1)})"
             for x, lo, hi in zip(expected, low, high)]
 
@@ -86,7 +89,7 @@ def _with_band(projection, population: str, state: str, lang: str) -> list[str]:
 def trajectory_table(projection, population: str, lang: str) -> pd.DataFrame:
     """Year by year: households, poor and near-poor (expected) and their rates with the 90 % band."""
     stocks = projection.stocks(population)
-    band = f" ({t('band_90', lang)})" if projection.draws is not None else ""
+    band = f" ({t('band_90', lang)})" if projection.draws is not None or getattr(projection, "summary", None) else ""
     return pd.DataFrame({
         t("year", lang): [str(y) for y in projection.years],
         t("households", lang): [format_number(x, lang) for x in stocks.sum(axis=-1)],

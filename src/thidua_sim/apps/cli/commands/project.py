@@ -37,6 +37,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--until", type=int, default=2025, help="last projected year (default: 2025)")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes for the draws (default: 1; same numbers for any value)")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="Dask scheduler to run the draws on, e.g. tcp://10.0.0.5:8786 (default: the "
+                             "THIDUA_SCHEDULER environment variable, else locally; same numbers; docs/scale.md)")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
     parser.add_argument("--out", default=None, metavar="FILE",
                         help=f"write the full table to FILE ({', '.join(TABLE_FORMATS)})")
@@ -57,8 +60,14 @@ def run(args: argparse.Namespace) -> int:
     baseline = load_baseline(args.data)
     params = load_params(args.params, base_rates=args.base_rates, areas=baseline.areas)
     scenario = load_scenario(args.scenario, params, baseline.areas)
+    from ....model._executors import scheduler_from_env
+    from ....planning.targets import draw_meets
+
+    targets = tuple(x for x in params.targets if x.start_year in range(baseline.year, args.until + 1)
+                    and x.end_year <= args.until)
     projection = project(baseline, scenario, params, until=args.until, draws=args.draws, seed=args.seed,
-                         workers=args.workers)
+                         workers=args.workers, scheduler=scheduler_from_env(args.scheduler), targets=targets,
+                         target_rule=draw_meets)
 
     print(scenario_line(args, scenario, baseline, lang))
     note = estimate_note(baseline, lang)
