@@ -89,6 +89,7 @@ class BriefJob:
     env: dict = field(default_factory=dict)
     start_timeout: int = DEFAULT_START_TIMEOUT
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
+    warm: bool = False  # reuse the worker's kernel across briefs (_warm.py)
 
     @property
     def html_path(self) -> Path:
@@ -206,6 +207,7 @@ def _execute_logged(job: BriefJob) -> BriefResult:
     import papermill
     from nbclient.exceptions import DeadKernelError
 
+    from . import _warm
     from ._render import render_html
 
     os.environ.update(job.env)
@@ -219,18 +221,24 @@ def _execute_logged(job: BriefJob) -> BriefResult:
         attempts += 1
         with temporary_path(job.notebook_path) as tmp:
             try:
+                warm = {"km": _warm.warm_kernel(job.kernel_name, Path(job.notebook).parent, job.start_timeout)} \
+                    if job.warm else {}
                 papermill.execute_notebook(
                     job.notebook, str(tmp), parameters=dict(job.parameters), kernel_name=job.kernel_name,
                     cwd=str(Path(job.notebook).parent), progress_bar=False, log_output=False,
-                    start_timeout=job.start_timeout, execution_timeout=job.cell_timeout,
+                    start_timeout=job.start_timeout, execution_timeout=job.cell_timeout, **warm,
                 )
+                _warm.release()
             except DeadKernelError as exc:
+                _warm.discard()
                 if attempts < 2:
                     continue  # the temporary file is dropped; start a fresh kernel once more
                 error = _last_line(exc)
             except papermill.PapermillExecutionError as exc:
+                _warm.discard()
                 error = _last_line(exc)
             except Exception as exc:  # noqa: BLE001 - kernel start failures, timeouts: reported, never fatal
+                _warm.discard()
                 error = _last_line(exc)
             if tmp.stat().st_size == 0:
                 nbformat.write(nbformat.read(job.notebook, as_version=4), str(tmp))
@@ -291,6 +299,9 @@ def run_briefs(
     start_timeout: int = DEFAULT_START_TIMEOUT,
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     progress: bool = True,
+    scheduler: str | None = None,
+    share_results: bool = True,
+    warm_kernels: bool = True,
 ) -> BatchResult:
     """Build the briefs of ``areas`` (None, the default: every commune of ``data_dir``; an empty
     list: no commune brief) and, with
@@ -299,6 +310,11 @@ def run_briefs(
     ``jobs``: parallel processes (default: all cores). ``extra_parameters`` go to every notebook;
     one that a notebook does not declare is refused before anything runs. Returns a
     :class:`BatchResult`; failures are in it, not raised.
+
+    ``share_results``: compute the projection and required resources once into
+    ``out_dir/results.npz`` and give every brief its path (``_results.py``); ``warm_kernels``:
+    each worker reuses its kernel (``_warm.py``); ``scheduler``: a Dask scheduler address, one
+    brief per task (``_distributed.py``, docs/scale.md); None runs locally in ``jobs`` processes.
     """
     check_language(language)
     out_dir = Path(out_dir).resolve()
@@ -331,11 +347,16 @@ def run_briefs(
         name = names.get(area_id, area_id)
         specs.append((f"commune_{area_id}", "commune", t("brief_commune_title", language, area=name), name,
                       {"area_id": area_id, **common}))
+    results_file = out_dir / "results.npz"
     for kind in dict.fromkeys(s[1] for s in specs):
         notebook = notebooks_dir / NOTEBOOK_FILES[kind]
         if not notebook.is_file():
             raise BatchError(f"no brief notebook {notebook}")
         _check_parameters(notebook, next(s[4] for s in specs if s[1] == kind))
+        if share_results and "results" in notebook_parameters(notebook):  # computed once, below
+            for spec in specs:
+                if spec[1] == kind:
+                    spec[4]["results"] = str(results_file)
 
     from ._kernel import resolve_kernel
 
@@ -353,7 +374,7 @@ def run_briefs(
         digest = inputs_hash(params_dir=params_dir, data_dir=data_dir, scenario=scenario_path, notebook=notebook,
                              parameters=parameters)
         all_jobs.append(BriefJob(name, kind, title, label, str(notebook), parameters, str(out_dir), digest, language,
-                                 kernel_name, env, int(start_timeout), int(cell_timeout)))
+                                 kernel_name, env, int(start_timeout), int(cell_timeout), bool(warm_kernels)))
 
     results: dict[str, BriefResult] = {}
     to_run = []
@@ -373,7 +394,18 @@ def run_briefs(
 
     if to_run:
         write_index()  # an interrupted first run still leaves an index saying what is not finished
-        _run_parallel(to_run, jobs, results, progress, write_index)
+        if any("results" in j.parameters for j in to_run):
+            from ._results import ensure_results
+
+            ensure_results(results_file, scenario=scenario_path, data_dir=data_dir, params_dir=params_dir,
+                           draws=int(draws), seed=int(seed), until=int(until), areas=wanted, district=district,
+                           scheduler=scheduler)
+        if scheduler:
+            from ._distributed import run_on_cluster
+
+            run_on_cluster(to_run, scheduler, results, progress, write_index)
+        else:
+            _run_parallel(to_run, jobs, results, progress, write_index)
     write_index()
     return BatchResult([results[j.name] for j in all_jobs], index, out_dir)
 
