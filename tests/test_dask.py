@@ -65,3 +65,50 @@ def test_project_command_takes_the_scheduler_from_the_environment(dask_cluster, 
     assert main([*args, "--out", str(tmp_path / "cluster.csv")]) == 0
     assert seen == [dask_cluster.address]  # the draws did go to the cluster
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "cluster.csv"), pd.read_csv(tmp_path / "local.csv"))
+
+
+def _text(html: str) -> str:
+    """A brief's HTML without what differs between two builds of the same brief (dates, cell ids)."""
+    import re
+
+    html = re.sub(r"\d{4}-\d{2}-\d{2}[ T][0-9:]+", "", html)
+    return re.sub(r'id="cell-id=[^"]*"', "", html)
+
+
+def test_batch_on_the_cluster_survives_a_killed_worker(dask_cluster, tmp_path):
+    import threading
+
+    from thidua_sim.apps.briefs._io import TMP_MARK
+    from thidua_sim.apps.cli import main
+
+    areas = ["kon_pne", "dak_rong", "son_lang", "krong", "lo_ku", "dong"]
+    common = ["briefs", "--scenario", "params/scenarios/status_quo.yaml", "--draws", "50", "--no-district",
+              "--quiet", "--areas", *areas]
+    out, local = tmp_path / "cluster", tmp_path / "local"
+    victim = dask_cluster.workers[0]
+    killed = threading.Event()
+
+    def kill_after_first_brief():  # a lost machine, mid-batch: briefs are still to come
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if out.is_dir() and len(list(out.glob("commune_*.html"))) >= 1:
+                dask_cluster.kill(victim)
+                killed.set()
+                return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_after_first_brief, daemon=True)
+    killer.start()
+    try:
+        assert main([*common, "--scheduler", dask_cluster.address, "--out", str(out)]) == 0
+    finally:
+        killer.join(timeout=60)
+    assert killed.is_set() and victim.poll() is not None
+    built = sorted(p.name for p in out.glob("commune_*.html"))
+    assert built == sorted(f"commune_{a}.html" for a in areas)  # nothing lost
+    assert not list(out.rglob(f"*{TMP_MARK}*"))  # no partial file
+    assert (out / "results.npz").is_file()
+    # the same briefs as a local run of the same batch
+    assert main([*common, "--jobs", "1", "--out", str(local)]) == 0
+    for name in built:
+        assert _text((out / name).read_text(encoding="utf-8")) == _text((local / name).read_text(encoding="utf-8"))

@@ -47,7 +47,7 @@ def run_on_cluster(to_run: list, address: str, results: dict, progress: bool, on
     bar = tqdm(total=len(to_run), desc="briefs", unit="brief", file=sys.stderr, disable=not progress,
                dynamic_ncols=True)
     try:
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             job = futures[future]
             try:
                 result = future.result()

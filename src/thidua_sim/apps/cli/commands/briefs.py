@@ -38,6 +38,9 @@ def register(subparsers) -> None:
                         metavar="NAME=VALUE", help="another notebook parameter (refused if no notebook declares it)")
     parser.add_argument("--notebooks", default=None, help="folder of the brief notebooks (default: the project's)")
     parser.add_argument("--cell-timeout", type=int, default=None, help="seconds one notebook cell may run")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="Dask scheduler to run the briefs on, one brief per task, e.g. tcp://10.0.0.5:8786 "
+                             "(default: the THIDUA_SCHEDULER environment variable, else locally; docs/scale.md)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--out", required=True, help="output folder, e.g. out/briefs")
     parser.set_defaults(run=run)
@@ -45,12 +48,14 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ...briefs.batch import DEFAULT_CELL_TIMEOUT, run_briefs
+    from ....model._executors import scheduler_from_env
 
     result = run_briefs(
         args.scenario, args.areas, args.jobs, out_dir=args.out, data_dir=args.data, params_dir=args.params,
         draws=args.draws, seed=args.seed, language=args.language, until=args.until, force=args.force,
         district=args.district, notebooks_dir=args.notebooks, extra_parameters=dict(args.parameters),
         cell_timeout=args.cell_timeout or DEFAULT_CELL_TIMEOUT, progress=not args.quiet,
+        scheduler=scheduler_from_env(args.scheduler),
     )
     print(result.summary())
     return 1 if result.failed else 0
