@@ -119,7 +119,22 @@ def test_table_of_kept_draws_equals_numpy_quantiles():
         got = rows.pivot(index="statistic", columns="year", values="value")
         for name, q in zip(("q05", "q25", "q50", "q75", "q95"), streaming.QUANTILES):
             np.testing.assert_array_equal(got.loc[name].to_numpy(), np.quantile(rate, q, axis=0))
-        households = result.households(pop, draws=True)
-        rows = table[(table.population == pop) & (table.measure == "households")]
-        got = rows.pivot(index="statistic", columns="year", values="value")
-        np.testing.assert_array_equal(got.loc["q25"].to_numpy(), np.quantile(households, 0.25, axis=0))
+        # whole-number counts: counted (one bincount), the same order statistics as sorting
+        for measure, values in (("households", result.households(pop, draws=True)),
+                                ("poor", result.stocks(pop, draws=True)[..., 0])):
+            rows = table[(table.population == pop) & (table.measure == measure)]
+            got = rows.pivot(index="statistic", columns="year", values="value")
+            for name, q in zip(("q05", "q25", "q50", "q75", "q95"), streaming.QUANTILES):
+                np.testing.assert_array_equal(got.loc[name].to_numpy(), np.quantile(values, q, axis=0))
+
+
+def test_counted_and_sorted_quantiles_agree_on_wide_and_narrow_rows(monkeypatch):
+    from thidua_sim.model import _stats
+
+    rng = np.random.default_rng(0)
+    rows = np.concatenate([rng.integers(0, 3, (5, 101)), rng.integers(-50, 40000, (5, 101)),
+                           np.full((1, 101), 7)])
+    counted = _stats._sorted_quantiles(rows)
+    monkeypatch.setattr(_stats, "COUNT_BINS", 0)  # every row sorted instead
+    np.testing.assert_array_equal(_stats._sorted_quantiles(rows), counted)
+    np.testing.assert_array_equal(counted, np.quantile(rows, _stats.QUANTILES, axis=1))

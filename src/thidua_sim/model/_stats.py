@@ -33,11 +33,13 @@ def measures(stocks: np.ndarray) -> np.ndarray:
     return np.swapaxes(out, -1, -2)
 
 
-def population_sums(source: np.ndarray, parsed: list[tuple[int | None, int | None]]) -> np.ndarray:
+def population_sums(source: np.ndarray, parsed: list[tuple[int | None, int | None]],
+                    cache: dict | None = None) -> np.ndarray:
     """Stocks of each population ``(area or None, group or None)``: (..., Y, A, G, 3) ->
-    (..., B, Y, 3) in float64. Integer draws are summed exactly (int64) before the conversion."""
+    (..., B, Y, 3) in float64. Integer draws are summed exactly (int64) before the conversion.
+    ``cache``: a dict kept between calls on the same ``source`` (each sum is made once)."""
     acc = np.int64 if source.dtype.kind in "iu" else np.float64
-    cache: dict[str, np.ndarray] = {}
+    cache = {} if cache is None else cache
 
     def area_sums() -> np.ndarray:  # (..., Y, A, 3)
         if "area" not in cache:
@@ -65,7 +67,8 @@ def population_sums(source: np.ndarray, parsed: list[tuple[int | None, int | Non
 
 
 def _lerp_quantiles(sorted_rows: np.ndarray) -> np.ndarray:
-    """Quantiles of rows sorted along the last axis, by NumPy's linear method: (Q, ...)."""
+    """Quantiles of rows sorted along the last axis (or partitioned at the order statistics the
+    quantiles read), by NumPy's linear method: (Q, ...)."""
     n = sorted_rows.shape[-1]
     out = np.empty((len(QUANTILES), *sorted_rows.shape[:-1]))
     for i, q in enumerate(QUANTILES):
@@ -92,8 +95,44 @@ def _sorted_quantiles(rows: np.ndarray) -> np.ndarray:
         part = rows[vary]
         if part.dtype.kind in "iu" and part.size and int(part.max()) < 2**31 and int(part.min()) >= -2**31:
             part = part.astype(np.int32)
-        part.sort(axis=1)
-        out[:, vary] = _lerp_quantiles(part)
+        counted = _counted_quantiles(part) if part.dtype.kind in "iu" else None
+        if counted is None:
+            part.sort(axis=1)
+            counted = _lerp_quantiles(part)
+        out[:, vary] = counted
+    return out
+
+
+COUNT_BINS = 2**24
+"""Whole-number rows are counted (one bincount) instead of sorted while rows x range stays below this."""
+
+
+def _counted_quantiles(rows: np.ndarray) -> np.ndarray | None:
+    """Quantiles of whole-number rows (R, n) from their counts: the order statistics NumPy's
+    linear method reads are found in the running count of each row's values, exactly as in the
+    sorted rows. None when the values span too wide a range (then the caller sorts)."""
+    R, n = rows.shape
+    low = rows.min(axis=1).astype(np.int64)
+    width = int((rows.max(axis=1).astype(np.int64) - low).max()) + 1
+    if R * width > COUNT_BINS:
+        return None
+    base = np.arange(R, dtype=np.int64) * width
+    keys = rows - low[:, None]
+    keys += base[:, None]
+    running = np.cumsum(np.bincount(keys.ravel(), minlength=R * width))
+
+    def order_statistic(k: int) -> np.ndarray:  # the k-th smallest value (0-based) of every row
+        j = np.searchsorted(running, np.arange(R, dtype=np.int64) * n + k, side="right")
+        return (j - base + low).astype(np.float64)
+
+    out = np.empty((len(QUANTILES), R))
+    for i, q in enumerate(QUANTILES):
+        h = (n - 1) * q
+        lo = int(np.floor(h))
+        t = h - lo
+        a, b = order_statistic(lo), order_statistic(min(lo + 1, n - 1))
+        diff = b - a
+        out[i] = b - diff * (1.0 - t) if t >= 0.5 else a + diff * t
     return out
 
 

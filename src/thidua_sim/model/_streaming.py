@@ -9,7 +9,7 @@ population (district, groups, areas, groups within areas), measure and year:
 * **mean and sd**: sums of ``x - e`` and ``(x - e)^2`` around the expected path ``e`` (no
   cancellation), added in task order: equal to the full-draw mean and sd to rounding;
 * **quantiles** (5, 25, 50, 75, 95 %): a histogram per statistic. Its range comes from the
-  first task (the *pilot*, at least :data:`PILOT_DRAWS` draws), widened by its span on
+  first task (the *pilot*, up to :data:`PILOT_DRAWS` draws), widened by its span on
   each side; draws outside fall in an under- or overflow bin between the exact minimum
   (maximum) and the range. A quantile is read off the histogram's piecewise-linear
   distribution function; it is within one bin of the exact one (``quantile_error`` gives the
@@ -38,10 +38,12 @@ from ._stats import QUANTILES, STATISTICS, measures, population_sums
 __all__ = ["DrawSummary", "run_summary", "PILOT_DRAWS", "HIST_BYTES", "task_chunks", "full_draws_bytes"]
 
 PILOT_DRAWS = 64
-"""Draws of the first task at least (and of every task): its spread sets the histograms' range."""
+"""Draws of a task (the first, the *pilot*, sets the histograms' range) at most: fewer when the
+statistics are many, so that a task's values take about TASK_BYTES."""
+TASK_BYTES = 32 * 2**20
 HIST_BYTES = 128 * 2**20
-"""Memory for the quantile histograms (bins per statistic = this / statistics / 2 bytes, 32..1024)."""
-MAX_BINS, MIN_BINS = 1024, 32
+"""Memory for the quantile histograms (bins per statistic = this / statistics / 2 bytes, 30..1022)."""
+MAX_BINS, MIN_BINS = 1022, 30
 
 TargetRule = Callable[[object, np.ndarray, np.ndarray], np.ndarray]
 """``rule(target, rate_start, rate_end) -> bool array``: whether each draw meets the target."""
@@ -52,10 +54,12 @@ def full_draws_bytes(draws: int, years: int, cells: int, itemsize: int = 4) -> i
     return int(draws) * int(years) * int(cells) * 3 * int(itemsize)
 
 
-def task_chunks(chunk: int) -> int:
-    """Chunks per task for chunks of ``chunk`` draws: enough for PILOT_DRAWS draws. Depends on
-    the model's size only (never on workers), so the merge order is fixed."""
-    return max(1, math.ceil(PILOT_DRAWS / max(1, chunk)))
+def task_chunks(chunk: int, statistics: int) -> int:
+    """Chunks per task for chunks of ``chunk`` draws and ``statistics`` reported numbers a draw:
+    about PILOT_DRAWS draws, fewer for many statistics. Depends on the model's size only (never
+    on workers), so the merge order is fixed."""
+    draws = int(np.clip(TASK_BYTES // max(1, statistics * 8), 1, PILOT_DRAWS))
+    return max(1, math.ceil(draws / max(1, chunk)))
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,7 @@ def _bin(m: np.ndarray, start: np.ndarray, width: np.ndarray, n_bins: int) -> np
     """Bin index of each value: 0 below ``start``, 1..n_bins inside, n_bins + 1 above."""
     idx = np.floor((m - start) / width)
     np.clip(idx + 1.0, 0.0, n_bins + 1, out=idx)
-    return idx.astype(np.uint16 if n_bins + 2 < 2**16 else np.uint32)
+    return idx.astype(np.uint8 if n_bins + 2 <= 2**8 else np.uint16)
 
 
 # -- the driver --------------------------------------------------------------------------------
@@ -235,10 +239,10 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
     size = chunk_size(A * G)
     chunks = list(_chunks(draws, size))
     seqs = np.random.SeedSequence(int(seed)).spawn(len(chunks))
-    per_task = task_chunks(size)
-    groups = [chunks[i:i + per_task] for i in range(0, len(chunks), per_task)]
     P, M, Y = shift.shape
     N = P * M * Y
+    per_task = task_chunks(size, N)
+    groups = [chunks[i:i + per_task] for i in range(0, len(chunks), per_task)]
     flat_index = np.arange(N).reshape(P, M, Y)
     years = model.years
     pop_pos = {p: i for i, p in enumerate(populations)}

@@ -189,10 +189,11 @@ class Projection:
         blocks = []
         # blocks of populations keep the per-draw arrays small (about 64 MB of float64)
         per_pop = (self.draws.shape[0] if self.draws is not None else 1) * len(years) * 6 * 8 * 2
-        size = max(1, min(len(pops), (64 * 2**20) // per_pop))
+        size = max(1, min(len(pops), (128 * 2**20) // per_pop))
+        cache: dict = {}  # area, group and district sums of the draws, made once for every block
         for start in range(0, len(pops), size):
             chunk = parsed[start:start + size]
-            values = self._statistics_block(chunk)  # (B, statistics, measures, Y)
+            values = self._statistics_block(chunk, cache)  # (B, statistics, measures, Y)
             blocks.append(values.reshape(-1))
         values = np.concatenate(blocks) if blocks else np.zeros(0)
         n_s, n_m, n_y = len(stat_names), len(MEASURES), len(years)
@@ -236,14 +237,14 @@ class Projection:
             return ("expected",)
         return ("expected", "mean", "sd", *(f"q{round(q * 100):02d}" for q in QUANTILES))
 
-    def _statistics_block(self, parsed: list[tuple[int | None, int | None]]) -> np.ndarray:
+    def _statistics_block(self, parsed: list[tuple[int | None, int | None]], cache: dict | None = None) -> np.ndarray:
         """(B, statistics, measures, Y) for a block of populations."""
         from ._stats import exact_statistics, population_sums
 
         expected = _measures(population_sums(self.expected, parsed))[:, None]  # (B, 1, M, Y)
         if self.draws is not None:
             # every area and group summed once, rows sorted once (see _stats)
-            return np.concatenate([expected, exact_statistics(population_sums(self.draws, parsed))], axis=1)
+            return np.concatenate([expected, exact_statistics(population_sums(self.draws, parsed, cache))], axis=1)
         if self.summary is not None:
             return np.concatenate([expected, self.summary.statistics(parsed)], axis=1)
         return expected

@@ -362,7 +362,7 @@ def commune_feasibility(projection: Projection, commune_targets: Sequence[Target
     table.insert(0, "area_name", [names.get(a, "") for a in area_ids])
     table.insert(0, "area_id", area_ids)
     status = np.where(table["met"].to_numpy(bool), "met", "not_met").astype(object)
-    if projection.draws is not None:
+    if projection.draws is not None or getattr(projection, "summary", None) is not None:
         prob = table["probability"].to_numpy(float)
         status = np.where((status == "met") & (prob < 0.5), "at_risk", status)
     table["status"] = status

@@ -164,7 +164,8 @@ def compute_view(baseline: Baseline, params: Params, scenario: Scenario, setting
     from ...planning.targets import check_target
 
     draws = int(settings.draws) if settings.uncertainty else 0
-    projection = project(baseline, scenario, params, until=int(settings.until), draws=draws, seed=int(settings.seed))
+    projection = project(baseline, scenario, params, until=int(settings.until), draws=draws, seed=int(settings.seed),
+                         keep_draws=True)  # the bands and charts read every draw
     population = "district" if settings.area is None else f"area:{settings.area}"
     targets = view_targets(baseline, params, settings.area, settings.district_points, settings.dtts_points,
                            settings.until)
