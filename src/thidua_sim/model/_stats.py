@@ -52,17 +52,26 @@ def population_sums(source: np.ndarray, parsed: list[tuple[int | None, int | Non
         return cache["group"]
 
     out = np.empty((*source.shape[:-4], len(parsed), source.shape[-4], source.shape[-1]))
-    for b, (area, group) in enumerate(parsed):
-        if area is None and group is None:
+    kinds: dict[str, tuple[list[int], list[int], list[int]]] = {k: ([], [], []) for k in ("d", "g", "a", "c")}
+    for b, (area, group) in enumerate(parsed):  # positions and indices of each kind of population
+        kind = "d" if area is None and group is None else "g" if area is None else "a" if group is None else "c"
+        kinds[kind][0].append(b)
+        kinds[kind][1].append(-1 if area is None else area)
+        kinds[kind][2].append(-1 if group is None else group)
+    for kind, (where, areas, groups) in kinds.items():
+        if not where:
+            continue
+        if kind == "d":
             if "district" not in cache:
                 cache["district"] = group_sums().sum(axis=-2)
-            out[..., b, :, :] = cache["district"]
-        elif area is None:
-            out[..., b, :, :] = group_sums()[..., group, :]
-        elif group is None:
-            out[..., b, :, :] = area_sums()[..., area, :]
+            values = np.expand_dims(cache["district"], -2)  # (..., Y, 1, 3)
+        elif kind == "g":
+            values = group_sums()[..., groups, :]
+        elif kind == "a":
+            values = area_sums()[..., areas, :]
         else:
-            out[..., b, :, :] = source[..., area, group, :]
+            values = source[..., areas, groups, :]  # (..., Y, k, 3)
+        out[..., where, :, :] = np.swapaxes(values, -2, -3)
     return out
 
 

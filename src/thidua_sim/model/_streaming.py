@@ -44,6 +44,7 @@ TASK_BYTES = 32 * 2**20
 HIST_BYTES = 128 * 2**20
 """Memory for the quantile histograms (bins per statistic = this / statistics / 2 bytes, 30..1022)."""
 MAX_BINS, MIN_BINS = 1022, 30
+ADD_BLOCK = 4096  # statistics per block when counting a task into the histograms (~0.5 MB of them)
 
 TargetRule = Callable[[object, np.ndarray, np.ndarray], np.ndarray]
 """``rule(target, rate_start, rate_end) -> bool array``: whether each draw meets the target."""
@@ -288,8 +289,14 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
             offsets = np.arange(N, dtype=np.int64) * (n_bins + 2)
 
             def add(bins: np.ndarray) -> None:
-                for row in bins:
-                    flat[offsets + row] += 1  # one value per statistic a draw: no repeated index
+                # block by block of statistics, every draw of the task: the block of the histogram
+                # stays in cache (one pass over the whole histogram per draw is memory-bound)
+                for s in range(0, N, ADD_BLOCK):
+                    e = min(N, s + ADD_BLOCK)
+                    block = flat[s * (n_bins + 2):e * (n_bins + 2)]
+                    local = offsets[:e - s]
+                    for row in bins[:, s:e]:
+                        block[local + row] += 1  # one value per statistic a draw: no repeated index
 
             add(_bin(pilot.values, *ranges))
             pilot = None  # the pilot's values are binned: free them
