@@ -150,6 +150,14 @@ def exact_statistics(per_draw: np.ndarray) -> np.ndarray:
     quantiles over the draws of each measure."""
     D, B, Y, S = per_draw.shape
     M = S + 3
+    if Y > 1 and D > 1 and np.array_equal(per_draw[:, :, 0], np.broadcast_to(per_draw[:1, :, 0], per_draw[:, :, 0].shape)):
+        # the baseline year is the same in every draw: its statistics need no pass over the draws
+        out = np.empty((B, len(STATISTICS), M, Y))
+        out[..., 1:] = exact_statistics(per_draw[:, :, 1:])
+        first = measures(per_draw[0, :, :1])[..., 0]  # (B, M)
+        out[..., 0] = first[:, None, :]
+        out[:, 1, :, 0] = 0.0
+        return out
     rows = np.empty((B, M, Y, D))  # draws last: every reduction runs over contiguous memory
     rows[:, :S] = np.transpose(per_draw, (1, 3, 2, 0))
     np.sum(rows[:, :S], axis=1, out=rows[:, S])  # households

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._stats import QUANTILES, STATISTICS, measures, population_sums
+from ._stats import QUANTILES, STATISTICS
 
 __all__ = ["DrawSummary", "run_summary", "PILOT_DRAWS", "HIST_BYTES", "task_chunks", "full_draws_bytes"]
 
@@ -41,7 +41,7 @@ PILOT_DRAWS = 64
 """Draws of a task (the first, the *pilot*, sets the histograms' range) at most: fewer when the
 statistics are many, so that a task's values take about TASK_BYTES."""
 TASK_BYTES = 32 * 2**20
-HIST_BYTES = 128 * 2**20
+HIST_BYTES = 96 * 2**20
 """Memory for the quantile histograms (bins per statistic = this / statistics / 2 bytes, 30..1022)."""
 MAX_BINS, MIN_BINS = 1022, 30
 ADD_BLOCK = 4096  # statistics per block when counting a task into the histograms (~0.5 MB of them)
@@ -117,10 +117,40 @@ def target_key(target: object) -> str:
 
 @dataclass(frozen=True)
 class _TaskSpec:
-    parsed: tuple[tuple[int | None, int | None], ...]
-    shift: np.ndarray  # (N,) expected-path measures
+    plan: np.ndarray  # (P,) index of each population in [district, groups, areas, cells]
+    shift: np.ndarray  # (N,) expected-path measures, laid out (Y - 1, P, M)
     dtype: type
-    target_cols: np.ndarray  # (T, 2) columns of the start and end poor rates
+    target_cols: np.ndarray  # (T, 2) columns of the start and end poor rates; -1: the baseline year
+    target_base: np.ndarray  # (T, 2) the rates where the column is -1 (the same in every draw)
+
+
+def _plan(parsed: Sequence[tuple[int | None, int | None]], A: int, G: int) -> np.ndarray:
+    """Where each population is in the stack [district, groups, areas, cells (a * G + g)]."""
+    out = np.empty(len(parsed), np.int64)
+    for i, (a, g) in enumerate(parsed):
+        out[i] = 0 if a is None and g is None else 1 + g if a is None else 1 + G + a if g is None \
+            else 1 + G + A + a * G + g
+    return out
+
+
+def chunk_values(stocks: np.ndarray, plan: np.ndarray) -> np.ndarray:
+    """(C, Y, A, G, 3) stocks -> (C, Y, P, M) measures of the planned populations, in one gather:
+    counts, households, poor and near-poor rates in percent (as :func:`~._stats.measures`)."""
+    C, Y, A, G, S = stocks.shape
+    acc = np.int64 if stocks.dtype.kind in "iu" else np.float64
+    by_area = stocks.sum(axis=3, dtype=acc)  # (C, Y, A, 3)
+    by_group = stocks.sum(axis=2, dtype=acc)  # (C, Y, G, 3)
+    stack = np.concatenate([by_group.sum(axis=2, keepdims=True), by_group, by_area,
+                            stocks.reshape(C, Y, A * G, S).astype(acc, copy=False)], axis=2)
+    out = np.empty((C, Y, len(plan), S + 3))
+    out[..., :S] = np.take(stack, plan, axis=2)
+    np.sum(out[..., :S], axis=-1, out=out[..., S])
+    h = out[..., S]
+    for j in range(2):
+        np.divide(out[..., j], h, out=out[..., S + 1 + j], where=h > 0)
+        out[..., S + 1 + j][~(h > 0)] = 0.0
+        out[..., S + 1 + j] *= 100.0
+    return out
 
 
 @dataclass
@@ -150,7 +180,8 @@ def _task(model, samples, seqs, spec: _TaskSpec, ranges: tuple[np.ndarray, np.nd
     values, bins, rates, count = [], [], [], 0
     for sample, seq in zip(samples, seqs):
         stocks = simulate_chunk(model, sample, seq, spec.dtype)  # (C, Y, A, G, 3)
-        m = measures(population_sums(stocks, list(spec.parsed))).reshape(stocks.shape[0], -1)  # (C, N)
+        # the baseline year is the same in every draw: left out (the driver knows it)
+        m = chunk_values(stocks[:, 1:], spec.plan).reshape(stocks.shape[0], -1)  # (C, N)
         del stocks
         d = m - spec.shift
         s1 += d.sum(axis=0)
@@ -159,7 +190,10 @@ def _task(model, samples, seqs, spec: _TaskSpec, ranges: tuple[np.ndarray, np.nd
         del d
         np.minimum(lo, m.min(axis=0), out=lo)
         np.maximum(hi, m.max(axis=0), out=hi)
-        rates.append(m[:, spec.target_cols] if spec.target_cols.size else np.zeros((m.shape[0], 0, 2)))
+        if spec.target_cols.size:
+            rates.append(np.where(spec.target_cols >= 0, m[:, np.maximum(spec.target_cols, 0)], spec.target_base))
+        else:
+            rates.append(np.zeros((m.shape[0], 0, 2)))
         if ranges is None:
             values.append(m)
         else:
@@ -241,16 +275,25 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
     chunks = list(_chunks(draws, size))
     seqs = np.random.SeedSequence(int(seed)).spawn(len(chunks))
     P, M, Y = shift.shape
-    N = P * M * Y
+    N = (Y - 1) * P * M  # the years after the baseline, populations, measures
     per_task = task_chunks(size, N)
     groups = [chunks[i:i + per_task] for i in range(0, len(chunks), per_task)]
-    flat_index = np.arange(N).reshape(P, M, Y)
+    plan = _plan(parsed, A, G)
+    base = chunk_values(np.rint(model.stocks0)[None, None], plan)[0, 0]  # (P, M): the baseline year
+    flat_index = np.arange(N).reshape(Y - 1, P, M)
     years = model.years
     pop_pos = {p: i for i, p in enumerate(populations)}
-    target_cols = np.array([[flat_index[pop_pos[t.population], M - 2, years.index(t.start_year)],
-                             flat_index[pop_pos[t.population], M - 2, years.index(t.end_year)]]
+    poor_rate = M - 2
+
+    def column(pop: str, year: int) -> int:
+        y = years.index(year)
+        return -1 if y == 0 else int(flat_index[y - 1, pop_pos[pop], poor_rate])
+
+    target_cols = np.array([[column(t.population, t.start_year), column(t.population, t.end_year)]
                             for t in targets], dtype=np.int64).reshape(-1, 2)
-    spec = _TaskSpec(tuple(parsed), np.ascontiguousarray(shift.reshape(-1), dtype=np.float64), dtype, target_cols)
+    target_base = np.array([[base[pop_pos[t.population], poor_rate]] * 2 for t in targets]).reshape(-1, 2)
+    shift_flat = np.ascontiguousarray(np.moveaxis(shift, -1, 0)[1:], dtype=np.float64).reshape(-1)  # (Y-1, P, M)
+    spec = _TaskSpec(plan, shift_flat, dtype, target_cols, target_base)
     n_bins = int(np.clip(HIST_BYTES // max(1, N * 2) - 2, MIN_BINS, MAX_BINS))
 
     def args_of(group):
@@ -295,8 +338,12 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
                     e = min(N, s + ADD_BLOCK)
                     block = flat[s * (n_bins + 2):e * (n_bins + 2)]
                     local = offsets[:e - s]
+                    where = np.empty(e - s, np.int64)
                     for row in bins[:, s:e]:
-                        block[local + row] += 1  # one value per statistic a draw: no repeated index
+                        np.add(local, row, out=where)  # one value per statistic a draw: no repeated index
+                        counts = block.take(where)
+                        counts += 1
+                        block.put(where, counts)
 
             add(_bin(pilot.values, *ranges))
             pilot = None  # the pilot's values are binned: free them
@@ -317,11 +364,19 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
             bar.close()
     mean = spec.shift + s1 / draws
     var = np.maximum(s2 - s1 * s1 / draws, 0.0) / (draws - 1) if draws > 1 else np.zeros(N)
-    sd = np.sqrt(var)
     q = np.clip(q, lo, hi)
-    return DrawSummary(tuple(populations), tuple(parsed), int(draws), tuple(years), mean.reshape(P, M, Y),
-                       sd.reshape(P, M, Y), q.reshape(len(QUANTILES), P, M, Y),
-                       q_err.reshape(len(QUANTILES), P, M, Y),
+    Q = len(QUANTILES)
+
+    def with_baseline(values: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """(..., N) in the task layout -> (..., P, M, Y) with the baseline year ``first`` (P, M)."""
+        lead = values.shape[:-1]
+        rest = np.moveaxis(values.reshape(*lead, Y - 1, P, M), -3, -1)  # (..., P, M, Y - 1)
+        return np.concatenate([np.broadcast_to(first[..., None], (*lead, P, M, 1)), rest], axis=-1)
+
+    zeros = np.zeros((P, M))
+    return DrawSummary(tuple(populations), tuple(parsed), int(draws), tuple(years), with_baseline(mean, base),
+                       with_baseline(np.sqrt(var), zeros), with_baseline(q, base),
+                       with_baseline(q_err, zeros),
                        {target_key(t): int(h) for t, h in zip(targets, hits)}, 0 if exact else n_bins)
 
 
