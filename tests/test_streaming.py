@@ -138,3 +138,23 @@ def test_counted_and_sorted_quantiles_agree_on_wide_and_narrow_rows(monkeypatch)
     monkeypatch.setattr(_stats, "COUNT_BINS", 0)  # every row sorted instead
     np.testing.assert_array_equal(_stats._sorted_quantiles(rows), counted)
     np.testing.assert_array_equal(counted, np.quantile(rows, _stats.QUANTILES, axis=1))
+
+
+def test_project_command_on_a_streamed_run_prints_the_band_and_writes_the_table(monkeypatch, tmp_path, capsys):
+    import pandas as pd
+
+    from thidua_sim.apps.cli import main
+
+    args = ["project", "--scenario", "params/scenarios/status_quo.yaml", "--draws", "100", "--until", "2023",
+            "--language", "en"]
+    assert main([*args, "--out", str(tmp_path / "kept.csv")]) == 0
+    kept_out = capsys.readouterr().out
+    monkeypatch.setattr(projection_module, "KEEP_DRAWS_BELOW", 0)  # stream even this small run
+    assert main([*args, "--out", str(tmp_path / "streamed.csv")]) == 0
+    streamed_out = capsys.readouterr().out
+    assert "90 % band" in streamed_out
+    # one task (100 draws): the streamed table is the kept one, to rounding
+    kept, streamed = pd.read_csv(tmp_path / "kept.csv"), pd.read_csv(tmp_path / "streamed.csv")
+    pd.testing.assert_frame_equal(streamed.drop(columns="value"), kept.drop(columns="value"))
+    np.testing.assert_allclose(streamed.value, kept.value, rtol=1e-9, atol=1e-9)
+    assert streamed_out.splitlines()[2:-1] == kept_out.splitlines()[2:-1]  # the same printed tables
