@@ -112,3 +112,20 @@ def test_batch_on_the_cluster_survives_a_killed_worker(dask_cluster, tmp_path):
     assert main([*common, "--jobs", "1", "--out", str(local)]) == 0
     for name in built:
         assert _text((out / name).read_text(encoding="utf-8")) == _text((local / name).read_text(encoding="utf-8"))
+
+
+def test_no_scheduler_at_the_address_is_a_plain_error(monkeypatch, capsys):
+    import socket
+
+    import thidua_sim.model._executors as executors
+    from thidua_sim.apps.cli import main
+
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", "2s")
+    with socket.socket() as s:  # a port on this machine that nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    assert main(["project", "--scenario", "params/scenarios/status_quo.yaml", "--draws", "20",
+                 "--scheduler", address]) == 1
+    err = capsys.readouterr().err
+    assert f"--scheduler {address}: no Dask scheduler answers there" in err and "Traceback" not in err

@@ -29,6 +29,7 @@ SCHEDULER_ENV = "THIDUA_SCHEDULER"
 ``thidua-sim briefs`` when ``--scheduler`` is not given."""
 
 _CLIENTS: dict[str, object] = {}
+CONNECT_TIMEOUT = "20s"
 
 
 def scheduler_from_env(given: str | None) -> str | None:
@@ -41,20 +42,20 @@ def scheduler_from_env(given: str | None) -> str | None:
 
 def dask_client(address: str):
     """A ``distributed.Client`` connected to ``address`` (one per address and process)."""
-    from ..errors import InputError
+    from .engine import ProjectionError
 
     try:
         from distributed import Client
     except ImportError:  # pragma: no cover - a dependency of the package
-        raise InputError(f"--scheduler {address}: Dask distributed is not installed; pip install "
+        raise ProjectionError(f"--scheduler {address}: Dask distributed is not installed; pip install "
                          "'dask[distributed]', or run without --scheduler (locally)") from None
     client = _CLIENTS.get(address)
     if client is not None and getattr(client, "status", "") == "running":
         return client
     try:
-        client = Client(address, timeout="20s", set_as_default=False)
-    except (OSError, TimeoutError) as exc:
-        raise InputError(f"--scheduler {address}: no Dask scheduler answers there ({type(exc).__name__}); start one "
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ProjectionError(f"--scheduler {address}: no Dask scheduler answers there ({type(exc).__name__}); start one "
                          f"(`dask scheduler`), fix the address, or unset {SCHEDULER_ENV} to run locally") from None
     _CLIENTS[address] = client
     return client
