@@ -37,6 +37,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
+# kernels and worker processes import this checkout's thidua_sim too
+os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)
 
 PARTS = ("floor", "peer", "table", "briefs", "province", "stream")
 SCENARIO = ROOT / "params/scenarios/status_quo.yaml"
