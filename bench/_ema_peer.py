@@ -17,6 +17,27 @@ import warnings
 import numpy as np
 
 
+def ema_overhead_per_second(n_parameters: int, experiments: int) -> float:
+    """Experiments per second of EMA Workbench calling a model that does nothing: its own cost per
+    experiment (sampling, bookkeeping, the call), an upper bound on any peer's draws per second."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench import Model, RealParameter, ScalarOutcome, SequentialEvaluator, perform_experiments
+
+    def nothing(**u: float) -> dict:
+        return {"poor_end": 0.0}
+
+    model = Model("nothing", function=nothing)
+    model.uncertainties = [RealParameter(f"u{i}", 0.0, 1.0) for i in range(n_parameters)]
+    model.outcomes = [ScalarOutcome("poor_end")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with SequentialEvaluator(model) as evaluator:
+            start = time.perf_counter()
+            perform_experiments(model, scenarios=experiments, evaluator=evaluator)
+            return experiments / (time.perf_counter() - start)
+
+
 def ema_draws_per_second(baseline, scenario, params, experiments: int) -> tuple[float, str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
