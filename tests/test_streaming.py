@@ -158,3 +158,16 @@ def test_project_command_on_a_streamed_run_prints_the_band_and_writes_the_table(
     pd.testing.assert_frame_equal(streamed.drop(columns="value"), kept.drop(columns="value"))
     np.testing.assert_allclose(streamed.value, kept.value, rtol=1e-9, atol=1e-9)
     assert streamed_out.splitlines()[2:-1] == kept_out.splitlines()[2:-1]  # the same printed tables
+
+
+def test_a_target_the_stream_cannot_count_is_refused(small_chunks):
+    from thidua_sim import ProjectionError
+
+    baseline, scenario, params = _inputs()
+    late = Target("late", "late", "late", "district", 2.0, 2021, 2030, True)
+    with pytest.raises(ProjectionError, match="year 2030 is outside the projection 2021-2024"):
+        project(baseline, scenario, params, until=2024, draws=50, keep_draws=False, targets=(late,),
+                target_rule=draw_meets)
+    with pytest.raises(ProjectionError, match="not among the streamed populations"):
+        project(baseline, scenario, params, until=2024, draws=50, keep_draws=False, targets=TARGETS[:1],
+                target_rule=draw_meets, populations=["dtts"])

@@ -106,23 +106,19 @@ def _dask(fn: Callable, tasks: Sequence[tuple], model, address: str) -> Iterator
     window = 2 * workers + 1
     model_future = client.scatter(model, broadcast=True, hash=False)
     pending: collections.deque = collections.deque()
-    futures = []
     try:
         it = iter(tasks)
         for args in it:
             pending.append(client.submit(fn, model_future, *args, pure=False, retries=1))
             if len(pending) >= window:
                 break
-        futures = list(pending)
         while pending:
             future = pending.popleft()
             result = future.result()
             future.release()
             nxt = next(it, None)
             if nxt is not None:
-                f = client.submit(fn, model_future, *nxt, pure=False, retries=1)
-                pending.append(f)
-                futures.append(f)
+                pending.append(client.submit(fn, model_future, *nxt, pure=False, retries=1))
             yield result
     finally:
         for f in pending:

@@ -285,6 +285,18 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
     pop_pos = {p: i for i, p in enumerate(populations)}
     poor_rate = M - 2
 
+    from .engine import ProjectionError
+
+    for t in targets:
+        if t.population not in pop_pos:
+            raise ProjectionError(f"target {t.id!r}: its population {t.population!r} is not among the streamed "
+                                  "populations; add it to populations= or leave populations unset (all)")
+        for year in (t.start_year, t.end_year):
+            if year not in years:
+                raise ProjectionError(f"target {t.id!r}: year {year} is outside the projection "
+                                      f"{years[0]}-{years[-1]}; project with until >= {t.end_year} or leave the "
+                                      "target out of targets=")
+
     def column(pop: str, year: int) -> int:
         y = years.index(year)
         return -1 if y == 0 else int(flat_index[y - 1, pop_pos[pop], poor_rate])
