@@ -31,7 +31,8 @@ params_dir = "../params"  # base rates, instruments, targets
 draws = 200  # Monte Carlo draws; 0 for the expected path only
 seed = 2021  # random seed: same seed, same numbers
 language = "vi"  # "vi" or "en"
-until = 2025  # last projected year''',
+until = 2025  # last projected year
+results = ""  # a batch's results file (computed once for all briefs); "" computes everything here''',
     "district": '''# Parameters (papermill): the district brief under a scenario.
 scenario = "../params/scenarios/status_quo.yaml"  # scenario file
 data_dir = "../data/kbang"  # baseline and review results
@@ -39,14 +40,16 @@ params_dir = "../params"  # base rates, instruments, targets
 draws = 200  # Monte Carlo draws; 0 for the expected path only
 seed = 2021  # random seed: same seed, same numbers
 language = "vi"  # "vi" or "en"
-until = 2025  # last projected year''',
+until = 2025  # last projected year
+results = ""  # a batch's results file (computed once for all briefs); "" computes everything here''',
 }
 
 _LOAD = {
     "commune": "(b := brief.commune_brief(area_id=area_id, scenario=scenario, data_dir=data_dir, params_dir=params_dir,\n"
-               "                         draws=draws, seed=seed, language=language, until=until))",
+               "                         draws=draws, seed=seed, language=language, until=until, results=results))",
     "district": "(b := brief.district_brief(scenario=scenario, data_dir=data_dir, params_dir=params_dir,\n"
-                "                          draws=draws, seed=seed, language=language, until=until))",
+                "                          draws=draws, seed=seed, language=language, until=until,\n"
+                "                          results=results))",
 }
 
 CELLS = {

@@ -15,6 +15,7 @@ Populations are written as strings:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,17 +24,30 @@ import numpy as np
 import pandas as pd
 
 from ..io import write_atomic
-from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario
+from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario, Target
 from ..core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
+from ._stats import QUANTILES
+from ._streaming import DrawSummary
 from .engine import MAX_HORIZON, CompiledModel, ProjectionError, compile_model, expected_path
 
 __all__ = ["Projection", "project", "population_mask", "parse_population", "QUANTILES", "MEASURES",
-           "DEFAULT_SEED", "TABLE_FORMATS"]
+           "DEFAULT_SEED", "TABLE_FORMATS", "all_populations", "KEEP_DRAWS_BELOW", "DrawSummary"]
+
+KEEP_DRAWS_BELOW = 256 * 2**20
+"""``project(keep_draws=None)`` keeps the full draws up to this many bytes, else streams them."""
 
 TABLE_FORMATS: tuple[str, ...] = (".csv", ".json", ".xlsx")
 """File types :meth:`Projection.save` writes."""
 
-QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+def all_populations(areas: tuple[Area, ...] | list[Area]) -> list[str]:
+    """District, both groups, every area and every group within it (table order)."""
+    pops = ["district", *GROUPS]
+    for a in areas:
+        pops.append(f"area:{a.id}")
+        pops.extend(f"area:{a.id}:{g}" for g in GROUPS)
+    return pops
 
 
 def parse_population(population: str, areas: tuple[Area, ...] | list[Area]) -> tuple[int | None, int | None]:
@@ -55,6 +69,23 @@ def parse_population(population: str, areas: tuple[Area, ...] | list[Area]) -> t
     raise ProjectionError(
         f"population {population!r}: expected 'district', 'dtts', 'other', 'area:<id>' or 'area:<id>:<group>'"
     )
+
+
+def parse_populations(populations: Sequence[str], areas: tuple[Area, ...] | list[Area]) -> list[tuple[int | None,
+                                                                                                   int | None]]:
+    """:func:`parse_population` of many populations at once (area ids looked up in one dict, so a
+    national table does not search 3,000 ids for each of its 10,000 populations)."""
+    index = {a.id: i for i, a in enumerate(areas)}
+    out = []
+    for p in populations:
+        parts = p.split(":") if isinstance(p, str) else ()
+        if len(parts) == 2 and parts[0] == "area" and parts[1] in index:
+            out.append((index[parts[1]], None))
+        elif len(parts) == 3 and parts[0] == "area" and parts[1] in index and parts[2] in GROUPS:
+            out.append((index[parts[1]], GROUPS.index(parts[2])))
+        else:
+            out.append(parse_population(p, areas))  # district, a group, or an error naming the problem
+    return out
 
 
 def population_mask(population: str, areas: tuple[Area, ...] | list[Area]) -> np.ndarray:
@@ -106,6 +137,7 @@ class Projection:
     periods: Any = None  # a _periods.PeriodPlan (units in force, standard switch), or None
     rebased: np.ndarray | None = None  # (A, G, 3) expected stocks of the year before the switch, re-based
     rebased_draws: np.ndarray | None = None  # (D, A, G, 3) the same per draw
+    summary: DrawSummary | None = None
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -214,6 +246,23 @@ class Projection:
         out = 100.0 * np.divide(count, h, out=np.zeros_like(count), where=h > 0)
         return np.where(np.isnan(h), np.nan, out) if standard is not None else out
 
+    def rate_band(self, population: str = "district", state: str = "poor",
+                  interval: int = 90) -> tuple[np.ndarray, np.ndarray]:
+        """The low and high points of the ``interval`` % band (90: 5 % and 95 %; 80: 10 % and 90 %)
+        over the draws of a population's rate of ``state`` (Y,), from the kept draws or, for a
+        streamed run, its summary."""
+        tail = round((1.0 - interval / 100.0) / 2.0, 6)
+        if tail not in QUANTILES:
+            raise ProjectionError(f"interval {interval} %: expected one of "
+                                  f"{', '.join(str(round(100 * (1 - 2 * q))) for q in QUANTILES if q < 0.5)}")
+        if self.draws is None and self.summary is not None:
+            i = self.summary.index([parse_population(population, self.areas)])[0]
+            m = MEASURES.index(f"{state}_rate")
+            lo, hi = QUANTILES.index(tail), QUANTILES.index(round(1.0 - tail, 6))
+            return self.summary.quantiles[lo, i, m], self.summary.quantiles[hi, i, m]
+        low, high = np.quantile(self.rate(population, state, draws=True), [tail, 1.0 - tail], axis=0)
+        return low, high
+
     def _source(self, draws: bool) -> np.ndarray:
         if not draws:
             return self.expected
@@ -224,11 +273,7 @@ class Projection:
     # -- tables -----------------------------------------------------------------------------
     def populations(self) -> list[str]:
         """District, both groups, every area and every group within it."""
-        pops = ["district", *GROUPS]
-        for a in self.areas:
-            pops.append(f"area:{a.id}")
-            pops.extend(f"area:{a.id}:{g}" for g in GROUPS)
-        return pops
+        return all_populations(self.areas)
 
     def table(self, populations: list[str] | None = None) -> pd.DataFrame:
         """Tidy table: population, area, group, year, measure, statistic, value, estimate.
@@ -243,16 +288,17 @@ class Projection:
         (NumPy's linear interpolation). Rows run population, statistic, measure, year.
         """
         pops = list(populations or self.populations())
-        parsed = [parse_population(p, self.areas) for p in pops]
+        parsed = parse_populations(pops, self.areas)
         stat_names = list(self.statistic_names())
         years = np.asarray(self.years)
         blocks = []
         # blocks of populations keep the per-draw arrays small (about 64 MB of float64)
-        per_pop = (self.draws.shape[0] if self.draws is not None else 1) * len(years) * 3 * 8
-        size = max(1, min(len(pops), (64 * 2**20) // per_pop))
+        per_pop = (self.draws.shape[0] if self.draws is not None else 1) * len(years) * 6 * 8 * 2
+        size = max(1, min(len(pops), (128 * 2**20) // per_pop))
+        cache: dict = {}  # area, group and district sums of the draws, made once for every block
         for start in range(0, len(pops), size):
             chunk = parsed[start:start + size]
-            values = self._statistics_block(chunk)  # (B, statistics, measures, Y)
+            values = self._statistics_block(chunk, cache)  # (B, statistics, measures, Y)
             blocks.append(values.reshape(-1))
         values = np.concatenate(blocks) if blocks else np.zeros(0)
         n_s, n_m, n_y = len(stat_names), len(MEASURES), len(years)
@@ -305,22 +351,23 @@ class Projection:
         return path
 
     def statistic_names(self) -> tuple[str, ...]:
-        """``expected``, and with draws ``mean``, ``sd``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``."""
-        if self.draws is None:
+        """``expected``, and with draws ``mean``, ``sd`` and the quantiles ``q05``, ``q10``, ``q25``, ``q50``,
+        ``q75``, ``q90``, ``q95``."""
+        if self.draws is None and self.summary is None:
             return ("expected",)
         return ("expected", "mean", "sd", *(f"q{round(q * 100):02d}" for q in QUANTILES))
 
-    def _statistics_block(self, parsed: list[tuple[int | None, int | None]]) -> np.ndarray:
+    def _statistics_block(self, parsed: list[tuple[int | None, int | None]], cache: dict | None = None) -> np.ndarray:
         """(B, statistics, measures, Y) for a block of populations."""
-        expected = np.stack([_select(self.expected, a, g) for a, g in parsed])  # (B, Y, 3)
-        stats = [_measures(expected)]  # each (B, M, Y)
+        from ._stats import exact_statistics, population_sums
+
+        expected = _measures(population_sums(self.expected, parsed))[:, None]  # (B, 1, M, Y)
         if self.draws is not None:
-            per_draw = np.stack([_select(self.draws, a, g) for a, g in parsed], axis=1)  # (D, B, Y, 3)
-            m = _measures(per_draw)  # (D, B, M, Y)
-            stats.append(m.mean(axis=0))
-            stats.append(m.std(axis=0, ddof=1) if m.shape[0] > 1 else np.zeros(m.shape[1:]))
-            stats.extend(np.quantile(m, QUANTILES, axis=0))
-        return np.stack(stats, axis=1)
+            # every area and group summed once, rows sorted once (see _stats)
+            return np.concatenate([expected, exact_statistics(population_sums(self.draws, parsed, cache))], axis=1)
+        if self.summary is not None:
+            return np.concatenate([expected, self.summary.statistics(parsed)], axis=1)
+        return expected
 
 
 MEASURES: tuple[str, ...] = (*STATES, "households", "poor_rate", "near_poor_rate")
@@ -346,6 +393,12 @@ def project(
     workers: int = 1,
     periods: Any = None,
     posterior: pd.DataFrame | None = None,
+    keep_draws: bool | None = None,
+    scheduler: str | None = None,
+    populations: Sequence[str] | None = None,
+    targets: Sequence[Target] = (),
+    target_rule: Callable | None = None,
+    progress: bool | None = None,
 ) -> Projection:
     """Project households of every area and group from the baseline year to ``until``.
 
@@ -361,6 +414,15 @@ def project(
     ``load_period_inputs(data_dir, params_dir)``): run on the units in force at each review year
     (the crosswalk) and re-base the stocks at a change of poverty standard; None keeps the
     baseline's units and meaning throughout (docs/model.md section 6).
+
+
+    ``keep_draws``: True keeps every draw (``Projection.draws``, needed by the planner's bands and
+    ``rate(..., draws=True)``); False streams them (``Projection.summary``: mean, sd, quantiles
+    of ``populations`` (default all) and the success counts of ``targets`` under
+    ``target_rule``, memory independent of draws x cells; see model/_streaming.py); None (the
+    default) keeps them when they take at most :data:`KEEP_DRAWS_BELOW` bytes. ``scheduler``:
+    a Dask scheduler address to run the chunks on (same numbers as locally; docs/scale.md).
+    ``progress``: a progress bar (default: on runs of more than a few seconds).
     """
     if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 0:
         raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 0")
@@ -380,16 +442,43 @@ def project(
     else:
         model = compile_model(baseline, scenario, params, until)
     path = expected_path(model)
-    mc = None
+    mc = summary = None
     rebased = rebased_draws = None
     if plan is not None and plan.switch is not None:
         rebased = plan.rebase_expected(path.stocks[plan.switch_index - 1])
     if draws:
-        from ._montecarlo import run_draws, sample_rebasing
+        from ._streaming import full_draws_bytes, run_full, run_summary
 
-        mc = run_draws(model, params, draws=int(draws), seed=int(seed), workers=int(workers),
-                       posterior=posterior)
+        keep = keep_draws
+        if rebased is not None:  # the re-based year before a standard switch is computed from every draw
+            if keep is False:
+                raise ProjectionError("keep_draws=False: a run across a change of poverty standard keeps its draws "
+                                      "(the re-based year before the switch is computed from each draw); run it "
+                                      "with keep_draws=None or True, or end it before the switch")
+            keep = True
+        if keep is None:
+            keep = full_draws_bytes(draws, len(model.years), model.stocks0.shape[0] * model.stocks0.shape[1]) \
+                <= KEEP_DRAWS_BELOW
+        if keep and scheduler is None:
+            from ._montecarlo import run_draws
+
+            mc = run_draws(model, params, draws=int(draws), seed=int(seed), workers=int(workers),
+                           posterior=posterior)
+        elif keep:
+            mc = run_full(model, params, int(draws), int(seed), scheduler=scheduler, progress=progress,
+                          posterior=posterior)
+        else:
+            pops = list(populations) if populations is not None else all_populations(model.areas)
+            parsed = parse_populations(pops, model.areas)
+            from ._stats import population_sums
+
+            shift = _measures(population_sums(path.stocks, parsed))  # (P, M, Y)
+            summary = run_summary(model, params, int(draws), int(seed), parsed, pops, shift, workers=int(workers),
+                                  scheduler=scheduler, targets=tuple(targets), target_rule=target_rule,
+                                  progress=progress, posterior=posterior)
         if rebased is not None:
+            from ._montecarlo import sample_rebasing
+
             rebased_draws = plan.rebase_draws(mc[:, plan.switch_index - 1],  # type: ignore[union-attr]
                                               sample_rebasing(model, int(draws), int(seed)))
     return Projection(
@@ -407,4 +496,5 @@ def project(
         periods=plan,
         rebased=rebased,
         rebased_draws=rebased_draws,
+        summary=summary,
     )

@@ -279,7 +279,8 @@ def required_resources(
             if x not in checks:
                 evaluations += 1
                 mc_runs += 1
-                proj = project(baseline, lever.scenario_at(x), params, until=until, draws=int(draws), seed=seed)
+                proj = project(baseline, lever.scenario_at(x), params, until=until, draws=int(draws), seed=seed,
+                               keep_draws=True)  # the tail below needs every draw
                 checks[x] = check_target(proj, target)
                 rd = proj.rate(target.population, draws=True)
                 r = reduction_points_per_year(rd[:, i0], rd[:, i1], target.start_year, target.end_year)

@@ -40,6 +40,7 @@ __all__ = [
     "reduction_points_per_year",
     "meets",
     "check_target",
+    "draw_meets",
     "check_targets",
     "split_district_target",
     "end_household_weights",
@@ -212,6 +213,8 @@ def check_target(projection: Projection, target: Target) -> TargetCheck:
         rd = _rates(projection, target, target.population, i0, i1, draws=True)
         red_d = reduction_points_per_year(rd[:, i0], rd[:, i1], target.start_year, target.end_year)
         probability = float(np.mean(meets(red_d, target.threshold_points, target.strict)))
+    elif getattr(projection, "summary", None) is not None:  # streamed draws: counted while drawing
+        probability = projection.summary.probability(target)
     return TargetCheck(target, r0, r1, red, met, margin, shortfall, probability,
                        max(0.0, target.threshold_points - red), h_end,
                        None if projection.draws is None else int(projection.draws.shape[0]))
@@ -267,6 +270,13 @@ def _check_communes(projection: Projection, target: Target, i0: int, i1: int) ->
     return TargetCheck(target, worst.rate_start, worst.rate_end, worst.reduction_points_per_year, met,
                        worst.margin_points, shortfall, probability, max(c.constraint for c in checks),
                        float(sum(c.households_end for c in checks)))
+
+
+def draw_meets(target: Target, rate_start: np.ndarray, rate_end: np.ndarray) -> np.ndarray:
+    """Whether each draw (its rates at the target's start and end years) meets ``target``: the
+    ``target_rule`` that streamed projections count with (``project(..., targets=...)``)."""
+    return meets(reduction_points_per_year(rate_start, rate_end, target.start_year, target.end_year),
+                 target.threshold_points, target.strict)
 
 
 def check_targets(projection: Projection, targets: Iterable[Target]) -> pd.DataFrame:
@@ -453,7 +463,7 @@ def commune_feasibility(projection: Projection, commune_targets: Sequence[Target
     table.insert(0, "area_name", [names.get(a, "") for a in area_ids])
     table.insert(0, "area_id", area_ids)
     status = np.where(table["met"].to_numpy(bool), "met", "not_met").astype(object)
-    if projection.draws is not None:
+    if projection.draws is not None or getattr(projection, "summary", None) is not None:
         prob = table["probability"].to_numpy(float)
         status = np.where((status == "met") & (prob < 0.5), "at_risk", status)
     table["status"] = status

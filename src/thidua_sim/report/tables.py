@@ -77,10 +77,13 @@ def baseline_table(baseline: Baseline, area_id: str | None, lang: str) -> pd.Dat
 
 def _with_band(projection, population: str, state: str, lang: str, interval: int = 90) -> list[str]:
     expected = projection.rate(population, state)
-    if projection.draws is None:
+    if projection.draws is None and getattr(projection, "summary", None) is None:
         return [format_percent(x, lang, 2) for x in expected]
-    tail = (1.0 - interval / 100.0) / 2.0
-    low, high = np.quantile(projection.rate(population, state, draws=True), [tail, 1.0 - tail], axis=0)
+    if projection.draws is None:  # streamed draws: the band from the run's quantiles
+        low, high = projection.rate_band(population, state, interval)
+    else:
+        tail = (1.0 - interval / 100.0) / 2.0
+        low, high = np.quantile(projection.rate(population, state, draws=True), [tail, 1.0 - tail], axis=0)
     return [f"{format_percent(x, lang, 2)} ({format_number(lo, lang, 1)}–{format_number(hi, lang, 1)})"
             for x, lo, hi in zip(expected, low, high)]
 
@@ -89,7 +92,8 @@ def trajectory_table(projection, population: str, lang: str, interval: int = 90)
     """Year by year: households, poor and near-poor (expected) and their rates with the 90 % band
     (``interval`` 80 for the 80 % band); across periods also the standard each year is counted under."""
     stocks = projection.stocks(population)
-    band = f" ({t(f'band_{interval}', lang)})" if projection.draws is not None else ""
+    band = (f" ({t(f'band_{interval}', lang)})"
+            if projection.draws is not None or getattr(projection, "summary", None) else "")
     frame = pd.DataFrame({
         t("year", lang): [str(y) for y in projection.years],
         t("households", lang): [format_number(x, lang) for x in stocks.sum(axis=-1)],

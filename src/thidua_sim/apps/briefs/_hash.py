@@ -88,7 +88,7 @@ def inputs_hash(
     brief built from the same files in another folder is the same brief) since their contents
     are hashed already.
     """
-    path_keys = {"data_dir", "params_dir", "scenario", "notebook"}
+    path_keys = {"data_dir", "params_dir", "scenario", "notebook", "results"}
     h = hashlib.sha256()
     for label, digest in (
         ("params", files_digest(params_dir)),

@@ -96,6 +96,7 @@ class BriefJob:
     env: dict = field(default_factory=dict)
     start_timeout: int = DEFAULT_START_TIMEOUT
     cell_timeout: int = DEFAULT_CELL_TIMEOUT
+    warm: bool = False  # reuse the worker's kernel across briefs (_warm.py)
 
     @property
     def html_path(self) -> Path:
@@ -265,6 +266,7 @@ def _execute_logged(job: BriefJob) -> BriefResult:
     import papermill
     from nbclient.exceptions import DeadKernelError
 
+    from . import _warm
     from ._render import render_html
 
     import tempfile
@@ -285,6 +287,7 @@ def _execute_with(job: BriefJob, kernel_manager_class: type) -> BriefResult:
     import papermill
     from nbclient.exceptions import DeadKernelError
 
+    from . import _warm
     from ._render import render_html
 
     started = time.perf_counter()
@@ -296,19 +299,25 @@ def _execute_with(job: BriefJob, kernel_manager_class: type) -> BriefResult:
         attempts += 1
         with temporary_path(job.notebook_path) as tmp:
             try:
+                kernel = ({"km": _warm.warm_kernel(job.kernel_name, Path(job.notebook).parent, job.start_timeout,
+                                                   job.env.get(IPC_ENV))}
+                          if job.warm else {"kernel_manager_class": kernel_manager_class})
                 papermill.execute_notebook(
                     job.notebook, str(tmp), parameters=dict(job.parameters), kernel_name=job.kernel_name,
                     cwd=str(Path(job.notebook).parent), progress_bar=False, log_output=False,
-                    start_timeout=job.start_timeout, execution_timeout=job.cell_timeout,
-                    kernel_manager_class=kernel_manager_class,
+                    start_timeout=job.start_timeout, execution_timeout=job.cell_timeout, **kernel,
                 )
+                _warm.release()
             except DeadKernelError as exc:
+                _warm.discard()
                 if attempts < 2:
                     continue  # the temporary file is dropped; start a fresh kernel once more
                 error = _last_line(exc)
             except papermill.PapermillExecutionError as exc:
+                _warm.discard()
                 error = _last_line(exc)
             except Exception as exc:  # noqa: BLE001 - kernel start failures, timeouts: reported, never fatal
+                _warm.discard()
                 error = _last_line(exc)
             if tmp.stat().st_size == 0:
                 nbformat.write(nbformat.read(job.notebook, as_version=4), str(tmp))
@@ -389,6 +398,9 @@ def run_briefs(
     cell_timeout: int = DEFAULT_CELL_TIMEOUT,
     progress: bool = True,
     period: str = "2021-2025",
+    scheduler: str | None = None,
+    share_results: bool = True,
+    warm_kernels: bool = True,
 ) -> BatchResult:
     """Build the briefs of ``areas`` (None, the default: every commune of ``data_dir``; an empty
     list: no commune brief) and, with
@@ -401,6 +413,11 @@ def run_briefs(
     ``period``: "2021-2025" (default) or "2026-2030": the briefs of the 6 communes formed in 2025
     and of the former district area, projected to 2030 across the 2027 standard switch (``until``
     is then at least the period's end).
+
+    ``share_results``: compute the projection and required resources once into
+    ``out_dir/results.npz`` and give every brief its path (``_results.py``); ``warm_kernels``:
+    each worker reuses its kernel (``_warm.py``); ``scheduler``: a Dask scheduler address, one
+    brief per task (``_distributed.py``, docs/scale.md); None runs locally in ``jobs`` processes.
     """
     check_language(language)
     if period not in PERIODS:
@@ -439,18 +456,24 @@ def run_briefs(
         name = names.get(area_id, area_id)
         specs.append((f"commune_{area_id}", "commune", t("brief_commune_title", language, area=name), name,
                       {"area_id": area_id, **common}))
+    results_file = out_dir / "results.npz"
     for kind in dict.fromkeys(s[1] for s in specs):
         notebook = notebooks_dir / NOTEBOOK_FILES[kind]
         if not notebook.is_file():
             raise BatchError(f"no brief notebook {notebook}")
         _check_parameters(notebook, next(s[4] for s in specs if s[1] == kind))
+        if share_results and period == "2021-2025" and "results" in notebook_parameters(notebook):  # computed once, below
+            for spec in specs:
+                if spec[1] == kind:
+                    spec[4]["results"] = str(results_file)
 
     from ._kernel import resolve_kernel
 
     out_dir.mkdir(parents=True, exist_ok=True)
     with _folder_lock(out_dir), _socket_folder() as sockets:
         return _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, notebooks_dir, language,
-                           force, start_timeout, cell_timeout, progress, sockets, resolve_kernel, period)
+                           force, start_timeout, cell_timeout, progress, sockets, resolve_kernel, period,
+                           _Shared(results_file, common, wanted, district, scheduler, warm_kernels))
 
 
 @contextlib.contextmanager
@@ -499,8 +522,21 @@ def _socket_folder():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class _Shared:
+    """What the locked part of a run needs of its set-up: the shared results file (computed once),
+    the parameters every brief gets, the communes, and how the briefs run."""
+
+    results_file: Path
+    common: dict
+    wanted: list
+    district: bool
+    scheduler: str | None
+    warm_kernels: bool
+
+
 def _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, notebooks_dir, language, force,
-                start_timeout, cell_timeout, progress, sockets, resolve_kernel, period) -> BatchResult:
+                start_timeout, cell_timeout, progress, sockets, resolve_kernel, period, shared: _Shared) -> BatchResult:
     remove_stale_temporaries(out_dir)
     kernel_name, env = resolve_kernel(out_dir)
     env = {**env, IPC_ENV: sockets}
@@ -515,7 +551,8 @@ def _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, noteb
         digest = inputs_hash(params_dir=params_dir, data_dir=data_dir, scenario=scenario_path, notebook=notebook,
                              parameters=parameters)
         all_jobs.append(BriefJob(name, kind, title, label, str(notebook), parameters, str(out_dir), digest, language,
-                                 kernel_name, env, int(start_timeout), int(cell_timeout)))
+                                 kernel_name, env, int(start_timeout), int(cell_timeout),
+                                 bool(shared.warm_kernels)))
 
     results: dict[str, BriefResult] = {}
     to_run = []
@@ -536,8 +573,20 @@ def _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, noteb
 
     if to_run:
         write_index()  # an interrupted first run still leaves an index saying what is not finished
+        if any("results" in j.parameters for j in to_run):
+            from ._results import ensure_results
+
+            ensure_results(shared.results_file, scenario=scenario_path, data_dir=data_dir, params_dir=params_dir,
+                           draws=int(shared.common["draws"]), seed=int(shared.common["seed"]),
+                           until=int(shared.common["until"]), areas=shared.wanted, district=shared.district,
+                           scheduler=shared.scheduler)
         try:
-            _run_parallel(to_run, jobs, results, progress, write_index)
+            if shared.scheduler:
+                from ._distributed import run_on_cluster
+
+                run_on_cluster(to_run, shared.scheduler, results, progress, write_index)
+            else:
+                _run_parallel(to_run, jobs, results, progress, write_index)
         finally:
             remove_stale_temporaries(out_dir)  # those of workers stopped by Ctrl-C
     write_index()

@@ -66,8 +66,8 @@ __all__ = [
 ]
 
 BRIEF_PARAMETERS: dict[str, tuple[str, ...]] = {
-    "commune": ("area_id", "scenario", "data_dir", "params_dir", "draws", "seed", "language", "until"),
-    "district": ("scenario", "data_dir", "params_dir", "draws", "seed", "language", "until"),
+    "commune": ("area_id", "scenario", "data_dir", "params_dir", "draws", "seed", "language", "until", "results"),
+    "district": ("scenario", "data_dir", "params_dir", "draws", "seed", "language", "until", "results"),
 }
 """The parameters each brief notebook declares (its cell tagged ``parameters``)."""
 
@@ -92,6 +92,7 @@ class BriefSettings:
     language: str
     until: int
     area_id: str | None = None
+    results: str = ""  # a batch's results file (apps/briefs/_results.py); "" computes everything here
 
     def parameters(self) -> dict[str, object]:
         out = {"scenario": self.scenario, "data_dir": self.data_dir, "params_dir": self.params_dir,
@@ -243,11 +244,25 @@ def _load(settings: BriefSettings) -> Brief:
         raise BriefError(f"area_id = {settings.area_id!r}: not a commune of {data_dir}{hint}; "
                          f"known: {', '.join(known)}")
     params = load_params(params_dir)
+    stored: dict = {}
     if not period:
         scenario = load_scenario(scenario_path, params=params, areas=baseline.areas)
-        projection = project(baseline, scenario, params, until=settings.until, draws=settings.draws,
-                             seed=settings.seed)
+        if settings.results:  # computed once by the batch: read this brief's slice
+            from ._results import ResultsError, read_results
+
+            try:
+                projection, stored = read_results(settings.results, baseline=baseline, scenario=scenario, params=params,
+                                                  scenario_path=scenario_path, data_dir=data_dir, params_dir=params_dir,
+                                                  draws=settings.draws, seed=settings.seed, until=settings.until)
+            except ResultsError as exc:
+                raise BriefError(str(exc)) from None
+        else:
+            projection = project(baseline, scenario, params, until=settings.until, draws=settings.draws,
+                                 seed=settings.seed)
     else:
+        if settings.results:
+            raise BriefError(f"results = {settings.results!r}: a shared results file holds the 2021-2025 "
+                             "briefs only; leave results empty for a brief after 2025")
         from dataclasses import replace
 
         from ...data import load_area_info
@@ -269,7 +284,7 @@ def _load(settings: BriefSettings) -> Brief:
     digest = inputs_hash(params_dir=params_dir, data_dir=data_dir, scenario=scenario_path,
                          notebook=notebook if notebook.is_file() else None, parameters=settings.parameters())
     return Brief(settings, baseline, params, scenario, projection, _dt.datetime.now().replace(microsecond=0),
-                 digest, scenario_path)
+                 digest, scenario_path, {("stored_required",): stored})
 
 
 def period_units(data_dir: str | Path) -> tuple[str, ...]:
@@ -282,22 +297,24 @@ def period_units(data_dir: str | Path) -> tuple[str, ...]:
 
 def commune_brief(area_id: str, scenario: str, data_dir: str = "../data/kbang", params_dir: str = "../params",
                   draws: int = BRIEF_DRAWS, seed: int = DEFAULT_SEED, language: str = "vi",
-                  until: int = DEFAULT_HORIZON) -> Brief:
+                  until: int = DEFAULT_HORIZON, results: str = "") -> Brief:
     """Load the inputs, project the whole district and check the targets, for the brief of
-    commune ``area_id``. Paths are relative to the working folder (the notebook's)."""
+    commune ``area_id``. Paths are relative to the working folder (the notebook's). ``results``:
+    a batch's results file to read the projection and required resources from instead."""
     settings = BriefSettings("commune", str(scenario), str(data_dir), str(params_dir),
                              _check_int("draws", draws, 0), _check_int("seed", seed, 0), language,
-                             _check_int("until", until, 2022, MAX_HORIZON), area_id)
+                             _check_int("until", until, 2022, MAX_HORIZON), area_id, str(results or ""))
     return _load(settings)
 
 
 def district_brief(scenario: str, data_dir: str = "../data/kbang", params_dir: str = "../params",
                    draws: int = BRIEF_DRAWS, seed: int = DEFAULT_SEED, language: str = "vi",
-                  until: int = DEFAULT_HORIZON) -> Brief:
-    """Load the inputs, project the district and check the targets, for the district brief."""
+                   until: int = DEFAULT_HORIZON, results: str = "") -> Brief:
+    """Load the inputs, project the district and check the targets, for the district brief
+    (``results``: as for :func:`commune_brief`)."""
     settings = BriefSettings("district", str(scenario), str(data_dir), str(params_dir),
                              _check_int("draws", draws, 0), _check_int("seed", seed, 0), language,
-                             _check_int("until", until, 2022, MAX_HORIZON))
+                             _check_int("until", until, 2022, MAX_HORIZON), results=str(results or ""))
     return _load(settings)
 
 
@@ -512,6 +529,10 @@ def _required_for(brief: Brief, target: Target) -> list:
     from ...planning import required_resources
 
     key = ("required", target.id)
+    stored = brief.cache.get(("stored_required",), {})
+    found = [stored.get((target.population, float(target.threshold_points), mode)) for mode in ("scale", "extra")]
+    if key not in brief.cache and all(found):
+        brief.cache[key] = found  # computed once by the batch
     if key not in brief.cache:
         out = []
         for mode in ("scale", "extra"):

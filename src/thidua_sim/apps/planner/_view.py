@@ -203,7 +203,8 @@ def compute_view(baseline: Baseline, params: Params, scenario: Scenario, setting
     population = "district" if settings.area is None else f"area:{settings.area}"
     if settings.period != "2021-2025":
         full = project(baseline, scenario, params, until=max(int(settings.until), PERIODS[settings.period]),
-                       draws=draws, seed=int(settings.seed), periods=periods)
+                       draws=draws, seed=int(settings.seed), periods=periods,
+                       keep_draws=True)  # the bands and charts read every draw
         projection = full.window(2025)
         if settings.area is None:
             targets = tuple(x for x in period_targets if x.population in ("district", *GROUPS))
@@ -212,7 +213,8 @@ def compute_view(baseline: Baseline, params: Params, scenario: Scenario, setting
         checks = tuple(check_target(projection, target) for target in targets)
         return PlannerView(settings, scenario, projection, population, targets, checks,
                            coverage_table(projection, settings.area), chart_data(projection, population))
-    projection = project(baseline, scenario, params, until=int(settings.until), draws=draws, seed=int(settings.seed))
+    projection = project(baseline, scenario, params, until=int(settings.until), draws=draws, seed=int(settings.seed),
+                         keep_draws=True)  # the bands and charts read every draw
     targets = view_targets(baseline, params, settings.area, settings.district_points, settings.dtts_points,
                            settings.until)
     checks = tuple(check_target(projection, target) for target in targets)

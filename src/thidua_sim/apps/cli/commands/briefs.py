@@ -45,6 +45,9 @@ def register(subparsers) -> None:
                         metavar="NAME=VALUE", help="another notebook parameter (refused if no notebook declares it)")
     parser.add_argument("--notebooks", default=None, help="folder of the brief notebooks (default: the project's)")
     parser.add_argument("--cell-timeout", type=int, default=None, help="seconds one notebook cell may run")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="Dask scheduler to run the briefs on, one brief per task, e.g. tcp://10.0.0.5:8786 "
+                             "(default: the THIDUA_SCHEDULER environment variable, else locally; docs/scale.md)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--out", default=None,
                         help="output folder (default: out/briefs, or out/briefs_2026_2030 for --period 2026-2030)")
@@ -54,6 +57,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from ...briefs.batch import DEFAULT_CELL_TIMEOUT, PERIODS, run_briefs
     from ....io._guard import check_output_folder
+    from ....model._executors import scheduler_from_env
 
     out = args.out or f"out/{PERIODS[args.period]['out']}"
     until = args.until or PERIODS[args.period]["until"]
@@ -63,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         draws=args.draws, seed=args.seed, language=args.language, until=until, force=args.force, period=args.period,
         district=args.district, notebooks_dir=args.notebooks, extra_parameters=dict(args.parameters),
         cell_timeout=args.cell_timeout or DEFAULT_CELL_TIMEOUT, progress=not args.quiet,
+        scheduler=scheduler_from_env(args.scheduler),
     )
     print(result.summary())
     return 1 if result.failed else 0

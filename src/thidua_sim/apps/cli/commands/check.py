@@ -278,8 +278,12 @@ def run(args: argparse.Namespace) -> int:
         communes, how = commune_targets(args, baseline, params)
         district_targets = [x for x in params.targets if not x.population.startswith("area:")]
     until = horizon(args, [*district_targets, *communes])
+    from ....planning.targets import draw_meets
+
+    # a large run streams its draws: the targets' successes are counted while drawing
     projection = project(baseline, scenario, params, until=until, draws=args.draws, seed=args.seed,
-                         periods=period_inputs(args, until))
+                         periods=period_inputs(args, until), targets=(*district_targets, *communes),
+                         target_rule=draw_meets)
 
     print(scenario_line(args, scenario, baseline, lang))
     note = estimate_note(baseline, lang)

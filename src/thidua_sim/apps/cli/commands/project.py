@@ -46,6 +46,9 @@ def register(subparsers: Any) -> None:
                         help="band of the Monte Carlo draws shown: 80 or 90 %% (default: 90)")
     parser.add_argument("--no-parameter-uncertainty", action="store_true",
                         help="draw household moves only, every parameter at its central value")
+    parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                        help="Dask scheduler to run the draws on, e.g. tcp://10.0.0.5:8786 (default: the "
+                             "THIDUA_SCHEDULER environment variable, else locally; same numbers; docs/scale.md)")
     parser.add_argument("--language", choices=("vi", "en"), default="vi", help="language of the printed tables")
     parser.add_argument("--out", default=None, metavar="FILE",
                         help=f"write the full table to FILE ({', '.join(TABLE_FORMATS)})")
@@ -77,8 +80,14 @@ def run(args: argparse.Namespace) -> int:
         from ....model.calibrate import load_posterior
 
         posterior = load_posterior(args.base_rates)  # joint draws written by calibrate beside the file
+    from ....model._executors import scheduler_from_env
+    from ....planning.targets import draw_meets
+
+    targets = tuple(x for x in params.targets if x.start_year in range(baseline.year, args.until + 1)
+                    and x.end_year <= args.until)
     projection = project(baseline, scenario, params, until=args.until, draws=args.draws, seed=args.seed,
-                         workers=args.workers, periods=period_inputs(args, args.until), posterior=posterior)
+                         workers=args.workers, periods=period_inputs(args, args.until), posterior=posterior,
+                         scheduler=scheduler_from_env(args.scheduler), targets=targets, target_rule=draw_meets)
 
     print(scenario_line(args, scenario, baseline, lang))
     if posterior is not None:

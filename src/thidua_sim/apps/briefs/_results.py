@@ -1,0 +1,195 @@
+"""Compute once, render many: the results file a batch shares with its briefs.
+
+A batch computes the district projection (with its Monte Carlo draws) and the
+required-resources answers of every target its briefs show **once**, writes them to one
+results file, and passes its path to every brief notebook as the papermill parameter
+``results``; a brief then reads its slice instead of projecting and searching again. A brief
+run alone (``results=""``, the default) computes everything itself, as before.
+
+Format (docs/formats/results.md): one NumPy ``.npz`` archive, read with
+``allow_pickle=False`` (no code in it, only arrays and text), holding
+
+* ``manifest``: a JSON text: ``format`` (``"thidua-sim results"``), ``version``
+  (:data:`RESULTS_VERSION`), ``inputs_hash`` (the 16-hex hash of the parameter, data and
+  scenario files, the package and the run's draws, seed and horizon), ``draws``, ``seed``,
+  ``until``, ``years``, ``area_ids``, ``instrument_ids`` and ``required`` (one record per
+  target and lever, the numbers a brief shows);
+* the projection's arrays ``expected``, ``resources``, ``beneficiaries``, ``unused``,
+  ``unallocated`` and, with draws, ``draws`` (int32 counts).
+
+Why ``.npz`` and not Parquet: the results are a handful of dense N-dimensional arrays and
+a few numbers; ``.npz`` stores them as they are with NumPy alone (no new dependency), a
+reader in any language with a zip and ``.npy`` reader gets them back, and a brief loads its
+slice in milliseconds. A file whose hash does not match the brief's inputs is refused, so a
+brief never shows numbers of other inputs.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ._hash import inputs_hash
+from ._io import write_atomic
+from ...errors import ThiduaError
+
+__all__ = ["RESULTS_VERSION", "RESULTS_NAME", "StoredRequired", "compute_results", "ensure_results", "read_results",
+           "results_hash", "ResultsError"]
+
+RESULTS_VERSION = 1
+RESULTS_FORMAT = "thidua-sim results"
+RESULTS_NAME = "results.npz"
+ARRAYS = ("expected", "resources", "beneficiaries", "unused", "unallocated")
+REQUIRED_FIELDS = ("mode", "factor", "extra_mvnd_per_year", "mvnd_per_year", "feasible", "already_met",
+                   "reduction_points_per_year", "best_reduction_points_per_year")
+
+
+class ResultsError(ThiduaError):
+    """A results file that cannot be used: missing, another format or version, other inputs."""
+
+
+@dataclass(frozen=True)
+class StoredRequired:
+    """The numbers of one required-resources answer that a brief shows (see RequiredResources)."""
+
+    mode: str
+    factor: float | None
+    extra_mvnd_per_year: float | None
+    mvnd_per_year: float
+    feasible: bool
+    already_met: bool
+    reduction_points_per_year: float
+    best_reduction_points_per_year: float
+
+
+def results_hash(params_dir: Path, data_dir: Path, scenario: Path, draws: int, seed: int, until: int) -> str:
+    """The hash a results file is valid for."""
+    return inputs_hash(params_dir=params_dir, data_dir=data_dir, scenario=scenario, notebook=None,
+                       parameters={"draws": int(draws), "seed": int(seed), "until": int(until)},
+                       extra=(f"results-v{RESULTS_VERSION}",))
+
+
+def _number(x):
+    if x is None:
+        return None
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, str):
+        return x
+    return float(x)
+
+
+def compute_results(path: Path, *, scenario: Path, data_dir: Path, params_dir: Path, draws: int, seed: int,
+                    until: int, areas: list[str] | None, district: bool, scheduler: str | None = None) -> Path:
+    """Project once, answer every target's required resources once, write the results file
+    atomically; returns its path."""
+    from .sections import SPLIT_RULE
+    from ...data import load_baseline
+    from ...model.projection import project
+    from ...params import load_params, load_scenario
+    from ...planning import required_resources
+    from ...planning.targets import split_district_target
+
+    baseline = load_baseline(data_dir)
+    params = load_params(params_dir)
+    scen = load_scenario(scenario, params=params, areas=baseline.areas)
+    projection = project(baseline, scen, params, until=until, draws=draws, seed=seed, keep_draws=True,
+                         scheduler=scheduler)
+    wanted = []
+    from ...core.types import GROUPS
+
+    district_targets = [x for x in params.targets if x.population in ("district", *GROUPS)]
+    if district:
+        wanted.extend(district_targets)
+    district_target = next((x for x in district_targets if x.population == "district"), None)
+    if district_target is not None and (areas is None or areas):
+        chosen = set(areas) if areas is not None else None
+        for x in split_district_target(baseline, district_target, SPLIT_RULE, params=params):
+            if chosen is None or x.population.split(":")[1] in chosen:
+                wanted.append(x)
+    required = []
+    for target in wanted:
+        for mode in ("scale", "extra"):
+            r = required_resources(baseline, scen, params, target, mode=mode, rule="poor", until=projection.years[-1])
+            required.append({"target": target.id, "population": target.population,
+                             "threshold_points": float(target.threshold_points),
+                             **{k: _number(getattr(r, k)) for k in REQUIRED_FIELDS}})
+    manifest = {
+        "format": RESULTS_FORMAT, "version": RESULTS_VERSION,
+        "inputs_hash": results_hash(params_dir, data_dir, scenario, draws, seed, until),
+        "draws": int(draws), "seed": int(seed), "until": int(until), "years": list(projection.years),
+        "area_ids": [a.id for a in projection.areas], "instrument_ids": list(projection.instrument_ids),
+        "required": required,
+    }
+    arrays = {name: np.asarray(getattr(projection, name)) for name in ARRAYS}
+    if projection.draws is not None:
+        arrays["draws"] = np.asarray(projection.draws)
+    buffer = io.BytesIO()
+    np.savez(buffer, manifest=np.array(json.dumps(manifest, ensure_ascii=False)), **arrays)
+    write_atomic(Path(path), buffer.getvalue())
+    return Path(path)
+
+
+def read_results(path: str | Path, *, baseline, scenario, params, scenario_path: Path, data_dir: Path,
+                 params_dir: Path, draws: int, seed: int, until: int):
+    """``(Projection, {(target population, threshold, mode): StoredRequired})`` from a results file,
+    after checking its format, version and that it was computed from these very inputs."""
+    from ...model.engine import compile_model
+    from ...model.projection import Projection
+
+    path = Path(path)
+    if not path.is_file():
+        raise ResultsError(f"results = {str(path)!r}: no such file; run the batch (thidua-sim briefs) to make it, "
+                           "or pass results=\"\" to compute the brief on its own")
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            manifest = json.loads(str(npz["manifest"]))
+            arrays = {name: npz[name] for name in (*ARRAYS, "draws") if name in npz.files}
+    except (OSError, ValueError, KeyError) as exc:
+        raise ResultsError(f"results = {str(path)!r}: not a thidua-sim results file ({type(exc).__name__}); "
+                           "rebuild it with thidua-sim briefs") from None
+    if manifest.get("format") != RESULTS_FORMAT or manifest.get("version") != RESULTS_VERSION:
+        raise ResultsError(f"results = {str(path)!r}: format {manifest.get('format')!r} version "
+                           f"{manifest.get('version')!r}; this version reads {RESULTS_FORMAT!r} version "
+                           f"{RESULTS_VERSION}: rebuild it with thidua-sim briefs")
+    expected_hash = results_hash(params_dir, data_dir, scenario_path, draws, seed, until)
+    if manifest.get("inputs_hash") != expected_hash:
+        raise ResultsError(f"results = {str(path)!r} was computed from other inputs (hash {manifest.get('inputs_hash')}, "
+                           f"these inputs {expected_hash}: data, params, scenario, draws, seed or until differ); "
+                           "rebuild it with thidua-sim briefs, or pass results=\"\"")
+    model = compile_model(baseline, scenario, params, until)
+    if [a.id for a in model.areas] != manifest["area_ids"]:  # pragma: no cover - covered by the hash
+        raise ResultsError(f"results = {str(path)!r}: its communes differ from the data's; rebuild it")
+    projection = Projection(baseline=baseline, scenario=scenario, params=params, model=model,
+                            draws=arrays.get("draws"), seed=int(seed) if draws else None,
+                            **{name: arrays[name] for name in ARRAYS})
+    required = {}
+    for rec in manifest["required"]:
+        key = (rec["population"], rec["threshold_points"], rec["mode"])
+        required[key] = StoredRequired(**{k: rec[k] for k in REQUIRED_FIELDS})
+    return projection, required
+
+
+def stored_hash(path: Path) -> str | None:
+    """The inputs hash in a results file's manifest, or None (no file, unreadable, other version)."""
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            manifest = json.loads(str(npz["manifest"]))
+    except (OSError, ValueError, KeyError):
+        return None
+    if manifest.get("format") != RESULTS_FORMAT or manifest.get("version") != RESULTS_VERSION:
+        return None
+    return manifest.get("inputs_hash")
+
+
+def ensure_results(path: Path, *, scenario: Path, data_dir: Path, params_dir: Path, draws: int, seed: int,
+                   until: int, areas: list[str] | None, district: bool, scheduler: str | None = None) -> Path:
+    """The results file at ``path``: kept when it was computed from these inputs, else computed."""
+    if stored_hash(path) == results_hash(params_dir, data_dir, scenario, draws, seed, until):
+        return Path(path)
+    return compute_results(path, scenario=scenario, data_dir=data_dir, params_dir=params_dir, draws=draws,
+                           seed=seed, until=until, areas=areas, district=district, scheduler=scheduler)

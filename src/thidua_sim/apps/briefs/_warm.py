@@ -1,0 +1,172 @@
+"""Warm kernels: one Jupyter kernel per batch worker, reused for brief after brief.
+
+Starting a kernel and importing thidua_sim, pandas and matplotlib in it costs about as much as a
+commune brief itself once the shared results are computed (apps/briefs/_results.py). papermill's
+engine interface takes a kernel manager (``execute_notebook(..., km=...)``, passed through to
+nbclient, which then neither starts nor shuts down a kernel), so a worker keeps its kernel:
+
+* before every brief the kernel's namespace is cleared (``%reset -f``) and open figures are
+  closed, so a brief sees nothing of the one before; imported modules stay (that is the saving);
+* a kernel that died, timed out or belongs to another kernel spec or folder is shut down and a
+  fresh one started; so is every kernel after :data:`MAX_BRIEFS` briefs;
+* the kernel is shut down when the worker process exits.
+
+Each thread has its own kernel (a Dask worker with several threads runs several briefs at once).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+from pathlib import Path
+
+__all__ = ["warm_kernel", "release", "discard", "shutdown_all", "MAX_BRIEFS", "RESET_CODE"]
+
+MAX_BRIEFS = 50
+"""Briefs one kernel runs before it is replaced (bounds memory a long batch could accumulate)."""
+RESET_CODE = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
+
+_LOCAL = threading.local()
+_ALL: list = []
+_LOCK = threading.Lock()
+
+
+class _Warm:
+    def __init__(self, key: tuple, km, kc, sockets: str | None = None):
+        self.key, self.km, self.kc, self.briefs, self.sockets = key, km, kc, 0, sockets
+        self.clients: list = []  # the clients nbclient made for the current brief
+
+
+def _start(kernel_name: str, cwd: str, timeout: int, ipc_root: str | None = None) -> _Warm:
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
+
+    # the kernel's life is ours (a plain manager); nbclient talks to it with the asynchronous
+    # client it expects, we reset it with a blocking one of our own
+    # IPC transport (Unix sockets in a folder of its own, kept while the kernel lives): no TCP
+    # port races between parallel kernels, nothing listening on the network
+    sockets = tempfile.mkdtemp(prefix="w-", dir=ipc_root if ipc_root and os.path.isdir(ipc_root) else None)
+    km = KernelManager(kernel_name=kernel_name, client_class="jupyter_client.asynchronous.AsyncKernelClient",
+                       transport="ipc", ip=os.path.join(sockets, "kernel"))
+    try:
+        km.start_kernel(cwd=cwd, env=dict(os.environ))
+    except BaseException:
+        _remove(sockets)
+        raise
+    kc = km.blocking_client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)
+    except BaseException:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+        _remove(sockets)
+        raise
+    warm = _Warm((kernel_name, cwd), km, kc, sockets)
+    make_client = km.client
+
+    def client(**kwargs):
+        c = make_client(**kwargs)
+        warm.clients.append(c)
+        return c
+
+    km.client = client  # type: ignore[method-assign]
+    with _LOCK:
+        _ALL.append(warm)
+    return warm
+
+
+def _stop(warm: _Warm) -> None:
+    for c in [*warm.clients, warm.kc]:
+        try:
+            c.stop_channels()
+        except Exception:  # noqa: BLE001 - closing a client that is already gone
+            pass
+    warm.clients.clear()
+    try:
+        warm.kc.stop_channels()
+    except Exception:  # noqa: BLE001 - closing a client that is already gone
+        pass
+    try:
+        if warm.km.has_kernel:
+            warm.km.shutdown_kernel(now=True)
+    except Exception:  # noqa: BLE001 - a kernel that is already gone
+        pass
+    _remove(warm.sockets)
+    with _LOCK:
+        if warm in _ALL:
+            _ALL.remove(warm)
+
+
+def _remove(folder: str | None) -> None:
+    if folder:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _reset(warm: _Warm, timeout: int) -> bool:
+    """Clear the namespace; False when the kernel does not answer properly."""
+    try:
+        reply = warm.kc.execute_interactive(RESET_CODE, timeout=timeout, store_history=False,
+                                            output_hook=lambda msg: None)
+    except Exception:  # noqa: BLE001 - a dead or stuck kernel: replaced by the caller
+        return False
+    return reply.get("content", {}).get("status") == "ok"
+
+
+def release() -> None:
+    """After a brief: close the channels of the clients nbclient opened for it."""
+    warm = getattr(_LOCAL, "warm", None)
+    if warm is None:
+        return
+    for c in warm.clients:
+        try:
+            c.stop_channels()
+        except Exception:  # noqa: BLE001 - already closed
+            pass
+    warm.clients.clear()
+
+
+def warm_kernel(kernel_name: str, cwd: str | Path, timeout: int = 60, ipc_root: str | None = None):
+    """This thread's kernel manager for ``kernel_name`` in ``cwd``, started if needed (its IPC
+    sockets in a new folder under ``ipc_root``), its namespace cleared; pass it to papermill as
+    ``km`` and call :func:`release` afterwards."""
+    key = (kernel_name, str(cwd))
+    warm = getattr(_LOCAL, "warm", None)
+    if warm is not None and (warm.key != key or warm.briefs >= MAX_BRIEFS or not warm.km.is_alive()
+                             or not _reset(warm, timeout)):
+        _stop(warm)
+        warm = None
+    if warm is None:
+        warm = _LOCAL.warm = _start(kernel_name, str(cwd), timeout, ipc_root)
+    warm.briefs += 1
+    return warm.km
+
+
+def discard() -> None:
+    """Shut down this thread's kernel (after an error in it): the next brief starts a fresh one."""
+    warm = getattr(_LOCAL, "warm", None)
+    _LOCAL.warm = None
+    if warm is not None:
+        _stop(warm)
+
+
+def shutdown_all() -> None:
+    """Shut down every warm kernel of this process."""
+    with _LOCK:
+        todo = list(_ALL)
+    for warm in todo:
+        _stop(warm)
+    _LOCAL.warm = None
+
+
+atexit.register(shutdown_all)
+try:  # worker processes of multiprocessing skip atexit; their finalizers run
+    from multiprocessing import util as _mp_util
+
+    _mp_util.Finalize(None, shutdown_all, exitpriority=100)
+except Exception:  # pragma: no cover  # noqa: BLE001
+    pass

@@ -1,0 +1,138 @@
+"""Where Monte Carlo tasks run: in this process, in local worker processes, or on a Dask cluster.
+
+:func:`map_ordered` runs ``fn(model, *args)`` for every ``args`` and yields the results **in
+order**, whatever order they finish in, with a bounded number of tasks in flight (so results
+waiting to be merged never pile up). The caller merges in that order, which is what makes a run's
+numbers identical on 1 process, several processes or a cluster.
+
+* ``scheduler=None``: local, exactly as before: ``workers=1`` in this process; more in spawned
+  processes that receive the model once (their initializer).
+* ``scheduler="tcp://host:port"``: the tasks go to an existing Dask distributed scheduler
+  (``pip install "dask[distributed]"``; see docs/scale.md). The model is sent once to every
+  worker (``scatter(broadcast=True)``); a worker that dies mid-run has its tasks run again
+  elsewhere by the scheduler (Dask's ``allowed-failures``), and a task that raised is retried
+  once. Nothing is written by the tasks: results come back to this process.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+
+__all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env"]
+
+SCHEDULER_ENV = "THIDUA_SCHEDULER"
+"""Environment variable with a Dask scheduler address, read by ``thidua-sim project`` and
+``thidua-sim briefs`` when ``--scheduler`` is not given."""
+
+_CLIENTS: dict[str, object] = {}
+CONNECT_TIMEOUT = "20s"
+
+
+def scheduler_from_env(given: str | None) -> str | None:
+    """``given``, else the address in :data:`SCHEDULER_ENV`, else None (run locally)."""
+    if given:
+        return given
+    value = os.environ.get(SCHEDULER_ENV, "").strip()
+    return value or None
+
+
+def dask_client(address: str):
+    """A ``distributed.Client`` connected to ``address`` (one per address and process)."""
+    from .engine import ProjectionError
+
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - a dependency of the package
+        raise ProjectionError(f"--scheduler {address}: Dask distributed is not installed; pip install "
+                         "'dask[distributed]', or run without --scheduler (locally)") from None
+    client = _CLIENTS.get(address)
+    if client is not None and getattr(client, "status", "") == "running":
+        return client
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ProjectionError(f"--scheduler {address}: no Dask scheduler answers there ({type(exc).__name__}); start one "
+                         f"(`dask scheduler`), fix the address, or unset {SCHEDULER_ENV} to run locally") from None
+    _CLIENTS[address] = client
+    return client
+
+
+def _local(fn: Callable, tasks: Sequence[tuple], model) -> Iterator[object]:
+    from ._montecarlo import _no_hugepage_advice
+
+    with _no_hugepage_advice():
+        for args in tasks:
+            yield fn(model, *args)
+
+
+def _call_in_worker(fn: Callable, args: tuple) -> object:
+    return fn(None, *args)
+
+
+def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int) -> Iterator[object]:
+    from ._montecarlo import ProjectionError, _init_worker
+
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded process (Jupyter)
+    window = 2 * workers
+    try:
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                                                    initargs=(model, None)) as pool:
+            pending: collections.deque = collections.deque()
+            it = iter(tasks)
+            for args in it:
+                pending.append(pool.submit(_call_in_worker, fn, args))
+                if len(pending) >= window:
+                    break
+            while pending:
+                result = pending.popleft().result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    pending.append(pool.submit(_call_in_worker, fn, nxt))
+                yield result
+    except (concurrent.futures.process.BrokenProcessPool, RuntimeError) as exc:
+        raise ProjectionError(
+            f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, "
+            "put the code that calls project(...) under `if __name__ == \"__main__\":` (worker processes "
+            "re-import the script), or use workers=1, which gives the same numbers") from exc
+
+
+def _dask(fn: Callable, tasks: Sequence[tuple], model, address: str) -> Iterator[object]:
+    client = dask_client(address)
+    workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+    window = 2 * workers + 1
+    model_future = client.scatter(model, broadcast=True, hash=False)
+    pending: collections.deque = collections.deque()
+    try:
+        it = iter(tasks)
+        for args in it:
+            pending.append(client.submit(fn, model_future, *args, pure=False, retries=1))
+            if len(pending) >= window:
+                break
+        while pending:
+            future = pending.popleft()
+            result = future.result()
+            future.release()
+            nxt = next(it, None)
+            if nxt is not None:
+                pending.append(client.submit(fn, model_future, *nxt, pure=False, retries=1))
+            yield result
+    finally:
+        for f in pending:
+            f.cancel()
+        model_future.release()
+
+
+def map_ordered(fn: Callable, tasks: Sequence[tuple], *, workers: int = 1, scheduler: str | None = None,
+                model=None, local_pool: bool = True) -> Iterator[object]:
+    """``fn(model, *args)`` for every task, yielded in task order (see the module text)."""
+    tasks = list(tasks)
+    if scheduler:
+        return _dask(fn, tasks, model, scheduler)
+    workers = min(int(workers), len(tasks))
+    if workers <= 1 or not local_pool:
+        return _local(fn, tasks, model)
+    return _pool(fn, tasks, model, workers)

@@ -1,0 +1,77 @@
+"""The batch's results file (apps/briefs/_results.py): a brief reading its slice shows what a
+brief computing alone shows; a file of other inputs, another version or no file is refused."""
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from thidua_sim.apps.briefs import sections as brief
+from thidua_sim.apps.briefs._results import RESULTS_VERSION, compute_results
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO = ROOT / "params/scenarios/status_quo.yaml"
+DATA, PARAMS = ROOT / "data/kbang", ROOT / "params"
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    path = tmp_path_factory.mktemp("results") / "results.npz"
+    compute_results(path, scenario=SCENARIO, data_dir=DATA, params_dir=PARAMS, draws=60, seed=3, until=2025,
+                    areas=["kon_pne", "krong"], district=True)
+    return path
+
+
+def _kw(**extra):
+    return {"scenario": str(SCENARIO), "data_dir": str(DATA), "params_dir": str(PARAMS), "draws": 60, "seed": 3,
+            **extra}
+
+
+def test_a_brief_reading_the_results_shows_what_it_computes_alone(results):
+    for area in ("kon_pne", "krong"):
+        alone, shared = brief.commune_brief(area, **_kw()), brief.commune_brief(area, **_kw(results=str(results)))
+        np.testing.assert_array_equal(shared.projection.draws, alone.projection.draws)
+        np.testing.assert_array_equal(shared.projection.expected, alone.projection.expected)
+        for name in ("summary", "trajectory", "targets", "resources", "required"):
+            assert getattr(brief, name)(shared).text() == getattr(brief, name)(alone).text(), (area, name)
+        # the required answers came from the file, not from a new search
+        assert shared.cache[("required", shared.own_target.id)][0].__class__.__name__ == "StoredRequired"
+    district_alone, district_shared = brief.district_brief(**_kw()), brief.district_brief(**_kw(results=str(results)))
+    for name in ("summary", "targets", "communes", "required"):
+        assert getattr(brief, name)(district_shared).text() == getattr(brief, name)(district_alone).text(), name
+
+
+def test_a_commune_not_in_the_file_computes_its_own_answer(results):
+    shared = brief.commune_brief("son_lang", **_kw(results=str(results)))
+    alone = brief.commune_brief("son_lang", **_kw())
+    assert brief.required(shared).text() == brief.required(alone).text()
+
+
+def test_results_of_other_inputs_are_refused(results, tmp_path):
+    with pytest.raises(brief.BriefError, match="computed from other inputs"):
+        brief.commune_brief("kon_pne", **_kw(results=str(results), seed=4))
+    params = tmp_path / "params"
+    shutil.copytree(PARAMS, params)
+    with (params / "base_rates.yaml").open("a", encoding="utf-8") as f:
+        f.write("\n# changed\n")
+    with pytest.raises(brief.BriefError, match="computed from other inputs"):
+        brief.commune_brief("kon_pne", scenario=str(params / "scenarios/status_quo.yaml"), data_dir=str(DATA),
+                            params_dir=str(params), draws=60, seed=3, results=str(results))
+    with pytest.raises(brief.BriefError, match="no such file"):
+        brief.commune_brief("kon_pne", **_kw(results=str(tmp_path / "none.npz")))
+
+
+def test_another_version_is_refused(results, tmp_path):
+    with np.load(results, allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    manifest = json.loads(str(arrays.pop("manifest")))
+    manifest["version"] = RESULTS_VERSION + 1
+    path = tmp_path / "future.npz"
+    np.savez(path, manifest=np.array(json.dumps(manifest)), **arrays)
+    with pytest.raises(brief.BriefError, match=f"version {RESULTS_VERSION + 1}"):
+        brief.commune_brief("kon_pne", **_kw(results=str(path)))
+    (tmp_path / "junk.npz").write_bytes(b"not a zip")
+    with pytest.raises(brief.BriefError, match="not a thidua-sim results file"):
+        brief.commune_brief("kon_pne", **_kw(results=str(tmp_path / "junk.npz")))

@@ -1,0 +1,173 @@
+"""Streaming Monte Carlo (model/_streaming.py): the statistics of a streamed run against the
+same draws kept in full (the chunks and seeds are the same), determinism over workers, target
+probabilities, and memory that does not depend on the number of draws."""
+
+import numpy as np
+import pytest
+from factories import line, make_baseline, make_instrument, make_params, make_rates, make_scenario
+
+import thidua_sim.model._montecarlo as mc
+import thidua_sim.model._streaming as streaming
+import thidua_sim.model.projection as projection_module
+from thidua_sim import Target, project
+from thidua_sim.planning.targets import check_target, draw_meets
+
+BASELINE = [[(100, 50, 350), (20, 30, 450)], [(200, 80, 220), (10, 10, 180)], [(5, 3, 40), (0, 0, 0)]]
+TARGETS = (Target("d", "d", "d", "district", 2.0, 2021, 2024, True),
+           Target("a1", "a1", "a1", "area:area_1", 3.0, 2021, 2024, False),
+           Target("g", "g", "g", "dtts", 0.5, 2022, 2024, True))
+
+
+def _inputs():
+    inst = make_instrument(cost=10.0, eligible=("poor", "near_poor"), effects={"uPO": 0.3, "dNP": 0.2})
+    scenario = make_scenario([line(2022, "livelihood", 600.0, rule="poor")])
+    params = make_params([inst], rates=make_rates(interval=0.3, dtts={"gamma": 0.02}, other={"gamma": 0.01}))
+    return make_baseline(BASELINE), scenario, params
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    # 6 cells -> 5 draws a chunk; 30-draw tasks (6 chunks): several tasks even for a small run
+    monkeypatch.setattr(mc, "CHUNK_CELLS", 32)
+    monkeypatch.setattr(streaming, "PILOT_DRAWS", 30)
+
+
+def _run(draws, keep, **kw):
+    baseline, scenario, params = _inputs()
+    return project(baseline, scenario, params, until=2024, draws=draws, seed=11, keep_draws=keep,
+                   targets=TARGETS, target_rule=draw_meets, **kw)
+
+
+def test_streamed_statistics_match_the_kept_draws(small_chunks):
+    full, stream = _run(300, True), _run(300, False)
+    assert stream.draws is None and stream.summary is not None and stream.summary.bins > 0
+    a, b = full.table(), stream.table()
+    keys = ["population", "year", "measure", "statistic"]
+    assert (a[keys].to_numpy() == b[keys].to_numpy()).all()
+    for stat in ("expected", "mean", "sd"):
+        rows = (a.statistic == stat).to_numpy()
+        np.testing.assert_allclose(b.value[rows], a.value[rows], rtol=1e-9, atol=1e-9)
+    # quantiles: within one bin of the exact ones, checked against the sorted draws themselves:
+    # between the order statistics next to NumPy's position, widened by the bin the estimate fell in
+    summary = stream.summary
+    for p, pop in enumerate(summary.populations):
+        area, group = summary.parsed[p]
+        from thidua_sim.model._stats import measures, population_sums
+
+        values = np.sort(measures(population_sums(full.draws, [(area, group)]))[:, 0], axis=0)  # (D, M, Y)
+        D = values.shape[0]
+        for i, q in enumerate(streaming.QUANTILES):
+            k = int(np.floor((D - 1) * q))
+            low, high = values[max(k - 1, 0)], values[min(k + 2, D - 1)]
+            est, err = summary.quantiles[i, p], summary.quantile_error[i, p]
+            assert np.all(est >= low - err - 1e-9) and np.all(est <= high + err + 1e-9), (pop, q)
+            # and the bins are narrow: a few hundredths of the spread of the draws at most
+            spread = values[-1] - values[0]
+            assert np.all(err <= 0.05 * spread + 1e-9), (pop, q, err[err > 0.05 * spread + 1e-9], spread[err > 0.05 * spread + 1e-9])
+
+
+def test_streamed_numbers_do_not_depend_on_workers(small_chunks):
+    one, two = _run(120, False, workers=1), _run(120, False, workers=2)
+    for name in ("mean", "sd", "quantiles", "quantile_error"):
+        np.testing.assert_array_equal(getattr(one.summary, name), getattr(two.summary, name))
+    assert one.summary.hits == two.summary.hits
+    other_seed = project(*_inputs(), until=2024, draws=120, seed=12, keep_draws=False)
+    assert not np.array_equal(one.summary.mean, other_seed.summary.mean)
+
+
+def test_target_probabilities_are_counted_exactly(small_chunks):
+    full, stream = _run(200, True), _run(200, False)
+    seen = set()
+    for target in TARGETS:
+        p_full, p_stream = check_target(full, target).probability, check_target(stream, target).probability
+        assert p_stream == p_full  # the same draws, the same rule: the same count
+        seen.add(p_full)
+    assert len(seen) > 1 or 0.0 < min(seen) < 1.0  # the targets are not all trivially met or missed
+    # a target that was not counted has no probability (not a made-up one)
+    other = Target("x", "x", "x", "area:area_0", 1.0, 2021, 2024, True)
+    assert check_target(stream, other).probability is None
+
+
+def test_memory_of_a_streamed_run_does_not_grow_with_draws(small_chunks):
+    def size(summary):
+        return sum(getattr(summary, n).nbytes for n in ("mean", "sd", "quantiles", "quantile_error"))
+
+    small, large = _run(60, False), _run(600, False)
+    assert size(small.summary) == size(large.summary)
+    assert small.draws is None and large.draws is None
+
+
+def test_keep_draws_by_default_only_for_small_runs(monkeypatch):
+    baseline, scenario, params = _inputs()
+    kept = project(baseline, scenario, params, until=2023, draws=20)
+    assert kept.draws is not None and kept.summary is None
+    monkeypatch.setattr(projection_module, "KEEP_DRAWS_BELOW", 0)
+    streamed = project(baseline, scenario, params, until=2023, draws=20)
+    assert streamed.draws is None and streamed.summary is not None
+    # one task only (20 draws < the pilot): the quantiles are exact
+    np.testing.assert_array_equal(streamed.summary.quantile_error, 0.0)
+    np.testing.assert_allclose(streamed.table().value, kept.table().value, rtol=1e-9, atol=1e-9)
+
+
+def test_table_of_kept_draws_equals_numpy_quantiles():
+    # the fast table path (rows sorted once, counts as integers) against np.quantile directly
+    result = _run(97, True)
+    table = result.table(["area:area_2", "other"])
+    for pop in ("area:area_2", "other"):
+        rate = result.rate(pop, "near_poor", draws=True)
+        rows = table[(table.population == pop) & (table.measure == "near_poor_rate")]
+        got = rows.pivot(index="statistic", columns="year", values="value")
+        for name, q in zip(("q05", "q25", "q50", "q75", "q95"), streaming.QUANTILES):
+            np.testing.assert_array_equal(got.loc[name].to_numpy(), np.quantile(rate, q, axis=0))
+        # whole-number counts: counted (one bincount), the same order statistics as sorting
+        for measure, values in (("households", result.households(pop, draws=True)),
+                                ("poor", result.stocks(pop, draws=True)[..., 0])):
+            rows = table[(table.population == pop) & (table.measure == measure)]
+            got = rows.pivot(index="statistic", columns="year", values="value")
+            for name, q in zip(("q05", "q25", "q50", "q75", "q95"), streaming.QUANTILES):
+                np.testing.assert_array_equal(got.loc[name].to_numpy(), np.quantile(values, q, axis=0))
+
+
+def test_counted_and_sorted_quantiles_agree_on_wide_and_narrow_rows(monkeypatch):
+    from thidua_sim.model import _stats
+
+    rng = np.random.default_rng(0)
+    rows = np.concatenate([rng.integers(0, 3, (5, 101)), rng.integers(-50, 40000, (5, 101)),
+                           np.full((1, 101), 7)])
+    counted = _stats._sorted_quantiles(rows)
+    monkeypatch.setattr(_stats, "COUNT_BINS", 0)  # every row sorted instead
+    np.testing.assert_array_equal(_stats._sorted_quantiles(rows), counted)
+    np.testing.assert_array_equal(counted, np.quantile(rows, _stats.QUANTILES, axis=1))
+
+
+def test_project_command_on_a_streamed_run_prints_the_band_and_writes_the_table(monkeypatch, tmp_path, capsys):
+    import pandas as pd
+
+    from thidua_sim.apps.cli import main
+
+    args = ["project", "--scenario", "params/scenarios/status_quo.yaml", "--draws", "100", "--until", "2023",
+            "--language", "en"]
+    assert main([*args, "--out", str(tmp_path / "kept.csv")]) == 0
+    kept_out = capsys.readouterr().out
+    monkeypatch.setattr(projection_module, "KEEP_DRAWS_BELOW", 0)  # stream even this small run
+    assert main([*args, "--out", str(tmp_path / "streamed.csv")]) == 0
+    streamed_out = capsys.readouterr().out
+    assert "90 % band" in streamed_out
+    # one task (100 draws): the streamed table is the kept one, to rounding
+    kept, streamed = pd.read_csv(tmp_path / "kept.csv"), pd.read_csv(tmp_path / "streamed.csv")
+    pd.testing.assert_frame_equal(streamed.drop(columns="value"), kept.drop(columns="value"))
+    np.testing.assert_allclose(streamed.value, kept.value, rtol=1e-9, atol=1e-9)
+    assert streamed_out.splitlines()[2:-1] == kept_out.splitlines()[2:-1]  # the same printed tables
+
+
+def test_a_target_the_stream_cannot_count_is_refused(small_chunks):
+    from thidua_sim import ProjectionError
+
+    baseline, scenario, params = _inputs()
+    late = Target("late", "late", "late", "district", 2.0, 2021, 2030, True)
+    with pytest.raises(ProjectionError, match="year 2030 is outside the projection 2021-2024"):
+        project(baseline, scenario, params, until=2024, draws=50, keep_draws=False, targets=(late,),
+                target_rule=draw_meets)
+    with pytest.raises(ProjectionError, match="not among the streamed populations"):
+        project(baseline, scenario, params, until=2024, draws=50, keep_draws=False, targets=TARGETS[:1],
+                target_rule=draw_meets, populations=["dtts"])
