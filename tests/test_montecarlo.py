@@ -213,7 +213,8 @@ def test_table_statistics_match_direct_computation():
                      uncertain_params([inst]), until=2024, draws=101, seed=4)
     table = result.table()
     pops = result.populations()
-    assert len(table) == len(pops) * 8 * 6 * 4  # 8 statistics, 6 measures, 2021-2024
+    # 10 statistics (expected, mean, sd, q05, q10, q25, q50, q75, q90, q95), 6 measures, 2021-2024
+    assert len(table) == len(pops) * 10 * 6 * 4
     # by hand for area_1, dtts: the raw draws of that one cell
     cell = result.draws[:, :, 1, 0, :].astype(float)  # (D, Y, 3)
     rate = 100 * cell[..., 0] / cell.sum(axis=-1)
@@ -223,6 +224,8 @@ def test_table_statistics_match_direct_computation():
     np.testing.assert_allclose(got.loc["sd"], rate.std(axis=0, ddof=1))
     np.testing.assert_allclose(got.loc["q05"], np.sort(rate, axis=0)[5])  # 101 draws: the 6th smallest
     np.testing.assert_allclose(got.loc["q50"], np.median(rate, axis=0))
+    np.testing.assert_allclose(got.loc["q10"], np.sort(rate, axis=0)[10])  # 101 draws: the 11th smallest
+    np.testing.assert_allclose(got.loc["q90"], np.sort(rate, axis=0)[90])
     # the district sums every cell; expected comes from the expected path
     district = table[(table.population == "district") & (table.measure == "poor") & (table.statistic == "mean")]
     np.testing.assert_allclose(district.value, result.draws[..., 0].sum(axis=(2, 3)).mean(axis=0))

@@ -117,14 +117,14 @@ def test_table_of_kept_draws_equals_numpy_quantiles():
         rate = result.rate(pop, "near_poor", draws=True)
         rows = table[(table.population == pop) & (table.measure == "near_poor_rate")]
         got = rows.pivot(index="statistic", columns="year", values="value")
-        for name, q in zip(("q05", "q25", "q50", "q75", "q95"), streaming.QUANTILES):
+        for name, q in zip(("q05", "q10", "q25", "q50", "q75", "q90", "q95"), streaming.QUANTILES):
             np.testing.assert_array_equal(got.loc[name].to_numpy(), np.quantile(rate, q, axis=0))
         # whole-number counts: counted (one bincount), the same order statistics as sorting
         for measure, values in (("households", result.households(pop, draws=True)),
                                 ("poor", result.stocks(pop, draws=True)[..., 0])):
             rows = table[(table.population == pop) & (table.measure == measure)]
             got = rows.pivot(index="statistic", columns="year", values="value")
-            for name, q in zip(("q05", "q25", "q50", "q75", "q95"), streaming.QUANTILES):
+            for name, q in zip(("q05", "q10", "q25", "q50", "q75", "q90", "q95"), streaming.QUANTILES):
                 np.testing.assert_array_equal(got.loc[name].to_numpy(), np.quantile(values, q, axis=0))
 
 

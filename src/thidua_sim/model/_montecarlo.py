@@ -580,15 +580,16 @@ MEMORY_SHARE = 0.5
 """A run may plan to use at most this share of the memory available when it starts."""
 
 
-def draws_memory(model: CompiledModel, draws: int) -> int:
+def draws_memory(model: CompiledModel, draws: int, keep: bool = True) -> int:
     """Bytes a run of ``draws`` needs, estimated before anything is allocated: the stocks of every
-    draw (cells x years x 3 states, int32), the drawn parameters, and the float64 working space
-    of the statistics over the draws (a population's measures per draw, twice)."""
+    draw (cells x years x 3 states, int32; only when the draws are kept), the drawn parameters
+    (always: they are drawn for the whole run at once), and the float64 working space of the
+    statistics over the draws (a population's measures per draw, twice)."""
     A, G, S = model.stocks0.shape
     years = model.steps + 1
     K = len(model.instrument_ids)
     itemsize = 4 if float(np.max(model.stocks0, initial=0.0)) < 1e8 else 8
-    per_draw = (years * A * G * S * itemsize                      # the stocks kept
+    per_draw = (years * A * G * S * itemsize * bool(keep)         # the stocks kept
                 + 8 * (G * len(RATE_NAMES) + K * (1 + len(EFFECT_NAMES)) + 1)   # the parameters (and LHS column)
                 + 2 * 8 * years * (S + 3))                          # statistics of one population
     return int(draws) * per_draw
@@ -626,16 +627,17 @@ def _gib(n: float) -> str:
     return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
 
 
-def check_draws_fit(model: CompiledModel, draws: int, available: int | None = None) -> None:
-    """Refuse, before allocating anything, a number of draws whose arrays would not fit in memory."""
+def check_draws_fit(model: CompiledModel, draws: int, available: int | None = None, keep: bool = True) -> None:
+    """Refuse, before allocating anything, a number of draws whose arrays would not fit in memory
+    (``keep``: the draws are kept, not streamed)."""
     available = available_memory() if available is None else available
     if available is None:
         return
-    need = draws_memory(model, draws)
+    need = draws_memory(model, draws, keep)
     budget = int(available * MEMORY_SHARE)
     if need <= budget:
         return
-    per_draw = max(draws_memory(model, 1), 1)
+    per_draw = max(draws_memory(model, 1, keep), 1)
     fit = budget // per_draw
     A, G, _S = model.stocks0.shape
     raise ProjectionError(

@@ -459,6 +459,9 @@ def project(
         if keep is None:
             keep = full_draws_bytes(draws, len(model.years), model.stocks0.shape[0] * model.stocks0.shape[1]) \
                 <= KEEP_DRAWS_BELOW
+        from ._montecarlo import check_draws_fit
+
+        check_draws_fit(model, int(draws), keep=bool(keep))  # before anything is allocated
         if keep and scheduler is None:
             from ._montecarlo import run_draws
 
