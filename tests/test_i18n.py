@@ -161,7 +161,7 @@ def test_every_label_used_in_the_package_exists():
     places = {p.split(":")[0] for where in used.values() for p in where}
     # the briefs, the command line and the planner all take their words from t(...)
     for module in ("apps/briefs/sections.py", "apps/cli/commands/check.py", "apps/cli/commands/required.py", "apps/cli/commands/allocate.py",
-                   "apps/cli/commands/scoreboard.py", "apps/cli/commands/project.py", "apps/cli/commands/calibrate.py", "apps/planner/__init__.py",
+                   "apps/cli/commands/scoreboard.py", "apps/cli/commands/project.py", "apps/cli/commands/calibrate.py", "apps/planner/_planner.py",
                    "apps/planner/_view.py"):
         assert module in places, f"no t(...) call found in {module}"
     missing = sorted(f"{pattern} ({', '.join(where)})" for pattern, where in used.items()

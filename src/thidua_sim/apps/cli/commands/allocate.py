@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from .check import (add_input_arguments, estimate_flags, estimate_note, load_inputs, print_run_notes, print_table,
+from ._common import (add_input_arguments, estimate_flags, estimate_note, load_inputs, print_run_notes, print_table,
                     write_output)
 
 __all__ = ["register", "run", "parse_limit"]

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from .check import print_table, write_output
+from ._common import print_table, write_output
 
 __all__ = ["register", "run"]
 

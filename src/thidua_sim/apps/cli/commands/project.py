@@ -15,7 +15,7 @@ from typing import Any
 from ....model.engine import ProjectionError
 from ....core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
 from ....model.projection import TABLE_FORMATS
-from .check import _all_area_ids, add_period_arguments, check_out, estimate_note, period_inputs, print_run_notes, scenario_line
+from ._common import _all_area_ids, add_period_arguments, check_out, estimate_note, period_inputs, print_run_notes, scenario_line
 
 __all__ = ["register", "run", "support_warning", "fixed_parameters", "run_level"]
 

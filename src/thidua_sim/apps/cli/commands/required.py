@@ -9,7 +9,7 @@ import pandas as pd
 
 from ....core.defaults import REQUIRED_DRAWS
 
-from .check import (
+from ._common import (
     add_commune_target_arguments,
     add_input_arguments,
     commune_targets,

@@ -14,7 +14,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .check import add_commune_target_arguments, commune_targets, period_inputs
+from ._common import add_commune_target_arguments, commune_targets, period_inputs
 
 __all__ = ["register", "run"]
 

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .check import (
+from ._common import (
     add_commune_target_arguments,
     add_input_arguments,
     commune_targets,

@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from .check import add_input_arguments, estimate_note, load_inputs
+from ._common import add_input_arguments, estimate_note, load_inputs
 
 __all__ = ["register", "run"]
 
