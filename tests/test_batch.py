@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from thidua_sim.apps.briefs import batch
-from thidua_sim.apps.briefs._hash import inputs_hash
+from thidua_sim.io._digest import inputs_hash
 from thidua_sim.apps.briefs._index import render_index
 from thidua_sim.apps.briefs._io import TMP_MARK, remove_stale_temporaries, temporary_path, write_atomic
 from thidua_sim.apps.briefs._kernel import kernel_python, resolve_kernel

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._hash import inputs_hash
+from ...io._digest import inputs_hash
 from ._io import write_atomic
 from ...errors import ThiduaError
 

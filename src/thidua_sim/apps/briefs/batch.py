@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
-from ._hash import inputs_hash
+from ...io._digest import inputs_hash
 from ._index import render_index
 from ._io import process_alive, remove_stale_temporaries, temporary_path, write_atomic
 from ...errors import BatchError, ThiduaError  # noqa: F401 (BatchError re-exported: callers import it from here)

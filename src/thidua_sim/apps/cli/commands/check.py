@@ -7,14 +7,11 @@ A door: every number comes from ``thidua_sim.planning.targets``; every word from
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ....core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
-from ....errors import ThiduaError
 from ._common import (
     add_commune_target_arguments,
     add_input_arguments,

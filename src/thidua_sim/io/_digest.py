@@ -53,8 +53,8 @@ def files_digest(root: str | Path) -> str:
 @lru_cache(maxsize=1)
 def package_digest() -> str:
     """Version and SHA-256 of the package's own source files, so a code change is a new input."""
-    from ... import __version__
-    from ...core.defaults import PACKAGE_DIR
+    from .. import __version__
+    from ..core.defaults import PACKAGE_DIR
 
     return f"{__version__}:{files_digest(PACKAGE_DIR)[:16]}"
 
