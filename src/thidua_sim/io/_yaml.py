@@ -20,7 +20,7 @@ import yaml
 
 from ..errors import ErrorCollector, InputError, InputErrors
 
-__all__ = ["LineDict", "read_yaml", "check_keys", "line_of", "MAX_YAML_BYTES", "MAX_YAML_NODES"]
+__all__ = ["LineDict", "read_yaml", "check_keys", "line_of", "MAX_YAML_BYTES", "MAX_YAML_NODES", "WritingDumper"]
 
 #: A parameter or scenario file is a few kilobytes; anything above this is refused unread.
 MAX_YAML_BYTES = 2_000_000
@@ -237,3 +237,19 @@ def check_keys(
                        "one of " + ", ".join(sorted(allowed)),
                        "remove it or correct its spelling", line=line_of(mapping, key))
     return True
+
+
+class WritingDumper(yaml.SafeDumper):
+    """The dumper of every YAML file the tool writes (scenarios, fitted base rates): a float that
+    would read as an ambiguous thousands form ("1.234") is written with one more digit ("1.2340"),
+    so that :func:`read_yaml` takes the file back."""
+
+
+def _represent_float(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
+    node = dumper.represent_float(value)
+    if _AMBIGUOUS_THOUSANDS.fullmatch(node.value):
+        node.value += "0"
+    return node
+
+
+WritingDumper.add_representer(float, _represent_float)

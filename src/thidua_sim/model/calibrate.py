@@ -63,6 +63,7 @@ from .engine import (
 )
 from ..errors import CalibrationError  # noqa: F401 (re-exported: callers import it from here)
 from ..io import write_atomic
+from ..io._yaml import WritingDumper
 
 if TYPE_CHECKING:  # the data layer hands us its ReviewResults; we only read .table/.years/.baseline()
     from ..data import ReviewResults
@@ -494,25 +495,13 @@ def _plain(obj: Any) -> Any:
     return obj
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(WritingDumper):
     """Block style, with short lists of numbers (intervals) on one line."""
 
 
 _Dumper.add_representer(list, lambda d, v: d.represent_sequence(
     "tag:yaml.org,2002:seq", v, flow_style=all(isinstance(x, (int, float)) for x in v) and len(v) <= 4))
 
-
-def _represent_float(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
-    """1.234 is written 1.2340: the reader refuses "1.234" as ambiguous (see io._yaml)."""
-    from ..io._yaml import _AMBIGUOUS_THOUSANDS
-
-    node = dumper.represent_float(value)
-    if _AMBIGUOUS_THOUSANDS.fullmatch(node.value):
-        node.value += "0"
-    return node
-
-
-_Dumper.add_representer(float, _represent_float)
 
 
 def save_base_rates(calibration: Calibration, path: str | Path,

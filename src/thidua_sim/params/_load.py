@@ -14,7 +14,7 @@ from ._scenario import parse_scenario, scenario_document
 from ._values import suggest
 from ..core.types import Area, BaseRates, Instrument, Params, Scenario, Target
 from ..io import write_atomic
-from ..io._yaml import _AMBIGUOUS_THOUSANDS, line_of, read_yaml
+from ..io._yaml import WritingDumper, line_of, read_yaml
 from ..errors import ErrorCollector, InputError, InputErrors
 from .standards import parse_standards
 from ._rebasing import Rebasing, load_rebasing, parse_rebasing
@@ -133,7 +133,7 @@ class _Flow(dict):
     """A mapping written on one line ({years: 2022-2025, amount_mvnd_per_year: 3000, rule: poor})."""
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(WritingDumper):
     pass
 
 
@@ -141,16 +141,6 @@ _Dumper.add_representer(_Flow, lambda d, data: d.represent_mapping("tag:yaml.org
                                                                     flow_style=True))
 _Dumper.add_representer(dict, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data.items()))
 
-
-def _represent_float(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
-    """3.375 is written 3.3750: the reader refuses "3.375" as ambiguous (3 or 3375, see io._yaml)."""
-    node = dumper.represent_float(value)
-    if _AMBIGUOUS_THOUSANDS.fullmatch(node.value):
-        node.value += "0"
-    return node
-
-
-_Dumper.add_representer(float, _represent_float)
 
 
 def save_scenario(scenario: Scenario, path: PathArg, overwrite: bool = False) -> Path:
