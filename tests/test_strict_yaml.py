@@ -76,3 +76,17 @@ def test_user_errors_render_without_traceback_in_ipython(tmp_path, capsys):
     text = shown.out + shown.err
     assert "InputErrors: 1 problem in the input:" in text and "p.yaml:2" in text
     assert "Traceback" not in text and "read_yaml(" not in text
+
+
+def test_the_yaml_writer_never_writes_an_ambiguous_thousands_form(tmp_path):
+    """1.234 and 3.375 would read back as refused '3.000'-like forms; the writer adds a digit, so
+    the strict reader takes every written float back unchanged. 0.5 and 12.25 are left alone."""
+    import yaml
+
+    from thidua_sim.io._yaml import WritingDumper
+
+    text = yaml.dump({"a": 1.234, "b": 3.375, "c": 0.5, "d": 12.25, "e": 2000.0}, Dumper=WritingDumper, sort_keys=False)
+    assert text.splitlines() == ["a: 1.2340", "b: 3.3750", "c: 0.5", "d: 12.25", "e: 2000.0"]
+    path = tmp_path / "written.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert dict(read_yaml(path)) == {"a": 1.234, "b": 3.375, "c": 0.5, "d": 12.25, "e": 2000.0}
