@@ -11,7 +11,8 @@ from pathlib import Path
 
 __all__ = ["PROJECT_ROOT", "SHIPPED_DATA", "SHIPPED_PARAMS", "PACKAGE_DIR", "DEFAULT_SEED", "DEFAULT_HORIZON",
            "BRIEF_DRAWS", "REQUIRED_DRAWS", "CALIBRATION_SAMPLES", "FIRST_YEAR", "LAST_YEAR", "MAX_HORIZON",
-           "SUPPORT_DRAWS", "HISTORY_SAMPLES"]
+           "SUPPORT_DRAWS", "HISTORY_SAMPLES",
+           "DEFAULT_OBS_CV"]
 
 #: ``src/thidua_sim/`` (the installed package's own folder).
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -40,6 +41,9 @@ SUPPORT_DRAWS = 1000
 #: (``calibrate --history``, ``backtest``): enough for an effective sample size above the
 #: 200 the fit requires on the shipped history.
 HISTORY_SAMPLES = 128_000
+#: Review error assumed on every observed count of a calibration, as a share of the count
+#: (``calibrate --obs-cv``).
+DEFAULT_OBS_CV = 0.002
 #: Importance-sampling draws of the calibration.
 CALIBRATION_SAMPLES = 20_000
 

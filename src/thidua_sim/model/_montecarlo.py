@@ -53,7 +53,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.stats import qmc
 
 if TYPE_CHECKING:  # posterior draws arrive as a DataFrame; only its columns and values are read
     import pandas as pd
@@ -154,6 +153,8 @@ def _lhs_column(seed: int, name: str, draws: int) -> np.ndarray:
     """One Latin-hypercube column of ``draws`` uniforms with a stream of its own."""
     key = zlib.crc32(name.encode("utf-8"))
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(_PARAM_STREAM, key)))
+    from scipy.stats import qmc  # imported on first use: a refused run never loads scipy.stats
+
     return qmc.LatinHypercube(d=1, rng=rng).random(draws)[:, 0]
 
 

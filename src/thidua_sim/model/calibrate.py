@@ -62,6 +62,7 @@ from .engine import (
     step_expected,
 )
 from ..errors import CalibrationError  # noqa: F401 (re-exported: callers import it from here)
+from ..core.defaults import DEFAULT_OBS_CV
 from ..io import write_atomic
 from ..io._yaml import WritingDumper
 
@@ -73,8 +74,6 @@ __all__ = ["calibrate", "Calibration", "CalibrationError", "base_rates_document"
 
 POSTERIOR_ROWS = 4000
 """Rows of joint posterior draws kept (:attr:`Calibration.posterior`)."""
-DEFAULT_OBS_CV = 0.002
-"""Review error assumed on every observed count, as a share of the count."""
 
 OBSERVED_MEASURES = ("households", "poor", "near_poor", "escaped_poverty", "near_poor_to_poor", "entered_poverty")
 

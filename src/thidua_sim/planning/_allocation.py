@@ -38,7 +38,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from ..core.defaults import DEFAULT_HORIZON
 from ..core.types import GROUPS, STATES, Baseline, Params, ResourceLine, Scenario
@@ -195,6 +194,8 @@ class _Bounds:
     def linprog_point(self, minimise_total: bool) -> np.ndarray | None:
         """A feasible point (sum = 1), or with ``minimise_total`` the smallest allocation meeting every
         minimum (sum <= 1): the base the greedy start adds to."""
+        from scipy.optimize import linprog  # imported on first use: the command line starts quicker
+
         n = self.A * self.K
         a_ub, b_ub = [], []
         for w, low, high in self.rows:

@@ -44,7 +44,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy.optimize import brentq
 
 from ._allocation import acting_years, batch_expected_path, budget_year, resolve_instruments
 from ..core.types import Baseline, Params, ResourceLine, Scenario, Target
@@ -252,6 +251,8 @@ def required_resources(
         lo, hi = float(grid[j - 1]), float(grid[j])
         xtol = max(hi * 1e-9, 1e-12)
         g_lo, g_hi = grid_red[j - 1] - threshold, grid_red[j] - threshold
+        from scipy.optimize import brentq  # imported on first use: the command line starts quicker
+
         root = brentq(lambda x: red(x) - threshold, lo, hi, xtol=xtol,
                       rtol=4 * np.finfo(float).eps) if g_lo < 0 < g_hi else hi
         for k in range(64):  # the root only equals the threshold: step up to the first amount meeting it

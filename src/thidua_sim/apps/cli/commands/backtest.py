@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ....model.backtest import HistoryFitError
+from ....errors import HistoryFitError
 
 __all__ = ["register", "run"]
 

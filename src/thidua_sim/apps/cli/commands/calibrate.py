@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ....core.defaults import CALIBRATION_SAMPLES, DEFAULT_SEED
-from ....model.calibrate import DEFAULT_OBS_CV, CalibrationError
+from ....core.defaults import CALIBRATION_SAMPLES, DEFAULT_OBS_CV, DEFAULT_SEED
+from ....errors import CalibrationError
 
 __all__ = ["register", "run"]
 
