@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from thidua_sim.apps.briefs import _hash, batch
+from thidua_sim.apps.briefs import batch
+from thidua_sim.io import _digest as _hash
 from thidua_sim.apps.briefs._io import TMP_MARK, remove_stale_temporaries, temporary_path, write_atomic
 from thidua_sim.apps.briefs.batch import BatchError, run_briefs
 
