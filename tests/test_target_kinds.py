@@ -161,6 +161,8 @@ def test_cli_project_to_2030_and_check_2026_2030(capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "Tỷ lệ hộ nghèo đồng bào DTTS dưới 10% vào năm 2030" in out and "mức cần đạt (%)" in out
     assert "Chỉ tiêu huyện giao" not in out  # the 2026-2030 commune target is the commune's own
+    # a level target's 10 is a rate to reach: the header never calls it a fall a year
+    assert "Ngưỡng chỉ tiêu (điểm %/năm; mức cần đạt: %)" in out and "Mức giảm yêu cầu" not in out.split("Chỉ tiêu từng xã")[0]
 
 
 def test_brief_html_never_calls_a_proposed_split_district_assigned():

@@ -820,4 +820,7 @@ LABELS: dict[str, dict[str, str]] = {
               "rates of the baseline's standard {base}."},
     "commune_targets_proposed_title": {"vi": "Chỉ tiêu đề xuất cho từng xã ({how})",
                                        "en": "Proposed target of each commune ({how})"},
+    # -- check --targets: a threshold of any kind ---------------------------------------------
+    "target_threshold_by_kind": {"vi": "Ngưỡng chỉ tiêu (điểm %/năm; mức cần đạt: %)",
+                                 "en": "Threshold (points a year; for a level: %)"},
 }

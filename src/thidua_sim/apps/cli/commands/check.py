@@ -101,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
         columns = {"name": columns["name"], "kind": (t("target_kind", lang), None),
                    "standard": (t("standard", lang), None),
                    "rate_end": (t("target_rate_end", lang), 2), **{k: v for k, v in columns.items() if k != "name"}}
+        # a level target's threshold is a rate to reach, not a fall a year: the header says both
+        columns["threshold_points"] = (t("target_threshold_by_kind", lang), 2)
         how_heading, targets_heading = "commune_targets_heading", "section_targets_file"
     else:
         how_heading, targets_heading = "commune_targets", "section_targets"
