@@ -654,3 +654,23 @@ def test_printed_tables_write_numbers_the_language_way(tmp_path, capsys):
     assert re.search(r"\b\d+,\d\b", vi) and not re.search(r"\b\d+\.\d\b", vi)
     assert main(["households", "tables", str(SYNTHETIC), "--out", str(tmp_path / "en.xlsx"), "--language", "en"]) == 0
     assert " 3,850 " in capsys.readouterr().out
+
+
+def test_a_list_read_for_aggregates_is_read_again_when_it_changes(tmp_path):
+    """The per-process cache of household lists (one read per warm brief kernel) never serves a
+    stale list: a file with one row less gives one household less; a caller's edits stay its own."""
+    import shutil
+
+    from thidua_sim.report._household_tables import load_for_aggregates
+
+    path = tmp_path / "households.csv"
+    shutil.copyfile(SYNTHETIC, path)
+    first = load_for_aggregates(path, ROOT / "data" / "kbang")
+    column = first.table.columns[-1]
+    first.table[column] = "changed by the caller"  # the caller's copy only
+    again = load_for_aggregates(path, ROOT / "data" / "kbang")
+    assert len(again.table) == 17_732  # data/kbang/review_results.csv: 17,732 households in 2021
+    assert not (again.table[column] == "changed by the caller").any()
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:-1]), encoding="utf-8")
+    assert len(load_for_aggregates(path, ROOT / "data" / "kbang").table) == 17_731

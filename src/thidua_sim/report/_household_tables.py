@@ -240,14 +240,38 @@ def find_household_list(data_dir: str | Path) -> Path | None:
     return None
 
 
+_AGGREGATE_CACHE: dict[tuple, HouseholdRecords] = {}
+"""Household lists read for aggregates in this process, by file identity (path, size, time):
+a warm brief kernel reads the list once for every brief it builds, not once per brief."""
+
+
+def _file_identity(path: Path) -> tuple:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+
 def load_for_aggregates(path: str | Path, data_dir: str | Path | None = None) -> HouseholdRecords:
     """A household list read for aggregates only (briefs, the planner): pseudonyms with a fresh
-    random key that is never stored, so nothing links them to the codes; no key file is made."""
+    random key that is never stored, so nothing links them to the codes; no key file is made.
+    A list read before in this process, unchanged since (and its areas file too), is not read
+    again; the caller gets its own copy of the table."""
     import secrets
+    from dataclasses import replace
 
     from ..data._households import load_households
 
-    return load_households(path, areas=data_dir, key=secrets.token_bytes(32))
+    areas_file = Path(data_dir) / "areas.csv" if data_dir is not None else None
+    key = (_file_identity(Path(path)), None if areas_file is None else _file_identity(areas_file))
+    records = _AGGREGATE_CACHE.get(key)
+    if records is None:
+        records = load_households(path, areas=data_dir, key=secrets.token_bytes(32))
+        if len(_AGGREGATE_CACHE) >= 4:
+            _AGGREGATE_CACHE.clear()
+        _AGGREGATE_CACHE[key] = records
+    return replace(records, table=records.table.copy())
 
 
 def one_away(records: HouseholdRecords, codes: np.ndarray, standards: Standards | None = None) -> int:
