@@ -8,21 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from _browser import browser, open_page, require_chromium  # noqa: F401 (browser: a fixture)
 from thidua_sim.apps.briefs.batch import run_briefs
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (installs Debian's chromium)")
+    require_chromium()
     out = tmp_path_factory.mktemp("briefs")
     result = run_briefs(ROOT / "params/scenarios/status_quo.yaml", ["kon_pne"], 1, out_dir=out,
                         data_dir=ROOT / "data/kbang", params_dir=ROOT / "params", draws=10, district=False,
@@ -31,30 +28,9 @@ def built(tmp_path_factory):
     return out
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
-    page.goto(url)
-    page.wait_for_load_state("load")
-    return page, errors
-
-
 def test_index_links_the_brief(built, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    page, errors = _open(browser, (built / "index.html").as_uri())
+    page, errors = open_page(browser, (built / "index.html").as_uri())
     assert page.title() == "Bản tin kế hoạch giảm nghèo"
     rows = page.locator("#briefs tbody tr")
     assert rows.count() == 1
@@ -70,7 +46,7 @@ def test_index_links_the_brief(built, browser):
 
 
 def test_brief_has_charts_and_no_code(built, browser):
-    page, errors = _open(browser, (built / "commune_kon_pne.html").as_uri())
+    page, errors = open_page(browser, (built / "commune_kon_pne.html").as_uri())
     charts = page.locator("img.thidua-chart")
     assert charts.count() == 2
     for i in range(charts.count()):

@@ -9,14 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from _browser import browser, open_page, require_chromium  # noqa: F401 (browser: a fixture)
 from thidua_sim.apps.briefs.batch import run_briefs
 from thidua_sim.apps.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 NEW = ("kbang_2025", "kong_bo_la_2025", "to_tung_2025", "son_lang_2025", "dak_rong_2025", "krong_2025")
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -24,8 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (installs Debian's chromium)")
+    require_chromium()
     root = tmp_path_factory.mktemp("out")
     first = run_briefs(ROOT / "params/scenarios/status_quo.yaml", [], 1, out_dir=root / "briefs",
                        data_dir=ROOT / "data/kbang", params_dir=ROOT / "params", draws=10, district=False,
@@ -42,30 +39,9 @@ def built(tmp_path_factory):
     return root
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1100, "height": 900})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
-    page.goto(url)
-    page.wait_for_load_state("load")
-    return page, errors
-
-
 def test_period_index_lists_six_communes_and_the_former_district(built, browser):
     ARTIFACTS.mkdir(exist_ok=True)
-    page, errors = _open(browser, (built / "briefs_2026_2030" / "index.html").as_uri())
+    page, errors = open_page(browser, (built / "briefs_2026_2030" / "index.html").as_uri())
     assert page.title() == "Bản tin kế hoạch giảm nghèo giai đoạn 2026–2030: 6 xã mới và địa bàn huyện Kbang cũ"
     rows = page.locator("#briefs tbody tr")
     assert rows.count() == 7
@@ -77,7 +53,7 @@ def test_period_index_lists_six_communes_and_the_former_district(built, browser)
 
 
 def test_the_2021_2025_index_links_to_the_period(built, browser):
-    page, errors = _open(browser, (built / "briefs" / "index.html").as_uri())
+    page, errors = open_page(browser, (built / "briefs" / "index.html").as_uri())
     link = page.locator(".thidua-period-link a")
     assert link.inner_text() == "Bản tin giai đoạn 2026–2030"
     link.click()
@@ -89,7 +65,7 @@ def test_the_2021_2025_index_links_to_the_period(built, browser):
 
 @pytest.mark.parametrize("area", NEW)
 def test_commune_brief_of_the_period(built, browser, area):
-    page, errors = _open(browser, (built / "briefs_2026_2030" / f"commune_{area}.html").as_uri())
+    page, errors = open_page(browser, (built / "briefs_2026_2030" / f"commune_{area}.html").as_uri())
     text = page.locator("body").inner_text()
     assert "quy đổi theo chuẩn mới" in text and "Chuẩn nghèo" in text and "NĐ 351/2025" in text
     assert "Từ năm 2027 số hộ nghèo, cận nghèo tính theo NĐ 351/2025" in text
@@ -105,7 +81,7 @@ def test_commune_brief_of_the_period(built, browser, area):
 
 
 def test_former_district_brief(built, browser):
-    page, errors = _open(browser, (built / "briefs_2026_2030" / "district.html").as_uri())
+    page, errors = open_page(browser, (built / "briefs_2026_2030" / "district.html").as_uri())
     text = page.locator("body").inner_text()
     assert "Bản tin kế hoạch giảm nghèo: địa bàn huyện Kbang cũ (6 xã) 2026–2030" in text
     assert "Tỷ lệ hộ nghèo đồng bào DTTS dưới 10% vào năm 2030" in text and "< 10,00 % (2030)" in text
@@ -120,7 +96,7 @@ def test_final_review_brief(built, browser, monkeypatch):
     monkeypatch.chdir(ROOT)
     out, brief = built / "tk.xlsx", built / "tk.html"
     assert main(["review-final", "--out", str(out), "--brief", str(brief)]) == 0
-    page, errors = _open(browser, brief.as_uri())
+    page, errors = open_page(browser, brief.as_uri())
     assert page.title().startswith("Tổng kết phong trào thi đua")
     assert page.locator(".thidua-note.thidua-warning", has_text="số ước tính").count() == 6  # every section
     assert page.locator("section").count() == 6
