@@ -420,6 +420,11 @@ def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, ent
     return new
 
 
+def output_dtype(model: CompiledModel) -> type:
+    """dtype of the drawn stocks: int32, or int64 for cells above 100 million households."""
+    return np.int32 if float(np.max(model.stocks0, initial=0.0)) < 1e8 else np.int64
+
+
 def _work_dtype(model: CompiledModel) -> type:
     """float32 while every count is a whole number float32 holds exactly (below 2^22, with room to
     grow), else float64."""
@@ -589,7 +594,7 @@ def draws_memory(model: CompiledModel, draws: int, keep: bool = True) -> int:
     A, G, S = model.stocks0.shape
     years = model.steps + 1
     K = len(model.instrument_ids)
-    itemsize = 4 if float(np.max(model.stocks0, initial=0.0)) < 1e8 else 8
+    itemsize = np.dtype(output_dtype(model)).itemsize
     per_draw = (years * A * G * S * itemsize * bool(keep)         # the stocks kept
                 + 8 * (G * len(RATE_NAMES) + K * (1 + len(EFFECT_NAMES)) + 1)   # the parameters (and LHS column)
                 + 2 * 8 * years * (S + 3))                          # statistics of one population
@@ -649,6 +654,34 @@ def check_draws_fit(model: CompiledModel, draws: int, available: int | None = No
         "the memory a run needs")
 
 
+@dataclass(frozen=True)
+class ChunkPlan:
+    """How a run of ``draws`` is cut into chunks, and what each chunk draws from: the one plan of
+    every runner (in process, worker processes, streamed, Dask), so the numbers are the same
+    whichever runs them. Chunk ``i`` covers draws ``start:stop`` and has the ``i``-th child of the
+    run's seed."""
+
+    sample: ParameterSample
+    dtype: type
+    size: int
+    chunks: list[tuple[int, int, int]]  # (i, start, stop)
+    seqs: list[np.random.SeedSequence]
+
+    def tasks(self) -> list[tuple[ParameterSample, np.random.SeedSequence, type]]:
+        """(parameters, seed, dtype) of every chunk, in order."""
+        return [(self.sample.chunk(start, stop), self.seqs[i], self.dtype) for i, start, stop in self.chunks]
+
+
+def plan_chunks(model: CompiledModel, params: Params, draws: int, seed: int,
+                posterior: pd.DataFrame | None = None) -> ChunkPlan:
+    """The :class:`ChunkPlan` of a run (its parameters drawn with ``seed``, chunk sizes set by the
+    model's cells only, never by the number of workers)."""
+    sample = sample_parameters(model, params, draws, int(seed), posterior)
+    size = chunk_size(model.stocks0.shape[0] * model.stocks0.shape[1])
+    chunks = list(_chunks(draws, size))
+    return ChunkPlan(sample, output_dtype(model), size, chunks, np.random.SeedSequence(int(seed)).spawn(len(chunks)))
+
+
 def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, workers: int = 1,
               posterior: pd.DataFrame | None = None) -> np.ndarray:
     """Monte Carlo stocks (D, Y, A, G, 3), int32 (int64 for cells above 100 million households).
@@ -662,13 +695,9 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
     if draws < 1:
         raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 1")
     check_draws_fit(model, draws)
-    sample = sample_parameters(model, params, draws, int(seed), posterior)
+    plan = plan_chunks(model, params, draws, seed, posterior)
     A, G, S = model.stocks0.shape
-    dtype = np.int32 if float(np.max(model.stocks0, initial=0.0)) < 1e8 else np.int64
-    size = chunk_size(A * G)
-    chunks = list(_chunks(draws, size))
-    seqs = np.random.SeedSequence(int(seed)).spawn(len(chunks))
-    tasks = [(sample.chunk(start, stop), seqs[i], dtype) for i, start, stop in chunks]
+    dtype, chunks, tasks = plan.dtype, plan.chunks, plan.tasks()
     workers = min(int(workers), len(chunks))
     if draws * model.steps * A * G < POOL_MIN_CELL_YEARS:
         workers = 1  # starting processes would cost more than it saves; the numbers are the same

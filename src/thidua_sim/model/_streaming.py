@@ -262,18 +262,15 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
     Identical numbers for any ``workers`` or scheduler.
     """
     from ._executors import map_ordered
-    from ._montecarlo import _chunks, chunk_size, sample_parameters
+    from ._montecarlo import plan_chunks
 
     if targets and target_rule is None:
         from .engine import ProjectionError
 
         raise ProjectionError("targets given without a target_rule")
-    sample = sample_parameters(model, params, draws, int(seed), posterior)
+    run = plan_chunks(model, params, draws, seed, posterior)
     A, G, S = model.stocks0.shape
-    dtype = np.int32 if float(np.max(model.stocks0, initial=0.0)) < 1e8 else np.int64
-    size = chunk_size(A * G)
-    chunks = list(_chunks(draws, size))
-    seqs = np.random.SeedSequence(int(seed)).spawn(len(chunks))
+    sample, dtype, size, chunks, seqs = run.sample, run.dtype, run.size, run.chunks, run.seqs
     P, M, Y = shift.shape
     N = (Y - 1) * P * M  # the years after the baseline, populations, measures
     per_task = task_chunks(size, N)
@@ -407,15 +404,12 @@ def run_full(model, params, draws: int, seed: int, *, scheduler: str, progress: 
     """Every draw (D, Y, A, G, 3), chunk by chunk on a Dask cluster: the same numbers as
     :func:`~thidua_sim.model._montecarlo.run_draws` (the same chunks and seeds)."""
     from ._executors import map_ordered
-    from ._montecarlo import _chunks, chunk_size, sample_parameters
+    from ._montecarlo import plan_chunks
 
-    sample = sample_parameters(model, params, draws, int(seed), posterior)
+    run = plan_chunks(model, params, draws, seed, posterior)
     A, G, S = model.stocks0.shape
-    dtype = np.int32 if float(np.max(model.stocks0, initial=0.0)) < 1e8 else np.int64
-    chunks = list(_chunks(draws, chunk_size(A * G)))
-    seqs = np.random.SeedSequence(int(seed)).spawn(len(chunks))
-    out = np.empty((draws, model.steps + 1, A, G, S), dtype=dtype)
-    tasks = [(sample.chunk(start, stop), seqs[i], dtype) for i, start, stop in chunks]
+    chunks, tasks = run.chunks, run.tasks()
+    out = np.empty((draws, model.steps + 1, A, G, S), dtype=run.dtype)
     for (i, start, stop), result in zip(chunks, map_ordered(_full_task, tasks, scheduler=scheduler, model=model)):
         out[start:stop] = result
     return out
