@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ._households import CAUSES, HOUSEHOLD_SPEC, NEEDS, indicator_header
 from ..io._atomic import write_atomic
-from ..io._sheets import PathLike_, _column_letter
+from ..io._sheets import PathLike_, _column_letter, style_guide_sheet
 from ..errors import InputError, InputErrors
 
 __all__ = ["write_household_template", "household_template_columns"]
@@ -130,11 +130,5 @@ def _write_xlsx(path: Path, columns: list[str], header: list[str], std, year: in
                   "Such columns are dropped at import and none of their values is read."])
     guide.append(["Kiểm tra", "", "", "thidua-sim validate <tệp>; rồi thidua-sim households import <tệp> --out ...",
                   "thidua-sim validate <file>; then thidua-sim households import <file> --out ..."])
-    for cell in guide[1]:
-        cell.font, cell.fill = bold, fill
-    for letter, width in zip("ABCDE", (34, 22, 12, 70, 70), strict=True):
-        guide.column_dimensions[letter].width = width
-    for row in guide.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    style_guide_sheet(guide, (34, 22, 12, 70, 70))
     book.save(path)

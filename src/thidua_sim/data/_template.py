@@ -13,7 +13,7 @@ from ._areas import SHIPPED_DATA, _review_day, load_area_info
 from ._names import AreaInfo
 from ._review_results import _REVIEW_SPEC, COUNT_COLUMNS, FLOW_COLUMNS
 from ..io import write_atomic
-from ..io._sheets import PathLike_, _column_letter
+from ..io._sheets import PathLike_, _column_letter, style_guide_sheet
 from ..core.types import Area
 from ..errors import InputError, InputErrors
 
@@ -123,11 +123,5 @@ def _write_template_xlsx(path: Path, header: list[str], rows: list[list[Any]], n
                   "lỗi được báo theo số dòng và cột của bảng tính.",
                   "When done, check with: thidua-sim validate <file>. The header is row 1; problems are reported "
                   "by spreadsheet row and column."])
-    for cell in guide[1]:
-        cell.font, cell.fill = bold, fill
-    for letter, width in zip("ABCDE", (24, 20, 12, 70, 70), strict=True):
-        guide.column_dimensions[letter].width = width
-    for row in guide.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    style_guide_sheet(guide, (24, 20, 12, 70, 70))
     write_atomic(path, book.save)

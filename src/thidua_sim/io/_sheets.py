@@ -383,3 +383,22 @@ def _parse_date(text: str | None) -> date | None:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2} 00:00:00", text):
         text = text[:10]
     return date.fromisoformat(text)
+
+
+HEADER_FILL = "DDEBF7"
+"""Background of the header row of every workbook the tool writes."""
+
+
+def style_guide_sheet(sheet: Any, widths: Sequence[int]) -> None:
+    """The look of a template's guide sheet (openpyxl): a bold, shaded header row, the given
+    widths of columns A, B, ..., and every other row wrapped and aligned to the top."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
+    for cell in sheet[1]:
+        cell.font, cell.fill = bold, fill
+    for i, width in enumerate(widths):
+        sheet.column_dimensions[_column_letter(i)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
