@@ -63,13 +63,15 @@ class Uncertain:
     """A parameter value: central value with an optional 90 % interval (5 % and 95 % points).
 
     ``low``/``high`` are None for a fixed value. ``source`` is the reference or
-    ``"assumption: <reason>"``.
+    ``"assumption: <reason>"``; ``source_vi`` the same in Vietnamese (the reference and
+    ``"giả định: <lý do>"``) when the file gives ``assumption_vi``, else "".
     """
 
     central: float
     low: float | None = None
     high: float | None = None
     source: str = ""
+    source_vi: str = ""
 
     @property
     def is_fixed(self) -> bool:
@@ -156,6 +158,7 @@ class Instrument:
     For the household microsimulation (optional; the cohort model ignores them): ``closes``,
     the deprivation indicators (ids of the poverty standard) a supported household no longer
     lacks; ``income_effect_vnd``, the rise of income per person per month (VND) it brings.
+    ``programme_vi``: the programme in Vietnamese ("" when the file gives only ``programme``).
     """
 
     id: str
@@ -169,6 +172,7 @@ class Instrument:
     source: str = ""
     closes: frozenset[str] = frozenset()
     income_effect_vnd: Uncertain | None = None
+    programme_vi: str = ""
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,7 @@ class Scenario:
 
     ``entry_shares[group][state]``: how new households enter (sums to 1 per group); None = by
     the cell's shares after transitions (docs/model.md, "One year, t -> t+1", step 5).
+    ``description_vi``: the description in Vietnamese ("" when the file gives only ``description``).
     """
 
     id: str
@@ -203,6 +208,7 @@ class Scenario:
     resources: tuple[ResourceLine, ...]
     entry_shares: Mapping[str, Mapping[str, float]] | None = None
     source: str = ""
+    description_vi: str = ""
 
     def scaled(self, factor: float) -> Scenario:
         """The same scenario with every resource multiplied by ``factor``."""

@@ -22,7 +22,7 @@ from ._households import HOUSEHOLD_COLUMNS, HouseholdRecords, default_key_path, 
 from ._history import HISTORY_COLUMNS, HISTORY_MEASURES, HISTORY_STANDARDS, History, load_history
 from ._names import AreaInfo, UnknownArea, match_area
 from ._review_import import load_baseline, load_review_results
-from ._review_results import COUNT_COLUMNS, FLOW_COLUMNS, REVIEW_COLUMNS, ReviewResults
+from ._review_results import COUNT_COLUMNS, FLOW_COLUMNS, PROVENANCE_WORDS, REVIEW_COLUMNS, ReviewResults
 from ..io._sheets import PathLike_
 from ._template import TEMPLATE_COLUMNS, write_template
 from ._validate import validate_data_file
@@ -40,6 +40,7 @@ __all__ = [
     "load_areas",
     "load_area_info",
     "load_review_results",
+    "PROVENANCE_WORDS",
     "load_baseline",
     "load_crosswalk",
     "load_figures",

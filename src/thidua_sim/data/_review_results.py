@@ -110,14 +110,19 @@ class ReviewResults:
         return replace(self, table=keep, areas=tuple(a for a in self.areas if a.id in present))
 
 
+PROVENANCE_WORDS = {"estimate": "estimate", "source": "; source: ", "reported": "reported"}
+"""The fixed words of a baseline's provenance text (:func:`_provenance`); a report translates them."""
+
+
 def _provenance(part: pd.DataFrame) -> str:
+    w = PROVENANCE_WORDS
     texts = []
     for r in part.itertuples(index=False):
         if r.estimate:
-            text = f"estimate ({r.method})" if r.method else "estimate"
-            text += f"; source: {r.source}" if r.source else ""
+            text = f"{w['estimate']} ({r.method})" if r.method else w["estimate"]
+            text += f"{w['source']}{r.source}" if r.source else ""
         else:
-            text = r.source or "reported"
+            text = r.source or w["reported"]
         if text not in texts:
             texts.append(text)
     return " | ".join(texts)

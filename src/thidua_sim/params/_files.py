@@ -164,13 +164,15 @@ def parse_instruments(data: Any, errors: ErrorCollector) -> dict[str, Instrument
 def _parse_instrument(errors: ErrorCollector, inst_id: str, inst: Any, where: str) -> Instrument | None:
     if not check_keys(errors, inst, where,
                       required=("name_vi", "name_en", "programme", "cost_mvnd", "eligible", "effects", "lag"),
-                      optional=("description", "reference", "assumption", "closes", "income_effect")):
+                      optional=("description", "reference", "reference_vi", "assumption", "assumption_vi", "programme_vi", "closes",
+                                "income_effect")):
         return None
     n_before = len(errors.errors)
     closes, income_effect = parse_household_effects(errors, inst, where)
     name_vi = read_text(errors, inst, "name_vi", where)
     name_en = read_text(errors, inst, "name_en", where)
     programme = read_text(errors, inst, "programme", where)
+    programme_vi = read_text(errors, inst, "programme_vi", where, required=False)
     check_source(errors, inst, where, required=False)
     cost = read_value(errors, inst, "cost_mvnd", f"{where}.cost_mvnd", COST) if "cost_mvnd" in inst else None
     lag = read_value(errors, inst, "lag", f"{where}.lag", LAG) if "lag" in inst else None
@@ -213,7 +215,7 @@ def _parse_instrument(errors: ErrorCollector, inst_id: str, inst: Any, where: st
     if len(errors.errors) > n_before or cost is None or lag is None:
         return None
     return Instrument(inst_id, name_vi, name_en, programme, cost, frozenset(eligible), effects,
-                      int(lag.central), source_of(inst) or programme, closes, income_effect)
+                      int(lag.central), source_of(inst) or programme, closes, income_effect, programme_vi)
 
 
 INCOME_EFFECT = Kind(UNITS["income_line"], 0.0, None)

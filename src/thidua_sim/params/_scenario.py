@@ -215,7 +215,7 @@ def parse_scenario(data: Any, errors: ErrorCollector, *, instruments: Iterable[s
                    areas: Iterable[str] | None = None, default_source: str = "") -> Scenario | None:
     """A scenario from a read YAML document; ``instruments``/``areas`` (ids) check the names used."""
     if not check_keys(errors, data, "", required=("id", "name_vi", "name_en", "description", "resources"),
-                      optional=("reference", "assumption", "entry_shares", "note")):
+                      optional=("description_vi", "reference", "assumption", "entry_shares", "note")):
         return None
     n_before = len(errors.errors)
     sid = data.get("id")
@@ -225,6 +225,7 @@ def parse_scenario(data: Any, errors: ErrorCollector, *, instruments: Iterable[s
     name_vi = read_text(errors, data, "name_vi", "")
     name_en = read_text(errors, data, "name_en", "")
     description = read_text(errors, data, "description", "")
+    description_vi = read_text(errors, data, "description_vi", "", required=False)
     check_source(errors, data, "(file)", required=False)
     file_source = source_of(data)
     known_instruments = list(instruments) if instruments is not None else None
@@ -277,7 +278,7 @@ def parse_scenario(data: Any, errors: ErrorCollector, *, instruments: Iterable[s
     if len(errors.errors) > n_before:
         return None
     return Scenario(sid, name_vi, name_en, description, _canonical(lines, order), entry,
-                    file_source or default_source)
+                    file_source or default_source, description_vi)
 
 
 # -- writing ----------------------------------------------------------------------------------------
@@ -305,6 +306,8 @@ def scenario_document(scenario: Scenario) -> dict[str, Any]:
     """The scenario as the mapping a scenario file holds (plain dicts, lists and numbers)."""
     doc: dict[str, Any] = {"id": scenario.id, "name_vi": scenario.name_vi, "name_en": scenario.name_en,
                            "description": scenario.description}
+    if scenario.description_vi:
+        doc["description_vi"] = scenario.description_vi
     source = (scenario.source or "").strip()
     if source.startswith("assumption:"):
         doc["assumption"] = source[len("assumption:"):].strip()

@@ -45,7 +45,8 @@ UNITS = {
     "level": "percent",
 }
 
-VALUE_KEYS = ("value", "interval", "unit", "description", "reference", "assumption", "note")
+VALUE_KEYS = ("value", "interval", "unit", "description", "reference", "reference_vi", "assumption", "assumption_vi",
+              "note")
 
 
 @dataclass(frozen=True)
@@ -86,22 +87,36 @@ def suggest(word: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def source_of(node: Mapping[str, Any]) -> str:
-    """The source text of a node: its reference, ``assumption: <reason>``, or both."""
+def source_of(node: Mapping[str, Any], lang: str = "en") -> str:
+    """The source text of a node: its reference, ``assumption: <reason>``, or both.
+
+    ``lang="vi"``: the same with the node's ``reference_vi`` (when given) and ``assumption_vi``
+    (``giả định: <lý do>``); "" when the node has an assumption but no ``assumption_vi`` (the
+    reader then shows the English text, marked as such)."""
     parts = []
-    if isinstance(node.get("reference"), str) and node["reference"].strip():
-        parts.append(node["reference"].strip())
-    if isinstance(node.get("assumption"), str) and node["assumption"].strip():
-        parts.append("assumption: " + node["assumption"].strip())
+    ref = "reference_vi" if lang == "vi" and isinstance(node.get("reference_vi"), str) else "reference"
+    if isinstance(node.get(ref), str) and node[ref].strip():
+        parts.append(node[ref].strip())
+    key, word = ("assumption_vi", "giả định: ") if lang == "vi" else ("assumption", "assumption: ")
+    if isinstance(node.get(key), str) and node[key].strip():
+        parts.append(word + node[key].strip())
+    elif lang == "vi" and isinstance(node.get("assumption"), str) and node["assumption"].strip():
+        return ""
     return "; ".join(parts)
 
 
 def check_source(errors: ErrorCollector, node: Mapping[str, Any], where: str, *, required: bool = True) -> bool:
     """A non-empty ``reference`` or ``assumption`` (text). Returns True when one is there."""
     ok = True
-    for key in ("reference", "assumption"):
+    for key in ("reference", "reference_vi", "assumption", "assumption_vi"):
         if key in node and not (isinstance(node[key], str) and node[key].strip()):
             errors.add(f"{where}.{key}", repr(node[key]), "a non-empty text", line=line_of(node, key))
+            ok = False
+    for vi, en in (("assumption_vi", "assumption"), ("reference_vi", "reference")):
+        if vi in node and en not in node:
+            errors.add(f"{where}.{vi}", f"a Vietnamese text without the English '{en}:'",
+                       f"both '{en}:' and its Vietnamese text '{vi}:'",
+                       f"add '{en}: ...' (the same text in English)", line=line_of(node, vi))
             ok = False
     has = any(isinstance(node.get(k), str) and node[k].strip() for k in ("reference", "assumption"))
     if required and not has and ok:
@@ -121,11 +136,12 @@ def read_value(
     *,
     require_description: bool = False,
     inherited_source: str = "",
+    inherited_source_vi: str = "",
 ) -> Uncertain | None:
     """Read ``parent[key]`` as a value of ``kind``; None (with errors recorded) when it is wrong.
 
     ``inherited_source``: a source given by an enclosing node; when set, the value itself may
-    go without reference/assumption.
+    go without reference/assumption (``inherited_source_vi``: its Vietnamese text, if any).
     """
     node = parent.get(key) if isinstance(parent, Mapping) else None
     if key not in parent:
@@ -190,7 +206,8 @@ def read_value(
                 low = high = None
     if central is None or len(errors.errors) > n_before:
         return None
-    return Uncertain(central, low, high, source_of(node) or inherited_source)
+    return Uncertain(central, low, high, source_of(node) or inherited_source,
+                     source_vi=source_of(node, "vi") if source_of(node) else inherited_source_vi)
 
 
 def read_text(errors: ErrorCollector, node: Mapping[str, Any], key: str, where: str, *,

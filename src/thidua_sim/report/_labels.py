@@ -191,7 +191,10 @@ LABELS: dict[str, dict[str, str]] = {
                         "en": "Results against each year's target."},
     # -- assumptions and provenance -------------------------------------------------------
     "assumption": {"vi": "Giả định", "en": "Assumption"},
+    "assumption_untranslated": {"vi": "Giả định (chỉ có bản tiếng Anh)", "en": "Assumption"},
     "source": {"vi": "Nguồn", "en": "Source"},
+    "provenance_estimate": {"vi": "Ước tính", "en": "estimate"},
+    "provenance_reported": {"vi": "Số liệu báo cáo", "en": "reported"},
     "value": {"vi": "Giá trị", "en": "Value"},
     "interval_90": {"vi": "Khoảng 90 %", "en": "90 % interval"},
     "parameter": {"vi": "Tham số", "en": "Parameter"},

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.types import GROUPS, RATE_NAMES, STATES, Baseline, Params
+from ..data import PROVENANCE_WORDS
 from .i18n import format_number, format_percent, format_signed, t
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "baseline_table",
     "trajectory_table",
     "period_notes",
+    "provenance_text",
     "resources_values",
     "resources_table",
     "target_checks_table",
@@ -296,11 +298,18 @@ def _interval(value, lang: str, decimals: int = 3) -> str:
     return f"{format_number(value.low, lang, decimals)}–{format_number(value.high, lang, decimals)}"
 
 
-def _source(text: str, lang: str) -> str:
+def _source(text: str, lang: str, text_vi: str = "") -> str:
+    """A value's source as shown: in Vietnamese, the file's ``assumption_vi`` when given; an
+    assumption written only in English is shown as such ("Giả định (tiếng Anh): ...")."""
+    if lang == "vi" and text_vi:
+        return text_vi[0].upper() + text_vi[1:]
     text = text or ""
-    if text.lower().startswith("assumption"):
-        return f"{t('assumption', lang)}: {text.split(':', 1)[1].strip()}" if ":" in text else t("assumption", lang)
-    return text
+    ref, sep, reason = text.partition("assumption:")
+    if not sep:
+        return text
+    word = t("assumption_untranslated" if lang == "vi" else "assumption", lang)
+    ref = ref.strip().rstrip(";").strip()
+    return f"{ref}; {word}: {reason.strip()}" if ref else f"{word}: {reason.strip()}"
 
 
 def base_rates_table(params: Params, lang: str) -> pd.DataFrame:
@@ -310,7 +319,7 @@ def base_rates_table(params: Params, lang: str) -> pd.DataFrame:
         for name in RATE_NAMES:
             value = params.base_rates.rates[group][name]
             rows.append((t(f"rate_{name}", lang), t(f"group_{group}_short", lang),
-                         format_number(value.central, lang, 3), _interval(value, lang), _source(value.source, lang)))
+                         format_number(value.central, lang, 3), _interval(value, lang), _source(value.source, lang, value.source_vi)))
     return pd.DataFrame(rows, columns=[t("parameter", lang), t("group", lang), t("value", lang),
                                        t("interval_90", lang), t("source", lang)])
 
@@ -321,10 +330,29 @@ def instruments_table(params: Params, lang: str) -> pd.DataFrame:
     rows = []
     for inst in params.instruments.values():
         eligible = ", ".join(t(s, lang) for s in STATES if s in inst.eligible)
-        rows.append((getattr(inst, name), inst.programme, format_number(inst.cost_mvnd.central, lang, 1), eligible,
-                     str(inst.lag), _source(inst.cost_mvnd.source or inst.source, lang)))
+        programme = inst.programme_vi if lang == "vi" and inst.programme_vi else inst.programme
+        cost = inst.cost_mvnd
+        source = _source(cost.source, lang, cost.source_vi) if cost.source else _source(inst.source, lang)
+        rows.append((getattr(inst, name), programme, format_number(cost.central, lang, 1), eligible,
+                     str(inst.lag), source))
     return pd.DataFrame(rows, columns=[t("instrument", lang), t("programme", lang), t("cost_per_household", lang),
                                        t("eligible_states", lang), t("lag_years", lang), t("source", lang)])
+
+
+def provenance_text(text: str, lang: str) -> str:
+    """A baseline's provenance text with its fixed words (``data.PROVENANCE_WORDS``: estimate,
+    source, reported) in ``lang``; the sources and method codes stay as written."""
+    if lang == "en" or not text:
+        return text
+    words = PROVENANCE_WORDS
+    parts = []
+    for piece in text.split(" | "):
+        if piece == words["reported"]:
+            piece = t("provenance_reported", lang)
+        elif piece.startswith(words["estimate"]):
+            piece = t("provenance_estimate", lang) + piece[len(words["estimate"]):]
+        parts.append(piece.replace(words["source"], f"; {t('source', lang).lower()}: "))
+    return " | ".join(parts)
 
 
 def provenance_table(baseline: Baseline, lang: str, area_ids: Iterable[str] | None = None) -> pd.DataFrame:
@@ -335,7 +363,7 @@ def provenance_table(baseline: Baseline, lang: str, area_ids: Iterable[str] | No
     for area_id in wanted:
         a = baseline.area_index(area_id)
         flag = t("estimated_flag" if estimated[a].any() else "reported_flag", lang)
-        rows.append((baseline.areas[a].name, flag, baseline.provenance.get(area_id, baseline.source)))
+        rows.append((baseline.areas[a].name, flag, provenance_text(baseline.provenance.get(area_id, baseline.source), lang)))
     return pd.DataFrame(rows, columns=[t("area", lang), t("estimate", lang), t("source", lang)])
 
 

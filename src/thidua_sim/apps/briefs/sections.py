@@ -352,8 +352,10 @@ def assumptions(brief: Brief) -> Section:
     section.add(Table(tables.provenance_table(brief.baseline, lang, areas), t("data_provenance", lang), True))
     section.add(Table(tables.base_rates_table(brief.params, lang), t("base_rates", lang), True))
     section.add(Table(tables.instruments_table(brief.params, lang), t("instruments", lang), True))
-    if brief.scenario.description:
-        section.add(Paragraph(f"{t('brief_scenario', lang)}: {brief.scenario_name}. {brief.scenario.description}"))
+    description = brief.scenario.description_vi if lang == "vi" and brief.scenario.description_vi \
+        else brief.scenario.description
+    if description:
+        section.add(Paragraph(f"{t('brief_scenario', lang)}: {brief.scenario_name}. {description}"))
     return section
 
 

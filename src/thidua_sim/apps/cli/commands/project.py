@@ -179,7 +179,7 @@ def fixed_parameters(params: Any) -> Any:
     from ....core.types import Uncertain
 
     def fix(v: Uncertain) -> Uncertain:
-        return Uncertain(v.central, source=v.source)
+        return replace(v, low=None, high=None)
 
     rates = {g: {k: fix(v) for k, v in r.items()} for g, r in params.base_rates.rates.items()}
     instruments = {k: replace(i, cost_mvnd=fix(i.cost_mvnd), effects={e: fix(v) for e, v in i.effects.items()})
