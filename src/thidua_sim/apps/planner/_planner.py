@@ -589,7 +589,8 @@ class Planner:
             for k in self.instrument_ids:
                 inst = self.params.instruments[k]
                 name = inst.name_vi if lang == "vi" else inst.name_en
-                cell = f'<span title="{escape(inst.programme, quote=True)}" style="font-size:13px">{escape(name)}</span>'
+                programme = inst.programme_vi if lang == "vi" and inst.programme_vi else inst.programme
+                cell = f'<span title="{escape(programme, quote=True)}" style="font-size:13px">{escape(name)}</span>'
                 self.budget_names[k].value = cell
                 self._grid_names[k].value = cell
             self.uncertainty.description = t("planner_uncertainty", lang)
