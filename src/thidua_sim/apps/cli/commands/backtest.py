@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(backtest_metrics_table(result.metrics, lang).to_string(index=False))
     print(t("backtest_units", lang))
+    print(t("backtest_coverage_note", lang))
     if result.flows is not None and not result.flows.empty:
         print()
         print(t("backtest_flows_title", lang))
