@@ -171,7 +171,7 @@ def test_recovers_known_rates_and_budgets_from_simulated_series_with_flows(recov
         assert abs(med - beta) <= 0.35 * beta + 0.02, (c, med, beta)
     assert covered >= 5  # of 6 90 % intervals
     assert fit.structure.residual == "proportional"
-    lo, hi = np.quantile(nat["sigma"], (0.05, 0.95))
+    lo, hi = np.quantile(nat["sigma"][:, 0], (0.05, 0.95))
     assert lo <= TRUE_SIGMA <= hi, (lo, TRUE_SIGMA, hi)
 
 
@@ -185,7 +185,7 @@ def test_joint_draws_keep_the_correlations_of_the_posterior(recovered):
     # the rows of the fit's draws are joint vectors: they fit the data better than the same
     # marginals shuffled column by column (independent draws lose the posterior's correlations)
     _, _, fit = recovered
-    tr = hf._transitions(list(fit.cells), fit.near_poor_ratio)
+    tr = hf._transitions(list(fit.cells), fit.near_poor_ratio, fit.structure.near_poor_fill)
     joint = hf._neg_log_post(fit.draws, fit.layout, tr)
     rng = np.random.default_rng(0)
     shuffled = np.column_stack([rng.permutation(col) for col in fit.draws.T])

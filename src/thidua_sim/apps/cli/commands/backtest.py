@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
         help="rolling-origin forecasts of past reviews against naive baselines",
         description="Fit the model on the reviews up to each origin year of a history folder, forecast the next "
                     "reviews, and compare with a linear trend and a constant-ratio decline fitted on the same "
-                    "reviews: mean absolute error, bias and coverage of the 80 %% and 90 %% intervals.",
+                    "reviews: mean absolute error, bias and coverage of the 80 % and 90 % intervals.",
     )
     parser.add_argument("--history", default="data/history", help="history folder or file (default: data/history)")
     parser.add_argument("--params", default="params", help="parameters folder with the prior base rates "
