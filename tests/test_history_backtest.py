@@ -361,3 +361,48 @@ def test_coverage_p_value_and_window_probability_by_hand():
     assert row["cover80"] == pytest.approx(0.6)
     assert row["cover80_p"] == pytest.approx(sum(p))
     assert row["cover80_judge"] == pytest.approx(5 * 0.8**4 * 0.2)
+
+
+def test_an_unpublished_near_poor_share_is_the_nearest_published_one():
+    cell = hf.Cell("a", "all", "59/2015", np.array([2015, 2016, 2018, 2020]), np.array([0.10, 0.08, 0.05, 0.03]),
+                   np.array([np.nan, 0.06, np.nan, 0.04]), np.full(4, np.nan), np.full((4, 4), np.nan))
+    # 2015: the nearest published is 2016 (6 %), as it is; scaled by the poor share it was 6 % * 10 / 8
+    assert hf.start_shares(cell, 0, 0.5) == pytest.approx([0.10, 0.06, 0.84])
+    assert hf.start_shares(cell, 0, 0.5, fill="scaled") == pytest.approx([0.10, 0.075, 0.825])
+    # 2018: 2016 and 2020 are both two years away: the earlier one
+    assert hf.start_shares(cell, 2, 0.5)[1] == pytest.approx(0.06)
+    none = hf.Cell("b", "all", "59/2015", np.array([2015, 2016]), np.array([0.10, 0.08]), np.full(2, np.nan),
+                   np.full(2, np.nan), np.full((2, 4), np.nan))
+    assert hf.start_shares(none, 1, 0.5)[1] == pytest.approx(0.04)  # the pooled ratio times the poor share
+
+
+@pytest.mark.slow
+def test_recovers_a_known_trend_in_the_exit_rate():
+    # the trend option (not the shipped structure): series simulated with logit pPO moving 0.15 a
+    # year, residuals as the model states them, flows published for one series; the slope's 90 %
+    # interval contains it, and excludes 0
+    slope = 0.15
+    budgets = [(0.20, 0.08, 0.10), (0.12, 0.06, 0.05), (0.30, 0.10, 0.15), (0.08, 0.05, 0.10)]
+    years = list(range(2012, 2023))
+    rng = np.random.default_rng(4)
+    cells = []
+    for c, (p0, n0, beta) in enumerate(budgets):
+        x = np.array([p0, n0, 1 - p0 - n0])
+        poor, near, flows = [x[0]], [x[1]], [np.full(4, np.nan)]
+        for y in years[:-1]:
+            r = TRUE_RATES.copy()
+            r[1] = 1 / (1 + math.exp(-(math.log(r[1] / (1 - r[1])) + slope * (y - hf.TREND_YEAR))))
+            nxt, primed = hf.one_step(x, r, np.array(beta * p0))
+            f = 1e5 * np.array([x[0] * (primed[0] + primed[1]), x[1] * primed[2], x[2] * primed[4], x[1] * primed[3]])
+            flows.append(np.round(f) if c == 0 else np.full(4, np.nan))  # flows published for one series
+            e = TRUE_SIGMA * rng.standard_t(hf.NU, size=2) * x[:2] / 0.1
+            x = np.array([nxt[0] + e[0], nxt[1] + e[1], 0.0])
+            x[2] = 1 - x[0] - x[1]
+            poor.append(x[0])
+            near.append(x[1])
+        cells.append(hf.Cell(f"t{c}", "all", "59/2015", np.array(years), np.array(poor), np.array(near),
+                             np.full(len(years), 1e5), np.array(flows)))
+    structure = hf.Structure(trend=True, residual="proportional", near_poor_fill="nearest")
+    fit = hf.fit_history(cells, _prior_params(), samples=64_000, seed=5, structure=structure)
+    lo, hi = np.quantile(fit.natural()["trend"], (0.05, 0.95))
+    assert lo <= slope <= hi and lo > 0, (lo, hi)
