@@ -35,7 +35,7 @@ def main() -> None:
     cells = hf.series_cells(history.series())
     fitted = [c for c in cells if len(c.years) >= 2]
     lay = hf._layout(fitted, params, "dtts")
-    tr = hf._transitions(fitted, hf._near_poor_ratio(fitted))
+    tr = hf._transitions(fitted, hf._near_poor_ratio(fitted), hf.DEFAULT_STRUCTURE.near_poor_fill)
     x = np.repeat(lay.prior_m[None], hf.CHAINS, axis=0)
     hf._neg_log_post(x, lay, tr)  # warm up
     runs = []

@@ -17,7 +17,14 @@ poor, near-poor and other households; one year moves it by the engine's own step
   points;
 - a residual (model) error of the poor share (scale ``sigma``) and of the near-poor share
   (``sigma_n``) per review, Student-t with :data:`NU` degrees of freedom, its scale growing with
-  the square root of the years between reviews.
+  the square root of the years between reviews and, in the chosen :data:`DEFAULT_STRUCTURE`, in
+  proportion to the share at the start of the transition (``sigma`` is the scale at a 10 % share:
+  a 30 % dtts rate moves by more points in a year than a 3 % national one).
+
+Other structures (:class:`Structure`: an estimated between-area spread with non-centred area
+effects, area effects on the exit rate, a trend in the exit rate, other residual scales) can be
+fitted and compared by :func:`waic` on the pointwise log likelihood (:func:`_log_lik`); the
+comparison that chose the default is logged in docs/validation.md.
 
 Flows (escaped poverty, near-poor to poor, newly poor + fell back, left near-poverty), where a
 review publishes them, are likelihood terms of their own, Gaussian with their binomial variance
@@ -48,7 +55,8 @@ from ..core.types import Params
 from ..errors import HistoryFitError, ThiduaError
 from .engine import PNO, PNP, PON, POP, PPN, PPO, coverage_shares, step_expected
 
-__all__ = ["HistoryFit", "HistoryFitError", "fit_history", "one_step", "series_cells", "MIN_ESS", "FLOW_CV"]
+__all__ = ["HistoryFit", "HistoryFitError", "Structure", "DEFAULT_STRUCTURE", "fit_history", "one_step", "series_cells",
+           "waic", "MIN_ESS", "FLOW_CV"]
 
 MIN_ESS = 200.0
 """Smallest effective sample size (of any parameter) of an accepted fit."""
@@ -71,7 +79,6 @@ BUDGET_PRIOR = (0.10, 0.01, 0.40)
 TAU = {"pPO": 0.6, "pOP": 0.6, "pNP": 0.5, "pNO": 0.5, "budget": 0.8}
 NU = 4.0  # degrees of freedom of the residual error of a published rate (heavy tails; an assumption)
 SIGMA_PRIOR = (0.01, 0.002, 0.05)  # residual error of a share per review (1 point; 0.2-5 points)
-POOLED: tuple[str, ...] = ()
 SHARED = ("pPN", "pPO", "pNP", "pNO", "pOP", "pON")
 _RATE_INDEX = {"pPN": PPN, "pPO": PPO, "pNP": PNP, "pNO": PNO, "pOP": POP, "pON": PON}
 
@@ -148,65 +155,169 @@ def _log_prior(c: float, lo: float, hi: float) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
+class Structure:
+    """Which structure the pooled fit has (the variants compared in docs/validation.md).
+
+    ``tau``: between-area spread of the area effects, ``"fixed"`` (:data:`TAU`) or ``"estimated"``
+    (a log-normal hyper-prior around :data:`TAU`, non-centred area effects ``tau * z``);
+    ``exit_effects``: area effects on the exit rate ``pPO`` too (around a group mean), not only on
+    the budget; ``trend``: a common slope of ``logit pPO`` a year (centred on :data:`TREND_YEAR`);
+    ``residual``: how the residual error of a published rate scales with its level, ``"points"``
+    (the same in points at every level), ``"binomial"`` (with ``sqrt(r (1 - r))`` of the rate at the
+    start, scaled to 1 at 10 %) or ``"proportional"`` (with the rate at the start, 1 at 10 %)."""
+
+    tau: str = "fixed"
+    exit_effects: bool = False
+    trend: bool = False
+    residual: str = "points"
+    near_poor_fill: str = "scaled"
+    sigma_dtts: bool = False
+
+    @property
+    def pooled(self) -> tuple[str, ...]:
+        return ("pPO",) if self.exit_effects else ()
+
+
+TREND_YEAR = 2018
+TREND_PRIOR = (0.0, 0.15)  # slope of logit pPO a year: normal, 90 % interval -0.25..+0.25 (an assumption)
+TAU_HYPER_S = 0.7  # log-normal hyper-prior on tau: median TAU, 90 % interval TAU / 3.2 .. TAU * 3.2
+DEFAULT_STRUCTURE = Structure(residual="proportional", near_poor_fill="nearest")
+"""The structure chosen by in-sample WAIC on the history up to 2022 (docs/validation.md, the log of variants)."""
+
+
+@dataclass(frozen=True)
 class _Layout:
     cells: tuple[Cell, ...]
     names: tuple[str, ...]  # parameter names, in vector order
     prior_m: np.ndarray
     prior_s: np.ndarray
+    structure: Structure = DEFAULT_STRUCTURE
 
     @property
     def k(self) -> int:
         return len(self.names)
 
+    @property
+    def effects(self) -> tuple[str, ...]:
+        return self.structure.pooled + ("budget",)
 
-def _layout(cells: list[Cell], params: Params, group: str) -> _Layout:
+    @property
+    def n_head(self) -> int:
+        """Parameters before the area effects (rates, budget mean, sigmas, trend, log tau)."""
+        return len(self.names) - len(self.cells) * len(self.effects)
+
+    def index(self, name: str) -> int:
+        return self.names.index(name)
+
+
+def _residual_scale(structure: Structure, level: np.ndarray) -> np.ndarray:
+    """Relative scale of the residual error of a published rate whose start is ``level`` (share)."""
+    level = np.clip(np.nan_to_num(level, nan=0.1), 1e-3, 0.999)
+    if structure.residual == "points":
+        return np.ones_like(level)
+    if structure.residual == "binomial":
+        return np.sqrt(level * (1 - level)) / math.sqrt(0.1 * 0.9)
+    if structure.residual == "proportional":
+        return level / 0.1
+    raise ValueError(f"residual = {structure.residual!r}")
+
+
+def _layout(cells: list[Cell], params: Params, group: str, structure: Structure = DEFAULT_STRUCTURE) -> _Layout:
     rates = params.base_rates.rates[group]
+    pooled = structure.pooled
     names, m, s = [], [], []
-    for name in SHARED + POOLED:
+    for name in SHARED:
         v = rates[name]
         lo, hi = (v.low, v.high) if not v.is_fixed else (v.central * 0.5, min(0.99, v.central * 2))
         mm, ss = _logit_prior(float(v.central), float(lo), float(hi))
-        names.append(f"mean:{name}" if name in POOLED else f"shared:{name}")
+        names.append(f"mean:{name}" if name in pooled else f"shared:{name}")
         m.append(mm)
         s.append(ss)
     bm, bs = _log_prior(*BUDGET_PRIOR)
     names.append("mean:budget")
     m.append(bm)
     s.append(bs)
-    for name in ("sigma", "sigma_n"):
+    for name in ("sigma", "sigma_n") + (("sigma:dtts",) if structure.sigma_dtts else ()):
         sm, ss = _log_prior(*SIGMA_PRIOR)
         names.append(name)
         m.append(sm)
         s.append(ss)
+    if structure.trend:
+        names.append("trend:pPO")
+        m.append(TREND_PRIOR[0])
+        s.append(TREND_PRIOR[1])
+    if structure.tau == "estimated":
+        for name in pooled + ("budget",):
+            names.append(f"log_tau:{name}")
+            m.append(math.log(TAU[name]))
+            s.append(TAU_HYPER_S)
     for cell in cells:
-        for name in POOLED + ("budget",):
+        for name in pooled + ("budget",):
             names.append(f"{cell.key}:{name}")
-            m.append(0.0)  # area effect: its prior is around the group mean (see _neg_log_post)
-            s.append(TAU[name])
-    return _Layout(tuple(cells), tuple(names), np.array(m), np.array(s))
+            m.append(0.0)  # area effect around the group mean (standardised when tau is estimated)
+            s.append(TAU[name] if structure.tau == "fixed" else 1.0)
+    return _Layout(tuple(cells), tuple(names), np.array(m), np.array(s), structure)
 
 
-def _unpack(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
-    """Natural-scale parameters per cell: rates (S, C, 7), budget (S, C), sigma (S,), sigma_n (S,)."""
-    S, C = x.shape[0], len(lay.cells)
-    n_head = len(SHARED) + len(POOLED) + 3
-    eff = x[:, n_head:].reshape(S, C, len(POOLED) + 1)
-    rates = np.zeros((S, C, 7))
-    for j, name in enumerate(SHARED):
-        rates[..., _RATE_INDEX[name]] = special.expit(x[:, j])[:, None]
-    for j, name in enumerate(POOLED):
-        mean = x[:, len(SHARED) + j]
-        rates[..., _RATE_INDEX[name]] = special.expit(mean[:, None] + eff[..., j])
-    # a state's two outflows never above 1
+def _effects(x: np.ndarray, lay: _Layout) -> np.ndarray:
+    """Area effects (S, C, E) on their natural (logit or log) scale."""
+    S, C, E = x.shape[0], len(lay.cells), len(lay.effects)
+    eff = x[:, lay.n_head:].reshape(S, C, E)
+    if lay.structure.tau == "estimated":
+        tau = np.exp(np.stack([x[:, lay.index(f"log_tau:{n}")] for n in lay.effects], axis=-1))  # (S, E)
+        eff = eff * tau[:, None, :]
+    return eff
+
+
+def _cap(rates: np.ndarray) -> np.ndarray:
+    """A state's two outflows never above 0.99 (both scaled down together)."""
     for a, b in ((PPN, PPO), (PNP, PNO), (POP, PON)):
         total = rates[..., a] + rates[..., b]
         over = np.where(total > 0.99, total / 0.99, 1.0)
         rates[..., a] /= over
         rates[..., b] /= over
+    return rates
+
+
+def _unpack(x: np.ndarray, lay: _Layout) -> dict[str, np.ndarray]:
+    """Natural-scale parameters per cell: rates (S, C, 7) (at :data:`TREND_YEAR` with a trend),
+    budget (S, C), sigma (S, C) (of the poor share, per cell), sigma_n (S,), trend (S,) (0 without), logit_pPO (S, C)."""
+    S, C = x.shape[0], len(lay.cells)
+    pooled = lay.structure.pooled
+    eff = _effects(x, lay)
+    rates = np.zeros((S, C, 7))
+    logit = np.zeros((S, C, 7))
+    for j, name in enumerate(SHARED):
+        logit[..., _RATE_INDEX[name]] = x[:, j][:, None]
+    for j, name in enumerate(pooled):
+        logit[..., _RATE_INDEX[name]] += eff[..., j]
+    for name in SHARED:
+        rates[..., _RATE_INDEX[name]] = special.expit(logit[..., _RATE_INDEX[name]])
+    rates = _cap(rates)
     first_poor = np.array([c.poor[0] for c in lay.cells])
-    budget = np.exp(x[:, len(SHARED) + len(POOLED)][:, None] + eff[..., len(POOLED)]) * first_poor
-    return {"rates": rates, "budget": budget, "sigma": np.exp(x[:, n_head - 2]), "sigma_n": np.exp(x[:, n_head - 1]),
-            "effects": eff}
+    budget = np.exp(x[:, lay.index("mean:budget")][:, None] + eff[..., len(pooled)]) * first_poor
+    trend = x[:, lay.index("trend:pPO")] if lay.structure.trend else np.zeros(S)
+    sigma = np.repeat(np.exp(x[:, lay.index("sigma")])[:, None], C, axis=1)
+    if lay.structure.sigma_dtts:
+        dtts = np.array([c.population == "dtts" for c in lay.cells])
+        sigma[:, dtts] = np.exp(x[:, lay.index("sigma:dtts")])[:, None]
+    return {"rates": rates, "budget": budget, "sigma": sigma,
+            "sigma_n": np.exp(x[:, lay.index("sigma_n")]), "effects": eff, "trend": trend,
+            "logit": logit}
+
+
+def rates_in(p: dict[str, np.ndarray], cells: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """Base rates (S, T, 7) of the cells ``cells`` (T,) in the year ``year`` (T,) that starts a step
+    (the exit rate moves with the trend, if the structure has one)."""
+    rates = p["rates"][:, cells].copy()
+    if not np.any(p["trend"]):
+        return rates
+    logit = p["logit"][:, cells]
+    shift = p["trend"][:, None] * (np.asarray(year, float) - TREND_YEAR)[None, :]
+    for name in SHARED:
+        j = _RATE_INDEX[name]
+        rates[..., j] = special.expit(logit[..., j] + (shift if name == "pPO" else 0.0))
+    return _cap(rates)
 
 
 # -- transitions between consecutive reviews of a cell --------------------------------------------
@@ -221,6 +332,7 @@ class _Transitions:
     use_p: np.ndarray  # (T,) bool: poor share in the likelihood (False when flows cover it)
     h0: np.ndarray  # (T,) households at the start (NaN = unknown)
     flows: np.ndarray  # (T, 4) NaN = not published (one-year transitions only)
+    year0: np.ndarray  # (T,) the year of the start review
 
 
 def _near_poor_ratio(cells: list[Cell]) -> float:
@@ -228,45 +340,56 @@ def _near_poor_ratio(cells: list[Cell]) -> float:
     return float(np.median(ratios)) if ratios else 0.6
 
 
-def start_shares(cell: Cell, i: int, ratio: float) -> np.ndarray:
+def start_shares(cell: Cell, i: int, ratio: float, fill: str = "nearest") -> np.ndarray:
     """Shares at review ``i`` of a cell; an unpublished near-poor share is taken from the nearest
-    review of the cell, else the pooled near-poor/poor ratio."""
+    review of the cell that publishes one, as it is (``fill="nearest"``) or scaled by the change of
+    the poor share (``"scaled"``), else the pooled near-poor/poor ratio times the poor share.
+    (Held out one at a time, the 17 published near-poor shares of the history up to 2022 are
+    imputed with a mean error of 0.62 points as they are and 2.45 points scaled: near-poverty
+    stays level while poverty falls.)"""
     p = float(cell.poor[i])
     n = float(cell.near_poor[i])
     if math.isnan(n):
         known = [j for j in range(len(cell.years)) if not math.isnan(cell.near_poor[j])]
         if known:
             j = min(known, key=lambda j: (abs(int(cell.years[j]) - int(cell.years[i])), j))
-            n = float(cell.near_poor[j]) * (p / float(cell.poor[j]) if cell.poor[j] > 0 else 1.0)
+            n = float(cell.near_poor[j])
+            if fill == "scaled":
+                n *= p / float(cell.poor[j]) if cell.poor[j] > 0 else 1.0
         else:
             n = ratio * p
     n = min(n, 1.0 - p)
     return np.array([p, n, 1.0 - p - n])
 
 
-def _transitions(cells: list[Cell], ratio: float) -> _Transitions:
+def _transitions(cells: list[Cell], ratio: float, fill: str = "nearest") -> _Transitions:
     rows = []
     for c, cell in enumerate(cells):
         for i in range(len(cell.years) - 1):
             dy = int(cell.years[i + 1] - cell.years[i])
             flows = cell.flows[i + 1] if dy == 1 else np.full(4, np.nan)
             covered = not math.isnan(flows[0]) and not (math.isnan(flows[1]) and math.isnan(flows[2]))
-            rows.append((c, start_shares(cell, i, ratio), dy, cell.poor[i + 1], cell.near_poor[i + 1],
-                         not covered, cell.households[i], flows))
+            rows.append((c, start_shares(cell, i, ratio, fill), dy, cell.poor[i + 1], cell.near_poor[i + 1],
+                         not covered, cell.households[i], flows, int(cell.years[i])))
     if not rows:
-        return _Transitions(*(np.zeros((0,) + s) for s in ((), (3,), (), (), (), (), (), (4,))))
-    c, st, dy, ep, en, use, h0, fl = zip(*rows)
+        return _Transitions(*(np.zeros((0,) + s) for s in ((), (3,), (), (), (), (), (), (4,), ())))
+    c, st, dy, ep, en, use, h0, fl, y0 = zip(*rows)
     return _Transitions(np.array(c), np.array(st), np.array(dy), np.array(ep), np.array(en), np.array(use),
-                        np.array(h0, float), np.array(fl))
+                        np.array(h0, float), np.array(fl), np.array(y0))
 
 
-def _simulate(start: np.ndarray, rates: np.ndarray, budget: np.ndarray, years: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """Shares after ``years`` (T,) steps from ``start`` (T, 3), for rates (S, T, 7), budget (S, T); and the
-    primed rates of the first year (S, T, 7)."""
+def _simulate(start: np.ndarray, p: dict[str, np.ndarray], cells: np.ndarray, year0: np.ndarray,
+              years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shares after ``years`` (T,) steps from ``start`` (T, 3) of the cells ``cells`` (T,) starting in
+    ``year0`` (T,), for the natural parameters ``p`` (:func:`_unpack`); and the primed rates of the
+    first year (S, T, 7)."""
+    budget = p["budget"][:, cells]
+    rates = rates_in(p, cells, year0)
     x = np.broadcast_to(start, rates.shape[:-1] + (3,)).copy()
     first = None
     for step in range(int(years.max(initial=1))):
+        if step and np.any(p["trend"]):
+            rates = rates_in(p, cells, year0 + step)
         nxt, primed = one_step(x, rates, budget)
         if first is None:
             first = primed
@@ -274,39 +397,61 @@ def _simulate(start: np.ndarray, rates: np.ndarray, budget: np.ndarray, years: n
     return x, first
 
 
-def _neg_log_post(x: np.ndarray, lay: _Layout, tr: _Transitions) -> np.ndarray:
+def _log_lik(x: np.ndarray, lay: _Layout, tr: _Transitions) -> np.ndarray:
+    """Pointwise log likelihood (S, observations) of the published figures (full densities, on the
+    scale the figures are published on, so that structures can be compared by WAIC): the poor share
+    of every transition in the likelihood, the near-poor share where published, each published flow.
+    NaN where an observation does not exist (its column is then the same NaN in every row)."""
     x = np.atleast_2d(x)
-    S = x.shape[0]
-    n_head = len(SHARED) + len(POOLED) + 3
-    d = (x[:, :n_head] - lay.prior_m[:n_head]) / lay.prior_s[:n_head]
-    eff = x[:, n_head:]
-    total = 0.5 * (d**2).sum(axis=1) + 0.5 * ((eff / lay.prior_s[n_head:]) ** 2).sum(axis=1)
-    if len(tr.cell) == 0:
-        return total
     p = _unpack(x, lay)
-    rates, budget = p["rates"][:, tr.cell], p["budget"][:, tr.cell]
-    end, primed = _simulate(tr.start, rates, budget, tr.years)
-    var_p = p["sigma"][:, None] ** 2 * tr.years + RATE_ROUNDING**2
-    res_p = end[..., 0] - tr.end_p
-    total += np.where(tr.use_p, _t_nll(res_p, var_p), 0.0).sum(axis=1)
+    end, primed = _simulate(tr.start, p, tr.cell, tr.year0, tr.years)
+    st = lay.structure
+    scale_p = _residual_scale(st, tr.start[:, 0])
+    scale_n = _residual_scale(st, tr.start[:, 1])
+    var_p = p["sigma"][:, tr.cell] ** 2 * tr.years * scale_p**2 + RATE_ROUNDING**2
+    var_n = p["sigma_n"][:, None] ** 2 * tr.years * scale_n**2 + RATE_ROUNDING**2
+    lp = np.where(tr.use_p, _t_logpdf(end[..., 0] - tr.end_p, var_p), np.nan)
     has_n = ~np.isnan(tr.end_n)
-    var_n = p["sigma_n"][:, None] ** 2 * tr.years + RATE_ROUNDING**2
-    res_n = end[..., 1] - np.nan_to_num(tr.end_n)
-    total += np.where(has_n, _t_nll(res_n, var_n), 0.0).sum(axis=1)
+    ln = np.where(has_n, _t_logpdf(end[..., 1] - np.nan_to_num(tr.end_n), var_n), np.nan)
+    parts = [lp, ln]
     if np.isfinite(tr.flows).any():
         mean, var = _flow_moments(tr.start, primed, tr.h0)
         y = tr.flows[None]
         given = np.isfinite(y) & np.isfinite(tr.h0)[None, :, None]
         v = var + (FLOW_CV * np.nan_to_num(y)) ** 2 + 1.0
-        total += np.where(given, 0.5 * (np.nan_to_num(y) - mean) ** 2 / v + 0.5 * np.log(v), 0.0).sum(axis=(1, 2))
-    return total
+        lf = np.where(given, -0.5 * (np.nan_to_num(y) - mean) ** 2 / v - 0.5 * np.log(2 * math.pi * v), np.nan)
+        parts.append(lf.reshape(lf.shape[0], -1))
+    return np.concatenate(parts, axis=1)
 
 
-def _t_nll(residual: np.ndarray, var: np.ndarray) -> np.ndarray:
-    """Negative log density (up to a constant) of a Student-t residual with NU degrees of freedom and
-    squared scale ``var``: a review now and then far off the trend (a changed method, a storm) does
-    not inflate the error of every forecast."""
-    return 0.5 * (NU + 1) * np.log1p(residual**2 / (NU * var)) + 0.5 * np.log(var)
+def _neg_log_post(x: np.ndarray, lay: _Layout, tr: _Transitions) -> np.ndarray:
+    x = np.atleast_2d(x)
+    total = 0.5 * (((x - lay.prior_m) / lay.prior_s) ** 2).sum(axis=1)
+    if len(tr.cell) == 0:
+        return total
+    return total - np.nansum(_log_lik(x, lay, tr), axis=1)
+
+
+def waic(log_lik: np.ndarray) -> dict[str, float]:
+    """WAIC of pointwise log likelihoods (S draws, n observations; NaN columns ignored): ``elpd``
+    (the expected log predictive density, higher is better), ``p_waic`` (effective parameters),
+    ``waic`` (-2 elpd), its standard error, and ``n`` (Vehtari, Gelman and Gabry 2017, eq. 3-5, 22)."""
+    ll = log_lik[:, ~np.isnan(log_lik).any(axis=0)]
+    lppd = special.logsumexp(ll, axis=0) - math.log(ll.shape[0])
+    p_waic = ll.var(axis=0, ddof=1)
+    point = lppd - p_waic
+    return {"elpd": float(point.sum()), "p_waic": float(p_waic.sum()), "waic": float(-2 * point.sum()),
+            "se": float(2 * math.sqrt(len(point) * point.var())), "n": int(len(point))}
+
+
+def _t_logpdf(residual: np.ndarray, var: np.ndarray) -> np.ndarray:
+    """Log density of a Student-t residual with NU degrees of freedom and squared scale ``var``: a
+    review now and then far off the trend (a changed method, a storm) does not inflate the error of
+    every forecast."""
+    return (_T_CONST - 0.5 * (NU + 1) * np.log1p(residual**2 / (NU * var)) - 0.5 * np.log(var))
+
+
+_T_CONST = float(special.gammaln((NU + 1) / 2) - special.gammaln(NU / 2) - 0.5 * math.log(NU * math.pi))
 
 
 def _flow_moments(start: np.ndarray, primed: np.ndarray, h0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -409,6 +554,15 @@ class HistoryFit:
     def natural(self) -> dict[str, np.ndarray]:
         return _unpack(self.draws, self.layout)
 
+    @property
+    def structure(self) -> Structure:
+        return self.layout.structure
+
+    def waic(self) -> dict[str, float]:
+        """WAIC of the fit on its own data (:func:`waic` of the pointwise log likelihood of its draws)."""
+        return waic(_log_lik(self.draws, self.layout, _transitions(list(self.cells), self.near_poor_ratio,
+                                                                self.structure.near_poor_fill)))
+
     def cell_index(self, key: str) -> int:
         return [c.key for c in self.cells].index(key)
 
@@ -420,19 +574,22 @@ class HistoryFit:
         i = int(np.flatnonzero(cell.years == origin)[0])
         c = self.cell_index(cell.key)
         p = self.natural()
-        rates, budget = p["rates"][:, c], p["budget"][:, c]
-        x = np.broadcast_to(start_shares(cell, i, self.near_poor_ratio), rates.shape[:-1] + (3,)).copy()
+        cells = np.array([c])
+        budget = p["budget"][:, cells]
+        start = start_shares(cell, i, self.near_poor_ratio, self.structure.near_poor_fill)
+        x = np.broadcast_to(start, (len(self.draws), 1, 3)).copy()
+        scale = _residual_scale(self.layout.structure, start[:2])
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0x4157,)))
         out_p, out_n = [], []
         step = 0
         for h in sorted(horizons):
             while step < h:
-                x, _ = one_step(x, rates, budget)
+                x, _ = one_step(x, rates_in(p, cells, np.array([origin + step])), budget)
                 step += 1
             zp, zn = rng.standard_t(NU, size=(2, len(x)))
             e = np.sqrt(h) if noise else 0.0
-            out_p.append(np.clip(x[:, 0] + e * p["sigma"] * zp, 0.0, 1.0))
-            out_n.append(np.clip(x[:, 1] + e * p["sigma_n"] * zn, 0.0, 1.0))
+            out_p.append(np.clip(x[:, 0, 0] + e * scale[0] * p["sigma"][:, c] * zp, 0.0, 1.0))
+            out_n.append(np.clip(x[:, 0, 1] + e * scale[1] * p["sigma_n"] * zn, 0.0, 1.0))
         order = np.argsort(np.argsort(horizons))
         return {"poor": np.stack(out_p, axis=1)[:, order], "near_poor": np.stack(out_n, axis=1)[:, order]}
 
@@ -444,9 +601,11 @@ class HistoryFit:
             raise HistoryFitError(f"{cell.key}: no one-year transition with households into {year}")
         c = self.cell_index(cell.key)
         p = self.natural()
-        start = start_shares(cell, i, self.near_poor_ratio)
-        _, primed = one_step(np.broadcast_to(start, (len(self.draws), 3)).copy(), p["rates"][:, c], p["budget"][:, c])
-        mean, var = _flow_moments(start[None], primed[:, None], np.array([cell.households[i]]))
+        start = start_shares(cell, i, self.near_poor_ratio, self.structure.near_poor_fill)
+        cells = np.array([c])
+        _, primed = one_step(np.broadcast_to(start, (len(self.draws), 1, 3)).copy(),
+                             rates_in(p, cells, np.array([int(cell.years[i])])), p["budget"][:, cells])
+        mean, var = _flow_moments(start[None], primed, np.array([cell.households[i]]))
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(0xF10,)))
         sim = mean[:, 0] + np.sqrt(var[:, 0]) * rng.standard_normal(mean[:, 0].shape)
         rows = []
@@ -458,7 +617,8 @@ class HistoryFit:
 
 
 def fit_history(cells: list[Cell], params: Params, *, group: str = "dtts", samples: int = HISTORY_SAMPLES,
-                seed: int = DEFAULT_SEED, require_convergence: bool = True) -> HistoryFit:
+                seed: int = DEFAULT_SEED, require_convergence: bool = True,
+                structure: Structure = DEFAULT_STRUCTURE) -> HistoryFit:
     """Fit the pooled model to the cells with two or more reviews (module docstring). ``samples``:
     kept Metropolis steps over all chains (``samples // CHAINS`` a chain, after :data:`WARMUP`);
     ``require_convergence=False`` returns a fit that failed the checks (``converged`` False)."""
@@ -467,8 +627,8 @@ def fit_history(cells: list[Cell], params: Params, *, group: str = "dtts", sampl
         raise HistoryFitError("no series with a poor rate at two or more reviews of the same standard: "
                               "add the figures of a second review year")
     ratio = _near_poor_ratio(fitted)
-    lay = _layout(fitted, params, group)
-    tr = _transitions(fitted, ratio)
+    lay = _layout(fitted, params, group, structure)
+    tr = _transitions(fitted, ratio, structure.near_poor_fill)
 
     def f(x: np.ndarray) -> np.ndarray:
         return _neg_log_post(x, lay, tr)

@@ -28,13 +28,14 @@ import pandas as pd
 
 from ..core.defaults import DEFAULT_SEED, HISTORY_SAMPLES
 from ..core.types import Params
-from ._history_fit import HistoryFit, HistoryFitError, fit_history, series_cells
+from ._history_fit import DEFAULT_STRUCTURE, HistoryFit, HistoryFitError, Structure, fit_history, series_cells
 
 if TYPE_CHECKING:
     from ..data import History
 
-__all__ = ["Backtest", "backtest", "baseline_forecasts", "metrics", "published_flows_check", "MEASURES",
-           "FORECAST_COLUMNS", "HistoryFit", "HistoryFitError", "fit_history", "series_cells"]
+__all__ = ["Backtest", "backtest", "baseline_forecasts", "metrics", "coverage_p_value", "coverage_window_probability",
+           "COVERAGE_GOAL", "published_flows_check", "MEASURES",
+           "FORECAST_COLUMNS", "HistoryFit", "HistoryFitError", "Structure", "fit_history", "series_cells"]
 # the pooled fit's public names live here (its module, _history_fit, is private)
 
 MEASURES: tuple[str, ...] = ("poor_rate", "dtts_poor_rate", "near_poor_rate")
@@ -81,7 +82,7 @@ def _measure_series(cell_population: str, measure: str) -> tuple[str, str] | Non
 
 
 def backtest(history: History, params: Params, *, horizon: int = 3, seed: int = DEFAULT_SEED,
-             samples: int = HISTORY_SAMPLES, group: str = "dtts") -> Backtest:
+             samples: int = HISTORY_SAMPLES, group: str = "dtts", structure: Structure = DEFAULT_STRUCTURE) -> Backtest:
     """Rolling-origin evaluation on ``history`` (module docstring)."""
     if not isinstance(horizon, int) or horizon < 1:
         raise HistoryFitError(f"horizon = {horizon!r}: expected a whole number of years >= 1")
@@ -102,7 +103,7 @@ def backtest(history: History, params: Params, *, horizon: int = 3, seed: int = 
             continue
         cells = series_cells(history.until(origin).series())
         try:
-            fit = fit_history(cells, params, group=group, samples=samples, seed=seed)
+            fit = fit_history(cells, params, group=group, samples=samples, seed=seed, structure=structure)
         except HistoryFitError as exc:
             fit_rows.append({"origin": origin, "converged": False, "note": str(exc)})
             continue
@@ -113,16 +114,17 @@ def backtest(history: History, params: Params, *, horizon: int = 3, seed: int = 
             fitted = next(c for c in fit.cells if c.key == cell.key)
             rows.extend(_forecast_rows(fit, fitted, by_key[cell.key], origin, ahead, seed))
     forecasts = pd.DataFrame(rows, columns=list(FORECAST_COLUMNS))
-    flows = published_flows_check(history, params, group=group, samples=samples, seed=seed)
+    flows = published_flows_check(history, params, group=group, samples=samples, seed=seed, structure=structure)
     return Backtest(forecasts, metrics(forecasts), pd.DataFrame(fit_rows),
                     {"horizon": horizon, "seed": seed, "samples": samples, "source": history.source}, flows)
 
 
 def published_flows_check(history: History, params: Params, *, group: str = "dtts", samples: int = HISTORY_SAMPLES,
-                          seed: int = DEFAULT_SEED) -> pd.DataFrame:
+                          seed: int = DEFAULT_SEED, structure: Structure = DEFAULT_STRUCTURE) -> pd.DataFrame:
     """The model fitted on the whole history: for every series and year with published flows, the
     posterior predictive one-year flows (median, 90 % interval) beside the published ones."""
-    fit = fit_history(series_cells(history.series()), params, group=group, samples=samples, seed=seed)
+    fit = fit_history(series_cells(history.series()), params, group=group, samples=samples, seed=seed,
+                      structure=structure)
     rows = []
     for cell in fit.cells:
         for i in range(1, len(cell.years)):
@@ -167,10 +169,41 @@ def _forecast_rows(fit: HistoryFit, cell, full_cell, origin: int, ahead: list[tu
     return rows
 
 
+COVERAGE_GOAL = (0.65, 0.95)
+"""The issue's goal for the share of held-out points inside the 80 % intervals."""
+
+
+def coverage_p_value(inside: int, n: int, level: float) -> float:
+    """Two-sided binomial p-value of ``inside`` of ``n`` held-out points inside intervals of nominal
+    ``level``, if the intervals were honest (the sum of the probabilities of every count no more
+    likely than the one seen): small values say the intervals are too narrow or too wide."""
+    if n == 0:
+        return math.nan
+    from scipy import stats
+
+    probs = stats.binom.pmf(np.arange(n + 1), n, level)
+    return float(min(1.0, probs[probs <= probs[inside] * (1 + 1e-7)].sum()))
+
+
+def coverage_window_probability(n: int, level: float, window: tuple[float, float]) -> float:
+    """The probability that honest intervals of nominal ``level`` cover a share of ``n`` points inside
+    ``window``: how well ``n`` points can judge the coverage goal (low: too few points to judge)."""
+    if n == 0:
+        return math.nan
+    from scipy import stats
+
+    k = np.arange(n + 1)
+    ok = (k / n >= window[0] - 1e-12) & (k / n <= window[1] + 1e-12)
+    return float(stats.binom.pmf(k[ok], n, level).sum())
+
+
 def metrics(forecasts: pd.DataFrame) -> pd.DataFrame:
     """Per measure, for one-year-ahead forecasts (``horizon`` 1), for every horizon pooled
     (``horizon`` "all") and per horizon: count, mean absolute error and bias of the model and
-    both baselines (points), and the coverage of the model's 80 % and 90 % intervals (share)."""
+    both baselines (points), the coverage of the model's 80 % and 90 % intervals (share), the
+    two-sided binomial p-value of the 80 % coverage (:func:`coverage_p_value`) and the probability
+    that honest 80 % intervals would meet the coverage goal on that many points
+    (:func:`coverage_window_probability`; below 0.5: too few points to judge the goal)."""
     out = []
     for measure in MEASURES + ("all",):
         part = forecasts if measure == "all" else forecasts[forecasts["measure"] == measure]
@@ -185,9 +218,12 @@ def metrics(forecasts: pd.DataFrame) -> pd.DataFrame:
                 err = g[name].to_numpy(float) - a
                 row[f"mae_{name}"] = float(np.mean(np.abs(err)))
                 row[f"bias_{name}"] = float(np.mean(err))
-            row["cover80"] = float(np.mean((g["q10"] <= a) & (a <= g["q90"])))
+            inside80 = int(np.sum((g["q10"] <= a) & (a <= g["q90"])))
+            row["cover80"] = inside80 / len(g)
             row["cover90"] = float(np.mean((g["q05"] <= a) & (a <= g["q95"])))
+            row["cover80_p"] = coverage_p_value(inside80, len(g), 0.8)
+            row["cover80_judge"] = coverage_window_probability(len(g), 0.8, COVERAGE_GOAL)
             out.append(row)
     columns = ["measure", "horizon", "n", "years", "mae_model", "mae_linear", "mae_ratio", "bias_model", "bias_linear",
-               "bias_ratio", "cover80", "cover90"]
+               "bias_ratio", "cover80", "cover90", "cover80_p", "cover80_judge"]
     return pd.DataFrame(out, columns=columns)

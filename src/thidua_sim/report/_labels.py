@@ -658,6 +658,16 @@ LABELS: dict[str, dict[str, str]] = {
     "backtest_bias_model": {"vi": "Độ lệch TB mô hình", "en": "Bias model"},
     "backtest_cover80": {"vi": "Trong khoảng 80 %", "en": "Inside 80 % interval"},
     "backtest_cover90": {"vi": "Trong khoảng 90 %", "en": "Inside 90 % interval"},
+    "backtest_cover80_p": {"vi": "p (khoảng 80 % trung thực)", "en": "p (honest 80 %)"},
+    "backtest_cover80_judge": {"vi": "Đủ điểm để đánh giá 65-95 %", "en": "Points can judge 65-95 %"},
+    "backtest_coverage_note": {
+        "vi": "p: xác suất (nhị thức, hai phía) thấy số điểm nằm trong khoảng 80 % lệch như vậy nếu khoảng là trung "
+              "thực; nhỏ (dưới 0,1) nghĩa là khoảng quá hẹp hoặc quá rộng. Đủ điểm để đánh giá: xác suất một khoảng "
+              "80 % trung thực cho tỷ lệ trong 65-95 % với số điểm này; dưới 50 % là quá ít điểm để đánh giá.",
+        "en": "p: the probability (binomial, two-sided) of a count inside the 80 % interval this far off if the "
+              "intervals were honest; small (below 0.1) means too narrow or too wide. Points can judge: the "
+              "probability that honest 80 % intervals cover 65-95 % of this many points; below 50 %, too few "
+              "points to judge."},
     "backtest_units": {"vi": "Sai số và độ lệch tính bằng điểm phần trăm (độ lệch = dự báo − thực tế).",
                        "en": "Errors and bias in percentage points (bias = forecast − actual)."},
     "measure_poor_rate": {"vi": "Tỷ lệ hộ nghèo", "en": "Poor rate"},

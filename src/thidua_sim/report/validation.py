@@ -52,6 +52,9 @@ def backtest_metrics_table(metrics: pd.DataFrame, lang: str = "vi") -> pd.DataFr
             t("backtest_bias_model", lang): format_number(r.bias_model, lang, 2),
             t("backtest_cover80", lang): format_percent(100.0 * r.cover80, lang, 0),
             t("backtest_cover90", lang): format_percent(100.0 * r.cover90, lang, 0),
+            **({t("backtest_cover80_p", lang): format_number(r.cover80_p, lang, 2),
+                t("backtest_cover80_judge", lang): format_percent(100.0 * r.cover80_judge, lang, 0)}
+               if hasattr(r, "cover80_p") else {}),
         })
     return pd.DataFrame(rows)
 

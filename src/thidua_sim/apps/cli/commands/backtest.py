@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
         help="rolling-origin forecasts of past reviews against naive baselines",
         description="Fit the model on the reviews up to each origin year of a history folder, forecast the next "
                     "reviews, and compare with a linear trend and a constant-ratio decline fitted on the same "
-                    "reviews: mean absolute error, bias and coverage of the 80 %% and 90 %% intervals.",
+                    "reviews: mean absolute error, bias and coverage of the 80 % and 90 % intervals.",
     )
     parser.add_argument("--history", default="data/history", help="history folder or file (default: data/history)")
     parser.add_argument("--params", default="params", help="parameters folder with the prior base rates "
@@ -72,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
     print()
     print(backtest_metrics_table(result.metrics, lang).to_string(index=False))
     print(t("backtest_units", lang))
+    print(t("backtest_coverage_note", lang))
     if result.flows is not None and not result.flows.empty:
         print()
         print(t("backtest_flows_title", lang))
