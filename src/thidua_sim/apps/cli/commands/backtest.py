@@ -16,6 +16,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ....core.defaults import DEFAULT_SEED, HISTORY_SAMPLES
 from ....errors import HistoryFitError
 
 __all__ = ["register", "run"]
@@ -33,9 +34,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--params", default="params", help="parameters folder with the prior base rates "
                                                            "(default: params)")
     parser.add_argument("--horizon", type=int, default=3, help="years ahead to forecast (default: 3)")
-    parser.add_argument("--samples", type=int, default=128_000,
-                        help="posterior draws per fit, over all chains (default: 128000)")
-    parser.add_argument("--seed", type=int, default=2021, help="random seed (default: 2021)")
+    parser.add_argument("--samples", type=int, default=HISTORY_SAMPLES,
+                        help=f"posterior draws per fit, over all chains (default: {HISTORY_SAMPLES})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")
     parser.add_argument("--out", default=None, metavar="FILE", help="write the results to FILE (.csv: metrics; "
                                                                     ".xlsx: metrics, forecasts, fits)")
     parser.add_argument("--chart", default=None, metavar="FILE.png", help="write the forecast-against-actual chart")
