@@ -11,8 +11,9 @@ Parts (all by default, as ``make bench`` runs it):
   (7 normals and 1 uniform a cell-year, float32, SFC64) on the same number of processes;
   goal <= 2.5x, peak memory <= 1 GB (summed PSS of the process and its workers);
 * ``peer``: draws per second of ``project(draws=10000)`` on Kbang against EMA Workbench running
-  the same cohort model (thidua_sim's own chunk simulation, one draw per call) one Python call
-  per experiment; goal >= 40x. Needs ``ema_workbench`` (optional: ``pip install
+  the same cohort model (bench/_ema_peer.py: a plain Python + NumPy function of one parameter
+  set, as an EMA user writes one, checked against thidua_sim's expected path by
+  tests/test_ema_peer.py) one Python call per experiment; goal >= 40x. Needs ``ema_workbench`` (optional: ``pip install
   'thidua_sim[bench]'``); skipped, saying so, without it;
 * ``table``: ``Projection.table()`` of a 10,000-draw Kbang run against the projection itself;
   goal <= 1x;
@@ -148,11 +149,10 @@ def part_peer(experiments: int = 1000) -> None:
         bound = ema_overhead_per_second(n_params, 5 * experiments)
     ratio = (10_000 / ours) / theirs
     print(f"peer: thidua_sim {10_000 / ours:,.0f} draws/s (10,000 draws in {ours:.2f} s) against EMA Workbench "
-          f"{version} {theirs:,.0f} draws/s ({experiments:,} experiments, one call each of thidua_sim's chunk "
-          f"simulation for one draw) -> {ratio:.0f}x (goal >= 40x: {verdict(ratio >= 40)}); {load()}")
+          f"{version} {theirs:,.0f} draws/s ({experiments:,} experiments, one call each of the plain NumPy cohort "
+          f"model of bench/_ema_peer.py) -> {ratio:.0f}x (goal >= 40x: {verdict(ratio >= 40)}); {load()}")
     print(f"peer, bound: EMA calling a model that does nothing runs {bound:,.0f} experiments/s: against any peer "
-          f"model in EMA at least {(10_000 / ours) / bound:.1f}x (a leaner one-draw model than ours would sit "
-          f"between the two figures)")
+          f"model in EMA at least {(10_000 / ours) / bound:.1f}x")
 
 
 # -- table ------------------------------------------------------------------------------------
