@@ -48,7 +48,7 @@ import contextlib
 import multiprocessing
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -432,9 +432,15 @@ def _work_dtype(model: CompiledModel) -> type:
 
 
 def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random.SeedSequence,
-                   dtype: type = np.int32, out: np.ndarray | None = None) -> np.ndarray:
+                   dtype: type = np.int32, out: np.ndarray | None = None,
+                   on_year: Callable[[int, np.ndarray], None] | None = None, keep: bool = True) -> np.ndarray | None:
     """Stocks (C, Y, A, G, 3) of one chunk of draws with their parameters ``sample`` (written into
-    ``out`` when given)."""
+    ``out`` when given).
+
+    ``on_year(t, n)``: called after each transition ``t`` with the stocks of year ``t + 1`` as
+    whole-number floats laid out state first, (3, C, A, G) (read only; overwritten later), so that
+    a caller can reduce them while they are in cache. ``keep=False``: only ``on_year`` sees the
+    stocks (no array of every year; returns None)."""
     C = sample.rates.shape[0]
     T, (A, G, S) = model.steps, model.stocks0.shape
     wd = _work_dtype(model)
@@ -446,11 +452,13 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
     effects = sample.effects.astype(wd)
     costs = sample.costs[:, None, :].astype(wd)  # (C, 1, K)
     eligible = model.eligible.astype(wd)
-    out = np.empty((C, T + 1, A, G, S), dtype=dtype) if out is None else out
+    if keep:
+        out = np.empty((C, T + 1, A, G, S), dtype=dtype) if out is None else out
     space = _workspace((C, A, G), wd)
     n, moved, z, u, households, work = space.n, space.moved, space.z, space.u, space.households, space.work
     n[:] = np.moveaxis(np.rint(model.stocks0), -1, 0)[:, None]  # state first: contiguous rows
-    out[:, 0] = np.rint(model.stocks0)
+    if keep:
+        out[:, 0] = np.rint(model.stocks0)
     for t, year_seq in enumerate(seq.spawn(T)):
         normal_seq, exact_seq = year_seq.spawn(2)
         common = np.random.Generator(np.random.SFC64(normal_seq))  # fixed shapes: same noise in every scenario
@@ -472,9 +480,12 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
         _moves(n, r, z[:6], exact, moved, work)
         moved += _formation(moved, households, base[GAMMA], model.entry, z[6], u, exact, work)
         n, moved = moved, n
-        for s_ in range(S):
-            out[:, t + 1, :, :, s_] = n[s_]
-    return out
+        if keep:
+            for s_ in range(S):
+                out[:, t + 1, :, :, s_] = n[s_]
+        if on_year is not None:
+            on_year(t, n)
+    return out if keep else None
 
 
 # -- chunks and workers -------------------------------------------------------------------------
