@@ -321,12 +321,13 @@ def _exact_binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
     n = n.astype(np.float64)
     p = p.astype(np.float64)
     flip = p > 0.5
-    q = np.where(flip, 1.0 - p, p)
-    u = special.ndtr(np.where(flip, -z, z).astype(np.float64))
+    any_flip = bool(flip.any())  # outflow rates rarely exceed 1/2
+    q = np.where(flip, 1.0 - p, p) if any_flip else p
+    u = special.ndtr(np.where(flip, -z, z).astype(np.float64) if any_flip else z.astype(np.float64))
     ratio = q / (1.0 - q)
     x = _invert(u, np.exp(n * np.log1p(-q)), lambda k, i: (n[i] - (k - 1)) / k * ratio[i])
     np.minimum(x, n, out=x)
-    return np.where(flip, n - x, x)
+    return np.where(flip, n - x, x) if any_flip else x
 
 
 def _exact_poisson(lam: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -504,7 +505,8 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
         base[i] = np.empty((C, A, G), wd)
         base[i][...] = rates[..., i]
     effects = sample.effects.astype(wd)
-    costs = sample.costs[:, None, :].astype(wd)  # (C, 1, K)
+    costs = np.empty((C, A, sample.costs.shape[-1]), wd)  # (C, A, K): contiguous, like the rates
+    costs[...] = sample.costs[:, None, :]
     eligible = model.eligible.astype(wd)
     if keep:
         out = np.empty((C, T + 1, A, G, S), dtype=dtype) if out is None else out
@@ -525,7 +527,7 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
             stocks = np.moveaxis(n, 0, -1)  # (C, A, G, 3) view of the state-first arrays
             resources, _ = allocate_area_resources(model, t, stocks)  # (C, A, K)
             share, _, _ = coverage_shares(stocks, resources, costs, eligible, details=False)
-            keeps = keep_factors(share, eligible, effects)
+            keeps = tuple(np.broadcast_to(k, (C, A, G)).copy() for k in keep_factors(share, eligible, effects))
             r = dict(base)
             r[PPN], r[PPO], r[PNP], r[PNO] = adjust_rates(base[PPN], base[PPO], base[PNP], base[PNO], keeps)
         np.add(n[0], n[1], out=households)

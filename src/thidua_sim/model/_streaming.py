@@ -186,11 +186,10 @@ def _year_values(n: np.ndarray, layout: _Layout, out: np.ndarray) -> np.ndarray:
     np.add(out[0], out[1], out=h)
     for j in range(2, S):
         h += out[j]
-    positive = h > 0
-    for j in range(2):  # poor and near-poor rates in percent (0 where there is nobody)
+    whole = np.maximum(h, 1.0)  # whole numbers: P / max(H, 1) is P / H, and 0 where H = 0 (then P = 0)
+    for j in range(2):  # poor and near-poor rates in percent
         r = out[S + 1 + j]
-        r.fill(0.0)
-        np.divide(out[j], h, out=r, where=positive)
+        np.divide(out[j], whole, out=r)
         r *= 100.0
     return out
 
