@@ -64,8 +64,9 @@ def full_draws_bytes(draws: int, years: int, cells: int, itemsize: int = 4) -> i
 def task_chunks(chunk: int, statistics: int, itemsize: int = 8) -> int:
     """Chunks per task for chunks of ``chunk`` draws and ``statistics`` reported numbers a draw:
     about PILOT_DRAWS draws, fewer for many statistics, so that a task's values take about
-    TASK_BYTES at ``itemsize`` bytes each (8: the pilot's float64 values; 1: the other tasks' bin
-    indices, so that the driver counts many draws of a block of statistics at once). Depends on
+    TASK_BYTES at ``itemsize`` bytes each (8: the pilot's float64 values; 2 for the other tasks'
+    one-byte bin indices, with room for a task in flight per worker: the driver then counts
+    many draws of a block of statistics at once). Depends on
     the model's size only (never on workers), so the merge order is fixed."""
     draws = int(np.clip(TASK_BYTES // max(1, statistics * itemsize), 1, PILOT_DRAWS))
     return max(1, math.ceil(draws / max(1, chunk)))
@@ -249,13 +250,17 @@ def _task(model, samples, seqs, spec: _TaskSpec, ranges: tuple[np.ndarray, np.nd
             if c >= 0:
                 t_, m_, q_ = np.unravel_index(c, shift.shape)
                 by_year.setdefault(int(t_), []).append((k, j, int(m_), int(q_)))
-    values, bins, rates, count = [], [], [], 0
+    total = sum(int(sample.rates.shape[0]) for sample in samples)
+    # the task's values (the pilot) or bin indices, written in place chunk by chunk (no copies)
+    task_values = np.empty((total, Y1, M, Q)) if ranges is None else None
+    task_bins = np.empty((total, Y1, M, Q), bin_dtype) if ranges is not None else None
+    rates, count = [], 0
     for sample, seq in zip(samples, seqs):
         C = sample.rates.shape[0]
         V = np.empty((M, C, Q))
         D = np.empty((M, C, min(Q, BLOCK)))
-        vals = np.empty((C, Y1, M, Q)) if ranges is None else None
-        b = np.empty((C, Y1, M, Q), bin_dtype) if ranges is not None else None
+        vals = task_values[count:count + C] if task_values is not None else None
+        b = task_bins[count:count + C] if task_bins is not None else None
         r = np.broadcast_to(spec.target_base, (C, T, 2)).copy()
 
         def on_year(t: int, n: np.ndarray) -> None:
@@ -281,13 +286,10 @@ def _task(model, samples, seqs, spec: _TaskSpec, ranges: tuple[np.ndarray, np.nd
 
         simulate_chunk(model, sample, seq, keep=False, on_year=on_year)
         rates.append(r)
-        if vals is not None:
-            values.append(vals.reshape(C, -1))
-        else:
-            bins.append(b.reshape(C, -1))
         count += C
     return _TaskResult(count, s1.reshape(-1), s2.reshape(-1), lo.reshape(-1), hi.reshape(-1), np.concatenate(rates),
-                       np.concatenate(values) if values else None, np.concatenate(bins) if bins else None)
+                       None if task_values is None else task_values.reshape(count, -1),
+                       None if task_bins is None else task_bins.reshape(count, -1))
 
 
 def _bin(m: np.ndarray, start: np.ndarray, width: np.ndarray, n_bins: int) -> np.ndarray:
@@ -364,7 +366,7 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
     layout = _layout(parsed, A, G)
     Q = layout.size
     N = (Y - 1) * M * Q  # the years after the baseline, measures, the stack of populations
-    pilot_chunks, per_task = task_chunks(size, N), task_chunks(size, N, itemsize=1)
+    pilot_chunks, per_task = task_chunks(size, N), task_chunks(size, N, itemsize=2)
     groups = [chunks[:pilot_chunks]] + [chunks[i:i + per_task] for i in range(pilot_chunks, len(chunks), per_task)]
     groups = [g for g in groups if g]
     plan = layout.plan
