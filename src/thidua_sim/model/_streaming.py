@@ -19,10 +19,11 @@ population (district, groups, areas, groups within areas), measure and year:
   on the per-draw rates at the target's start and end years (exact).
 
 A task reduces each year of a chunk as soon as it is drawn (``simulate_chunk(on_year=...)``),
-from the sampler's own state-first arrays, in blocks of :data:`BLOCK` populations that stay in
-cache: the areas, groups and district are summed once per year for every population that
-needs them (the *stack* of :class:`_Layout`), and the draws are never written out as int32
-arrays. The statistics are laid out (year, measure, population of the stack).
+from the sampler's own state-first arrays, in blocks of :data:`BLOCK` populations: the areas,
+groups and district are summed once per year for every population that needs them (the
+*stack* of :class:`_Layout`), and the draws are never written out as int32 arrays. The
+statistics are laid out (year, measure, population of the stack); the histograms are counted
+by the driver, a block of statistics at a time over every draw of a task (``np.bincount``).
 
 Memory is the histograms (about :data:`HIST_BYTES`), the pilot's values and one task in flight
 per worker: it does not grow with draws x cells. Tasks are groups of consecutive chunks whose
