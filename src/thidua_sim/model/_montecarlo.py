@@ -297,10 +297,13 @@ def _invert(u: np.ndarray, pmf0: np.ndarray, factor: Callable[[int, np.ndarray],
     with ``P(0) = pmf0`` and ``P(k) = P(k - 1) * factor(k, i)`` for the elements ``i``). Elements
     drop out as soon as they are placed, so the loop runs over fewer and fewer of them; it also
     stops where the running sum no longer grows (the float64 rounding of a tail below 1e-16)."""
-    x = np.zeros(u.shape)
-    i = np.flatnonzero(pmf0 < u)
-    pm, cd, uu = pmf0[i], pmf0[i], u[i]
-    k = 0
+    # k = 0 and 1 on whole arrays (most draws of a small variance end there), then the rest
+    pm1 = pmf0 * factor(1, slice(None))
+    cd1 = pmf0 + pm1
+    x = ((u > pmf0) & (cd1 > pmf0)).astype(np.float64)
+    i = np.flatnonzero((u > cd1) & (cd1 > pmf0))
+    pm, cd, uu = pm1[i], cd1[i], u[i]
+    k = 1
     while i.size:
         k += 1
         pm = pm * factor(k, i)
