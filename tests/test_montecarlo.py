@@ -6,7 +6,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from factories import line, make_baseline, make_instrument, make_params, make_rates, make_scenario
-from scipy import stats
+from scipy import special, stats
 
 import thidua_sim.model._montecarlo as mc
 from thidua_sim import ProjectionError, Uncertain, project
@@ -165,7 +165,7 @@ def test_binomial_sampler_matches_the_binomial(n, p):
     size = 200_000
     rng = np.random.default_rng(1)
     z = rng.standard_normal(size).astype(np.float32)
-    x = mc._binomial(np.full(size, n, np.float32), np.float32(p), z, np.random.default_rng(2))
+    x = mc._binomial(np.full(size, n, np.float32), np.float32(p), z)
     assert x.min() >= 0 and x.max() <= n and np.all(x == np.round(x))
     mean, var = n * p, n * p * (1 - p)
     assert abs(x.mean() - mean) < 4 * np.sqrt(var / size)
@@ -180,9 +180,33 @@ def test_binomial_sampler_matches_the_binomial(n, p):
 def test_poisson_sampler_matches_the_poisson(lam):
     size = 200_000
     z = np.random.default_rng(3).standard_normal(size).astype(np.float32)
-    x = mc._poisson(np.full(size, lam, np.float32), z, np.random.default_rng(4))
+    x = mc._poisson(np.full(size, lam, np.float32), z)
     assert abs(x.mean() - lam) < 4 * np.sqrt(lam / size)
     assert abs(x.var() / lam - 1) < 0.03
+
+
+@pytest.mark.parametrize("n, p", [(3, 0.2), (40, 0.01), (1, 0.5), (50, 0.99), (7, 0.9), (0, 0.3), (9, 0.0)])
+def test_small_variance_binomials_are_exact_by_inversion(n, p):
+    """Below the threshold, the draw at normal quantile z is the binomial's own quantile at Phi(z):
+    over equally spaced quantiles its distribution is the binomial's to the grid's resolution, and
+    it never decreases in z (common random numbers)."""
+    size = 200_001
+    z = special.ndtri((np.arange(size) + 0.5) / size).astype(np.float32)
+    x = mc._binomial(np.full(size, n, np.float32), np.float32(p), z)
+    assert n * p * (1 - p) < mc.EXACT_BELOW_VARIANCE
+    assert np.all(np.diff(x) >= 0) and x.min() >= 0 and x.max() <= n
+    counts = np.bincount(x.astype(int), minlength=n + 1) / size
+    np.testing.assert_allclose(counts, stats.binom.pmf(np.arange(n + 1), n, p), atol=2e-5)
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.05, 0.4, 0.95])
+def test_small_poisson_draws_are_exact_by_inversion(lam):
+    size = 200_001
+    z = special.ndtri((np.arange(size) + 0.5) / size).astype(np.float32)
+    x = mc._poisson(np.full(size, lam, np.float32), z)
+    assert np.all(np.diff(x) >= 0)
+    counts = np.bincount(x.astype(int), minlength=12)[:12] / size
+    np.testing.assert_allclose(counts, stats.poisson.pmf(np.arange(12), lam), atol=2e-5)
 
 
 def test_formation_split_is_unbiased_and_whole():
@@ -191,7 +215,7 @@ def test_formation_split_is_unbiased_and_whole():
     moved = np.broadcast_to(np.array([30.0, 20.0, 150.0], np.float32)[:, None], (3, size)).copy()
     households = moved.sum(axis=0)
     new = mc._formation(moved, households, np.float32(0.05), None, rng.standard_normal(size).astype(np.float32),
-                        rng.random(size, dtype=np.float32), np.random.default_rng(6))
+                        rng.random(size, dtype=np.float32))
     assert new.min() >= 0
     np.testing.assert_allclose(new.mean(axis=1), [1.5, 1.0, 7.5], atol=4 * np.sqrt(10 / size))
     # each state gets its expected share of the drawn total, rounded up or down
@@ -300,7 +324,7 @@ def _sampler_distribution(n, p, size=400_001, dtype=np.float32):
     from scipy import special
 
     z = special.ndtri((np.arange(size) + 0.5) / size).astype(dtype)
-    x = mc._binomial(np.full(size, n, dtype), dtype(p), z, np.random.default_rng(0))
+    x = mc._binomial(np.full(size, n, dtype), dtype(p), z)
     assert n * p * (1 - p) >= mc.EXACT_BELOW_VARIANCE  # the approximation, not the exact draws
     return x
 

@@ -171,3 +171,22 @@ def test_a_target_the_stream_cannot_count_is_refused(small_chunks):
     with pytest.raises(ProjectionError, match="not among the streamed populations"):
         project(baseline, scenario, params, until=2024, draws=50, keep_draws=False, targets=TARGETS[:1],
                 target_rule=draw_meets, populations=["dtts"])
+
+
+@pytest.mark.parametrize("scale", [1, 10**7])
+def test_integer_table_path_equals_the_float_path(scale):
+    """Projection.table()'s integer rows (draw_statistics) against the float64 population sums
+    of exact_statistics, a second computation of the same statistics: quantiles identical, mean
+    and sd to rounding; ``scale`` makes the counts so large that the exact integer sd would
+    overflow and NumPy's two-pass sd is used instead. Includes an empty cell (rates 0)."""
+    from thidua_sim.model import _stats
+    from thidua_sim.model.projection import parse_populations
+
+    result = _run(97, True)
+    draws = result.draws.astype(np.int64) * scale
+    parsed = parse_populations(result.populations(), result.areas)
+    new = _stats.draw_statistics(draws, parsed)
+    old = _stats.exact_statistics(_stats.population_sums(draws, parsed))
+    np.testing.assert_array_equal(new[:, 2:], old[:, 2:])
+    np.testing.assert_allclose(new[:, :2], old[:, :2], rtol=1e-12, atol=1e-12 * scale)
+    assert np.any(new[:, 1] > 0)

@@ -16,15 +16,17 @@ Determinism and common random numbers
   depends on the scenario.
 * Draws are split into chunks whose size depends only on the number of cells
   (:func:`chunk_size`), never on ``workers``; chunk ``i`` gets the stream
-  ``SeedSequence(seed).spawn(n_chunks)[i]`` and, inside, one stream per year and
-  per kind of variate. Normal variates are drawn for every cell whether used or
-  not, so two scenarios use the same noise cell by cell.
+  ``SeedSequence(seed).spawn(n_chunks)[i]`` and, inside, one stream per year for
+  the normals and uniforms, drawn for every cell in fixed shapes: every draw of a move
+  or of new households is a function of them, so two scenarios use the same noise cell
+  by cell.
 
 Household moves
 ---------------
 A multinomial row is drawn as two sequential binomials (first outflow, then the
-second outflow among those that stayed). A binomial with variance ``n p (1-p)``
-below :data:`EXACT_BELOW_VARIANCE` is drawn exactly (NumPy); above, as the rounded
+second outflow among those that stayed), each from its cell's standard normal ``z``. A
+binomial with variance ``n p (1-p)`` below :data:`EXACT_BELOW_VARIANCE` is drawn exactly, by
+inverting its distribution function at ``Phi(z)`` (:func:`_exact_binomial`); above, as the rounded
 second-order Cornish-Fisher normal ``n p + sd z + (1-2p)(z^2-1)/6`` with
 ``sd^2 = n p (1-p) - 1/12`` (Sheppard's correction for the rounding), clipped to
 ``[0, n]``. Measured from this sampler over 2,000,001 normal quantiles, worst over ``p``
@@ -48,11 +50,12 @@ import contextlib
 import multiprocessing
 import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import special
 
 if TYPE_CHECKING:  # posterior draws arrive as a DataFrame; only its columns and values are read
     import pandas as pd
@@ -289,11 +292,59 @@ def _workspace(shape: tuple[int, int, int], dtype: type) -> _Workspace:
     return space
 
 
-def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, exact: np.random.Generator,
-              out: np.ndarray | None = None, work: _Work | None = None) -> np.ndarray:
-    """Binomial(n, p) per cell (``p`` broadcasts to ``n``): exact below EXACT_BELOW_VARIANCE, else
-    the rounded Cornish-Fisher normal from the standard normals ``z``, clipped to [0, n].
-    Written into ``out`` (scratch from ``work``) when given."""
+def _invert(u: np.ndarray, pmf0: np.ndarray, factor: Callable[[int, np.ndarray], np.ndarray]) -> np.ndarray:
+    """The smallest ``k`` with ``F(k) >= u`` per element (inversion of a distribution on 0, 1, ...
+    with ``P(0) = pmf0`` and ``P(k) = P(k - 1) * factor(k, i)`` for the elements ``i``). Elements
+    drop out as soon as they are placed, so the loop runs over fewer and fewer of them; it also
+    stops where the running sum no longer grows (the float64 rounding of a tail below 1e-16)."""
+    # k = 0 and 1 on whole arrays (most draws of a small variance end there), then the rest
+    pm1 = pmf0 * factor(1, slice(None))
+    cd1 = pmf0 + pm1
+    x = ((u > pmf0) & (cd1 > pmf0)).astype(np.float64)
+    i = np.flatnonzero((u > cd1) & (cd1 > pmf0))
+    pm, cd, uu = pm1[i], cd1[i], u[i]
+    k = 1
+    while i.size:
+        k += 1
+        pm = pm * factor(k, i)
+        new = cd + pm
+        grew = new > cd  # a step that adds nothing (past n, or below the rounding) does not count
+        x[i] = grew + (k - 1)
+        go = (new < uu) & grew
+        if not go.all():
+            i, pm, new, uu = i[go], pm[go], new[go], uu[go]
+        cd = new
+    return x
+
+
+def _exact_binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Binomial(n, p) exactly, by inversion of its distribution at ``Phi(z)`` (increasing in ``z``);
+    for ``p > 1/2`` as ``n - Bin(n, 1 - p)`` at ``Phi(-z)``. For the cells of small variance: a
+    few steps of the running sum each (fast where ``n p`` or ``n (1 - p)`` is small)."""
+    n = n.astype(np.float64)
+    p = p.astype(np.float64)
+    flip = p > 0.5
+    any_flip = bool(flip.any())  # outflow rates rarely exceed 1/2
+    q = np.where(flip, 1.0 - p, p) if any_flip else p
+    u = special.ndtr(np.where(flip, -z, z).astype(np.float64) if any_flip else z.astype(np.float64))
+    ratio = q / (1.0 - q)
+    x = _invert(u, np.exp(n * np.log1p(-q)), lambda k, i: (n[i] - (k - 1)) / k * ratio[i])
+    np.minimum(x, n, out=x)
+    return np.where(flip, n - x, x) if any_flip else x
+
+
+def _exact_poisson(lam: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Poisson(lam) exactly, by inversion at ``Phi(z)`` (see :func:`_exact_binomial`)."""
+    lam = lam.astype(np.float64)
+    return _invert(special.ndtr(z.astype(np.float64)), np.exp(-lam), lambda k, i: lam[i] / k)
+
+
+def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, out: np.ndarray | None = None,
+              work: _Work | None = None) -> np.ndarray:
+    """Binomial(n, p) per cell (``p`` broadcasts to ``n``) from the standard normals ``z``: exact
+    (by inversion, :func:`_exact_binomial`) below EXACT_BELOW_VARIANCE, else the rounded
+    Cornish-Fisher normal, clipped to [0, n]. Written into ``out`` (scratch from ``work``) when
+    given."""
     work = work or _Work(n.shape, n.dtype)
     out = np.empty(n.shape, n.dtype) if out is None else out
     mean, sd, q6, small = work.a, work.b, work.c, work.small
@@ -320,13 +371,14 @@ def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, exact: np.random.Gene
     idx = np.flatnonzero(small)
     if idx.size:
         p_flat = p.reshape(-1) if p.shape == n.shape else np.broadcast_to(p, n.shape).reshape(-1)
-        out.reshape(-1)[idx] = exact.binomial(n.reshape(-1).take(idx).astype(np.int64), p_flat.take(idx))
+        out.reshape(-1)[idx] = _exact_binomial(n.reshape(-1).take(idx), p_flat.take(idx), z.reshape(-1).take(idx))
     return out
 
 
-def _poisson(lam: np.ndarray, z: np.ndarray, exact: np.random.Generator, out: np.ndarray | None = None,
+def _poisson(lam: np.ndarray, z: np.ndarray, out: np.ndarray | None = None,
              work: _Work | None = None) -> np.ndarray:
-    """Poisson(lam) per cell: exact below EXACT_BELOW_VARIANCE, else Cornish-Fisher from ``z``."""
+    """Poisson(lam) per cell from the normals ``z``: exact (by inversion) below
+    EXACT_BELOW_VARIANCE, else Cornish-Fisher."""
     work = work or _Work(lam.shape, lam.dtype)
     out = np.empty(lam.shape, lam.dtype) if out is None else out
     sd, small = work.b, work.small
@@ -343,7 +395,7 @@ def _poisson(lam: np.ndarray, z: np.ndarray, exact: np.random.Generator, out: np
     np.maximum(out, 0.0, out=out)
     idx = np.flatnonzero(small)
     if idx.size:
-        out.reshape(-1)[idx] = exact.poisson(lam.reshape(-1).take(idx))
+        out.reshape(-1)[idx] = _exact_poisson(lam.reshape(-1).take(idx), z.reshape(-1).take(idx))
     return out
 
 
@@ -354,7 +406,7 @@ def _conditional(p_second: np.ndarray, p_first: np.ndarray) -> np.ndarray:
     return np.minimum(out, 1.0, out=out)
 
 
-def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray, exact: np.random.Generator,
+def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray,
            out: np.ndarray | None = None, work: _Work | None = None) -> np.ndarray:
     """Stocks after one year of drawn moves: each row (P, N, O) a multinomial drawn as two
     sequential binomials.
@@ -369,20 +421,20 @@ def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray, exact: n
     # each row: first outflow into out[...], the households left into the stock's own slot, then
     # the second outflow out of those (the slots are filled in an order that never overwrites a
     # value still needed)
-    P_O = _binomial(nP, r[PPO], z[0], exact, newO, work)  # poor escaping to other
+    P_O = _binomial(nP, r[PPO], z[0], newO, work)  # poor escaping to other
     np.subtract(nP, P_O, out=newP)
-    P_N = _binomial(newP, _conditional(r[PPN], r[PPO]), z[1], exact, newN, work)  # ... to near-poor
+    P_N = _binomial(newP, _conditional(r[PPN], r[PPO]), z[1], newN, work)  # ... to near-poor
     newP -= P_N  # poor staying poor
-    N_P = _binomial(nN, r[PNP], z[2], exact, None, work)  # near-poor falling back
+    N_P = _binomial(nN, r[PNP], z[2], None, work)  # near-poor falling back
     rest_N = nN - N_P
-    N_O = _binomial(rest_N, _conditional(r[PNO], r[PNP]), z[3], exact, None, work)  # ... escaping to other
+    N_O = _binomial(rest_N, _conditional(r[PNO], r[PNP]), z[3], None, work)  # ... escaping to other
     rest_N -= N_O
     newP += N_P
     newN += rest_N
     newO += N_O
-    O_P = _binomial(nO, r[POP], z[4], exact, None, work)  # newly poor
+    O_P = _binomial(nO, r[POP], z[4], None, work)  # newly poor
     rest_O = nO - O_P
-    O_N = _binomial(rest_O, _conditional(r[PON], r[POP]), z[5], exact, None, work)  # ... newly near-poor
+    O_N = _binomial(rest_O, _conditional(r[PON], r[POP]), z[5], None, work)  # ... newly near-poor
     rest_O -= O_N
     newP += O_P
     newN += O_N
@@ -391,7 +443,7 @@ def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray, exact: n
 
 
 def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, entry: np.ndarray | None,
-               z: np.ndarray, u: np.ndarray, exact: np.random.Generator, work: _Work | None = None) -> np.ndarray:
+               z: np.ndarray, u: np.ndarray, work: _Work | None = None) -> np.ndarray:
     """New households per state (3, C, A, G).
 
     Their number is Poisson with mean ``gamma * H`` (from the normals ``z``); they are split over
@@ -401,7 +453,7 @@ def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, ent
     number ``T * share`` rounded up or down, unbiased; the split varies less than a multinomial.
     """
     work = work or _Work(households.shape, households.dtype)
-    total = _poisson(households * gamma, z, exact, None, work)
+    total = _poisson(households * gamma, z, None, work)
     if entry is None:
         c1 = np.divide(moved[0], households, out=np.zeros_like(households), where=households > 0)
         c2 = np.divide(moved[0] + moved[1], households, out=np.zeros_like(households), where=households > 0)
@@ -432,9 +484,15 @@ def _work_dtype(model: CompiledModel) -> type:
 
 
 def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random.SeedSequence,
-                   dtype: type = np.int32, out: np.ndarray | None = None) -> np.ndarray:
+                   dtype: type = np.int32, out: np.ndarray | None = None,
+                   on_year: Callable[[int, np.ndarray], None] | None = None, keep: bool = True) -> np.ndarray | None:
     """Stocks (C, Y, A, G, 3) of one chunk of draws with their parameters ``sample`` (written into
-    ``out`` when given)."""
+    ``out`` when given).
+
+    ``on_year(t, n)``: called after each transition ``t`` with the stocks of year ``t + 1`` as
+    whole-number floats laid out state first, (3, C, A, G) (read only; overwritten later), so that
+    a caller can reduce them while they are in cache. ``keep=False``: only ``on_year`` sees the
+    stocks (no array of every year; returns None)."""
     C = sample.rates.shape[0]
     T, (A, G, S) = model.steps, model.stocks0.shape
     wd = _work_dtype(model)
@@ -442,21 +500,29 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
         rates = normalise_rates(sample.rates[:, None, :, :].copy())  # (C, 1, G, 7)
     else:
         rates = normalise_rates(sample.rates[:, None, :, :] * model.multipliers)  # (C, A, G, 7)
-    base = {i: np.ascontiguousarray(rates[..., i], dtype=wd) for i in range(rates.shape[-1])}  # (C, A|1, G)
+    # every rate as a contiguous (C, A, G) array, even where it is the same for all areas: an
+    # operation broadcasting a (C, 1, G) rate runs NumPy's inner loop over the G = 2 groups only,
+    # several times slower than over whole contiguous arrays
+    base = {}
+    for i in range(rates.shape[-1]):
+        base[i] = np.empty((C, A, G), wd)
+        base[i][...] = rates[..., i]
     effects = sample.effects.astype(wd)
-    costs = sample.costs[:, None, :].astype(wd)  # (C, 1, K)
+    costs = np.empty((C, A, sample.costs.shape[-1]), wd)  # (C, A, K): contiguous, like the rates
+    costs[...] = sample.costs[:, None, :]
     eligible = model.eligible.astype(wd)
-    out = np.empty((C, T + 1, A, G, S), dtype=dtype) if out is None else out
+    if keep:
+        out = np.empty((C, T + 1, A, G, S), dtype=dtype) if out is None else out
     space = _workspace((C, A, G), wd)
     n, moved, z, u, households, work = space.n, space.moved, space.z, space.u, space.households, space.work
     n[:] = np.moveaxis(np.rint(model.stocks0), -1, 0)[:, None]  # state first: contiguous rows
-    out[:, 0] = np.rint(model.stocks0)
+    if keep:
+        out[:, 0] = np.rint(model.stocks0)
     for t, year_seq in enumerate(seq.spawn(T)):
-        normal_seq, exact_seq = year_seq.spawn(2)
+        normal_seq = year_seq.spawn(1)[0]  # the first child (a second was the exact draws' stream)
         common = np.random.Generator(np.random.SFC64(normal_seq))  # fixed shapes: same noise in every scenario
         common.standard_normal(dtype=wd, out=z)
         common.random(dtype=wd, out=u)
-        exact = np.random.Generator(np.random.PCG64(exact_seq))
         if model.periods is not None:  # units merged or split, stocks re-based into years[t + 1] (_periods.py)
             model.periods.apply_draws(t, n, sample.rebasing)
         r = base
@@ -464,17 +530,20 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
             stocks = np.moveaxis(n, 0, -1)  # (C, A, G, 3) view of the state-first arrays
             resources, _ = allocate_area_resources(model, t, stocks)  # (C, A, K)
             share, _, _ = coverage_shares(stocks, resources, costs, eligible, details=False)
-            keeps = keep_factors(share, eligible, effects)
+            keeps = tuple(np.broadcast_to(k, (C, A, G)).copy() for k in keep_factors(share, eligible, effects))
             r = dict(base)
             r[PPN], r[PPO], r[PNP], r[PNO] = adjust_rates(base[PPN], base[PPO], base[PNP], base[PNO], keeps)
         np.add(n[0], n[1], out=households)
         households += n[2]
-        _moves(n, r, z[:6], exact, moved, work)
-        moved += _formation(moved, households, base[GAMMA], model.entry, z[6], u, exact, work)
+        _moves(n, r, z[:6], moved, work)
+        moved += _formation(moved, households, base[GAMMA], model.entry, z[6], u, work)
         n, moved = moved, n
-        for s_ in range(S):
-            out[:, t + 1, :, :, s_] = n[s_]
-    return out
+        if keep:
+            for s_ in range(S):
+                out[:, t + 1, :, :, s_] = n[s_]
+        if on_year is not None:
+            on_year(t, n)
+    return out if keep else None
 
 
 # -- chunks and workers -------------------------------------------------------------------------

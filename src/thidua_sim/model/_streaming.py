@@ -18,6 +18,13 @@ population (district, groups, areas, groups within areas), measure and year:
 * **target success counts**: for each target given, the draws meeting it, by the caller's rule
   on the per-draw rates at the target's start and end years (exact).
 
+A task reduces each year of a chunk as soon as it is drawn (``simulate_chunk(on_year=...)``),
+from the sampler's own state-first arrays, in blocks of :data:`BLOCK` populations: the areas,
+groups and district are summed once per year for every population that needs them (the
+*stack* of :class:`_Layout`), and the draws are never written out as int32 arrays. The
+statistics are laid out (year, measure, population of the stack); the histograms are counted
+by the driver, a block of statistics at a time over every draw of a task (``np.bincount``).
+
 Memory is the histograms (about :data:`HIST_BYTES`), the pilot's values and one task in flight
 per worker: it does not grow with draws x cells. Tasks are groups of consecutive chunks whose
 size depends only on the number of cells; their partial sums are merged in task order, so the
@@ -44,7 +51,7 @@ TASK_BYTES = 32 * 2**20
 HIST_BYTES = 96 * 2**20
 """Memory for the quantile histograms (bins per statistic = this / statistics / 2 bytes, 30..1022)."""
 MAX_BINS, MIN_BINS = 1022, 30
-ADD_BLOCK = 4096  # statistics per block when counting a task into the histograms (~0.5 MB of them)
+ADD_BLOCK = 8192  # statistics per block when counting a task into the histograms (~1 MB of them)
 
 TargetRule = Callable[[object, np.ndarray, np.ndarray], np.ndarray]
 """``rule(target, rate_start, rate_end) -> bool array``: whether each draw meets the target."""
@@ -55,11 +62,14 @@ def full_draws_bytes(draws: int, years: int, cells: int, itemsize: int = 4) -> i
     return int(draws) * int(years) * int(cells) * 3 * int(itemsize)
 
 
-def task_chunks(chunk: int, statistics: int) -> int:
+def task_chunks(chunk: int, statistics: int, itemsize: int = 8) -> int:
     """Chunks per task for chunks of ``chunk`` draws and ``statistics`` reported numbers a draw:
-    about PILOT_DRAWS draws, fewer for many statistics. Depends on the model's size only (never
-    on workers), so the merge order is fixed."""
-    draws = int(np.clip(TASK_BYTES // max(1, statistics * 8), 1, PILOT_DRAWS))
+    about PILOT_DRAWS draws, fewer for many statistics, so that a task's values take about
+    TASK_BYTES at ``itemsize`` bytes each (8: the pilot's float64 values; 2 for the other tasks'
+    one-byte bin indices, with room for a task in flight per worker: the driver then counts
+    many draws of a block of statistics at once). Depends on
+    the model's size only (never on workers), so the merge order is fixed."""
+    draws = int(np.clip(TASK_BYTES // max(1, statistics * itemsize), 1, PILOT_DRAWS))
     return max(1, math.ceil(draws / max(1, chunk)))
 
 
@@ -116,41 +126,84 @@ def target_key(target: object) -> str:
 # -- one task (runs in a worker) ---------------------------------------------------------------
 
 @dataclass(frozen=True)
+class _Layout:
+    """Where each statistic of a year is: measures x the *stack* of the distinct populations asked
+    for, [district, groups, areas, cells], each kind in index order. ``plan[p]``: the position of
+    population ``p`` in the stack."""
+
+    district: bool
+    groups: np.ndarray  # group indices
+    areas: np.ndarray  # area indices
+    cells: np.ndarray  # flat cell indices a * G + g
+    plan: np.ndarray
+    A: int
+    G: int
+
+    @property
+    def size(self) -> int:
+        return int(self.district) + len(self.groups) + len(self.areas) + len(self.cells)
+
+
+def _layout(parsed: Sequence[tuple[int | None, int | None]], A: int, G: int) -> _Layout:
+    district = any(a is None and g is None for a, g in parsed)
+    groups = np.array(sorted({g for a, g in parsed if a is None and g is not None}), np.int64)
+    areas = np.array(sorted({a for a, g in parsed if a is not None and g is None}), np.int64)
+    cells = np.array(sorted({a * G + g for a, g in parsed if a is not None and g is not None}), np.int64)
+    base_g, base_a = int(district), int(district) + len(groups)
+    base_c = base_a + len(areas)
+    where_g = {int(g): base_g + i for i, g in enumerate(groups)}
+    where_a = {int(a): base_a + i for i, a in enumerate(areas)}
+    where_c = {int(c): base_c + i for i, c in enumerate(cells)}
+    plan = np.array([0 if a is None and g is None else where_g[g] if a is None else where_a[a] if g is None
+                     else where_c[a * G + g] for a, g in parsed], np.int64)
+    return _Layout(district, groups, areas, cells, plan, A, G)
+
+
+def _year_values(n: np.ndarray, layout: _Layout, out: np.ndarray) -> np.ndarray:
+    """Stocks of one year, state first (3, C, A, G), whole numbers -> ``out`` (M, C, Q) float64:
+    the counts, households, poor and near-poor rates in percent (as :func:`~._stats.measures`) of
+    the stack of populations (:class:`_Layout`). Sums are exact (float64 of whole numbers)."""
+    S, C, A, G = n.shape
+    pos = 0
+    if layout.district:
+        np.sum(n.reshape(S, C, A * G), axis=-1, dtype=np.float64, out=out[:S, :, 0])
+        pos = 1
+    if len(layout.groups):
+        by_group = n.sum(axis=2, dtype=np.float64)  # (3, C, G)
+        out[:S, :, pos:pos + len(layout.groups)] = by_group[..., layout.groups]
+        pos += len(layout.groups)
+    if len(layout.areas):
+        k = len(layout.areas)
+        dest = out[:S, :, pos:pos + k]
+        src = n if k == A else n[:, :, layout.areas]
+        np.add(src[..., 0], src[..., 1] if G > 1 else 0.0, out=dest, dtype=np.float64)
+        for g in range(2, G):
+            dest += src[..., g]
+        pos += k
+    if len(layout.cells):
+        k = len(layout.cells)
+        flat = n.reshape(S, C, A * G)
+        out[:S, :, pos:pos + k] = flat if k == A * G else flat[..., layout.cells]
+    h = out[S]
+    np.add(out[0], out[1], out=h)
+    for j in range(2, S):
+        h += out[j]
+    whole = np.maximum(h, 1.0)  # whole numbers: P / max(H, 1) is P / H, and 0 where H = 0 (then P = 0)
+    for j in range(2):  # poor and near-poor rates in percent
+        r = out[S + 1 + j]
+        np.divide(out[j], whole, out=r)
+        r *= 100.0
+    return out
+
+
+@dataclass(frozen=True)
 class _TaskSpec:
-    plan: np.ndarray  # (P,) index of each population in [district, groups, areas, cells]
-    shift: np.ndarray  # (N,) expected-path measures, laid out (Y - 1, P, M)
+    layout: _Layout
+    shift: np.ndarray  # (Y - 1, M, Q) expected-path measures of the stack
     dtype: type
-    target_cols: np.ndarray  # (T, 2) columns of the start and end poor rates; -1: the baseline year
+    target_cols: np.ndarray  # (T, 2) flat statistic (year, measure, stack position) of the start and end
+    # poor rates; -1: the baseline year
     target_base: np.ndarray  # (T, 2) the rates where the column is -1 (the same in every draw)
-
-
-def _plan(parsed: Sequence[tuple[int | None, int | None]], A: int, G: int) -> np.ndarray:
-    """Where each population is in the stack [district, groups, areas, cells (a * G + g)]."""
-    out = np.empty(len(parsed), np.int64)
-    for i, (a, g) in enumerate(parsed):
-        out[i] = 0 if a is None and g is None else 1 + g if a is None else 1 + G + a if g is None \
-            else 1 + G + A + a * G + g
-    return out
-
-
-def chunk_values(stocks: np.ndarray, plan: np.ndarray) -> np.ndarray:
-    """(C, Y, A, G, 3) stocks -> (C, Y, P, M) measures of the planned populations, in one gather:
-    counts, households, poor and near-poor rates in percent (as :func:`~._stats.measures`)."""
-    C, Y, A, G, S = stocks.shape
-    acc = np.int64 if stocks.dtype.kind in "iu" else np.float64
-    by_area = stocks.sum(axis=3, dtype=acc)  # (C, Y, A, 3)
-    by_group = stocks.sum(axis=2, dtype=acc)  # (C, Y, G, 3)
-    stack = np.concatenate([by_group.sum(axis=2, keepdims=True), by_group, by_area,
-                            stocks.reshape(C, Y, A * G, S).astype(acc, copy=False)], axis=2)
-    out = np.empty((C, Y, len(plan), S + 3))
-    out[..., :S] = np.take(stack, plan, axis=2)
-    np.sum(out[..., :S], axis=-1, out=out[..., S])
-    h = out[..., S]
-    for j in range(2):
-        np.divide(out[..., j], h, out=out[..., S + 1 + j], where=h > 0)
-        out[..., S + 1 + j][~(h > 0)] = 0.0
-        out[..., S + 1 + j] *= 100.0
-    return out
 
 
 @dataclass
@@ -165,48 +218,87 @@ class _TaskResult:
     bins: np.ndarray | None = None  # (C, N) bin indices (0 under, 1..B, B+1 over)
 
 
+BLOCK = 2**15
+"""Populations per block when reducing a year: large, as NumPy is slower on many short rows than on
+one pass over long ones (measured: 2,048 -> 3.7 ms a national chunk-year, 32,768 -> 2.2 ms)."""
+
+
 def _task(model, samples, seqs, spec: _TaskSpec, ranges: tuple[np.ndarray, np.ndarray, int] | None) -> _TaskResult:
-    """Simulate the chunks of one task and reduce them (see the module text)."""
+    """Simulate the chunks of one task and reduce them year by year, as each year is drawn (see
+    the module text)."""
     from ._montecarlo import simulate_chunk
 
     if model is None:  # a local worker process: the model came once, with the pool
         from ._montecarlo import _WORKER
 
         model = _WORKER["model"]
-    s1 = np.zeros(spec.shift.shape)
-    s2 = np.zeros(spec.shift.shape)
-    lo = np.full(spec.shift.shape, np.inf)
-    hi = np.full(spec.shift.shape, -np.inf)
-    values, bins, rates, count = [], [], [], 0
+    shift = spec.shift
+    Y1, M, Q = shift.shape
+    s1 = np.zeros(shift.shape)
+    s2 = np.zeros(shift.shape)
+    lo = np.full(shift.shape, np.inf)
+    hi = np.full(shift.shape, -np.inf)
+    if ranges is not None:  # bin = floor((x - start) / width) + 1, as x * scale + offset
+        start, width, n_bins = ranges
+        scale = (1.0 / width).reshape(shift.shape)
+        offset = (1.0 - start / width).reshape(shift.shape)
+        bin_dtype = np.uint8 if n_bins + 2 <= 2**8 else np.uint16
+    T = len(spec.target_cols)
+    by_year: dict[int, list[tuple[int, int, int, int]]] = {}
+    for k in range(T):
+        for j in range(2):
+            c = int(spec.target_cols[k, j])
+            if c >= 0:
+                t_, m_, q_ = np.unravel_index(c, shift.shape)
+                by_year.setdefault(int(t_), []).append((k, j, int(m_), int(q_)))
+    total = sum(int(sample.rates.shape[0]) for sample in samples)
+    # the task's values (the pilot) or bin indices, written in place chunk by chunk (no copies)
+    task_values = np.empty((total, Y1, M, Q)) if ranges is None else None
+    task_bins = np.empty((total, Y1, M, Q), bin_dtype) if ranges is not None else None
+    rates, count = [], 0
     for sample, seq in zip(samples, seqs):
-        stocks = simulate_chunk(model, sample, seq, spec.dtype)  # (C, Y, A, G, 3)
-        # the baseline year is the same in every draw: left out (the driver knows it)
-        m = chunk_values(stocks[:, 1:], spec.plan).reshape(stocks.shape[0], -1)  # (C, N)
-        del stocks
-        d = m - spec.shift
-        s1 += d.sum(axis=0)
-        d *= d
-        s2 += d.sum(axis=0)
-        del d
-        np.minimum(lo, m.min(axis=0), out=lo)
-        np.maximum(hi, m.max(axis=0), out=hi)
-        if spec.target_cols.size:
-            rates.append(np.where(spec.target_cols >= 0, m[:, np.maximum(spec.target_cols, 0)], spec.target_base))
-        else:
-            rates.append(np.zeros((m.shape[0], 0, 2)))
-        if ranges is None:
-            values.append(m)
-        else:
-            bins.append(_bin(m, *ranges))
-        count += m.shape[0]
-    return _TaskResult(count, s1, s2, lo, hi, np.concatenate(rates),
-                       np.concatenate(values) if values else None, np.concatenate(bins) if bins else None)
+        C = sample.rates.shape[0]
+        V = np.empty((M, C, Q))
+        D = np.empty((M, C, min(Q, BLOCK)))
+        vals = task_values[count:count + C] if task_values is not None else None
+        b = task_bins[count:count + C] if task_bins is not None else None
+        r = np.broadcast_to(spec.target_base, (C, T, 2)).copy()
+
+        def on_year(t: int, n: np.ndarray) -> None:
+            _year_values(n, spec.layout, V)
+            for k, j, m_, q_ in by_year.get(t, ()):
+                r[:, k, j] = V[m_, :, q_]
+            for s in range(0, Q, BLOCK):
+                e = min(Q, s + BLOCK)
+                v, d = V[:, :, s:e], D[:, :, :e - s]
+                np.subtract(v, shift[t, :, None, s:e], out=d)
+                s1[t, :, s:e] += d.sum(axis=1)
+                d *= d
+                s2[t, :, s:e] += d.sum(axis=1)
+                np.minimum(lo[t, :, s:e], v.min(axis=1), out=lo[t, :, s:e])
+                np.maximum(hi[t, :, s:e], v.max(axis=1), out=hi[t, :, s:e])
+                if b is not None:
+                    np.multiply(v, scale[t, :, None, s:e], out=d)
+                    d += offset[t, :, None, s:e]
+                    np.clip(d, 0.0, n_bins + 1, out=d)
+                    np.copyto(b[:, t, :, s:e], d.transpose(1, 0, 2), casting="unsafe")  # floor: d >= 0
+                else:
+                    vals[:, t, :, s:e] = v.transpose(1, 0, 2)
+
+        simulate_chunk(model, sample, seq, keep=False, on_year=on_year)
+        rates.append(r)
+        count += C
+    return _TaskResult(count, s1.reshape(-1), s2.reshape(-1), lo.reshape(-1), hi.reshape(-1), np.concatenate(rates),
+                       None if task_values is None else task_values.reshape(count, -1),
+                       None if task_bins is None else task_bins.reshape(count, -1))
 
 
 def _bin(m: np.ndarray, start: np.ndarray, width: np.ndarray, n_bins: int) -> np.ndarray:
-    """Bin index of each value: 0 below ``start``, 1..n_bins inside, n_bins + 1 above."""
-    idx = np.floor((m - start) / width)
-    np.clip(idx + 1.0, 0.0, n_bins + 1, out=idx)
+    """Bin index of each value (as the tasks compute it): 0 below ``start``, 1..n_bins inside,
+    n_bins + 1 above."""
+    idx = m * (1.0 / width)
+    idx += 1.0 - start / width
+    np.clip(idx, 0.0, n_bins + 1, out=idx)
     return idx.astype(np.uint8 if n_bins + 2 <= 2**8 else np.uint16)
 
 
@@ -272,12 +364,16 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
     A, G, S = model.stocks0.shape
     sample, dtype, size, chunks, seqs = run.sample, run.dtype, run.size, run.chunks, run.seqs
     P, M, Y = shift.shape
-    N = (Y - 1) * P * M  # the years after the baseline, populations, measures
-    per_task = task_chunks(size, N)
-    groups = [chunks[i:i + per_task] for i in range(0, len(chunks), per_task)]
-    plan = _plan(parsed, A, G)
-    base = chunk_values(np.rint(model.stocks0)[None, None], plan)[0, 0]  # (P, M): the baseline year
-    flat_index = np.arange(N).reshape(Y - 1, P, M)
+    layout = _layout(parsed, A, G)
+    Q = layout.size
+    N = (Y - 1) * M * Q  # the years after the baseline, measures, the stack of populations
+    pilot_chunks, per_task = task_chunks(size, N), task_chunks(size, N, itemsize=2)
+    groups = [chunks[:pilot_chunks]] + [chunks[i:i + per_task] for i in range(pilot_chunks, len(chunks), per_task)]
+    groups = [g for g in groups if g]
+    plan = layout.plan
+    base_stack = _year_values(np.moveaxis(np.rint(model.stocks0), -1, 0)[:, None], layout, np.empty((M, 1, Q)))[:, 0]
+    base = base_stack[:, plan].T  # (P, M): the baseline year
+    flat_index = np.arange(N).reshape(Y - 1, M, Q)
     years = model.years
     pop_pos = {p: i for i, p in enumerate(populations)}
     poor_rate = M - 2
@@ -296,13 +392,14 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
 
     def column(pop: str, year: int) -> int:
         y = years.index(year)
-        return -1 if y == 0 else int(flat_index[y - 1, pop_pos[pop], poor_rate])
+        return -1 if y == 0 else int(flat_index[y - 1, poor_rate, plan[pop_pos[pop]]])
 
     target_cols = np.array([[column(t.population, t.start_year), column(t.population, t.end_year)]
                             for t in targets], dtype=np.int64).reshape(-1, 2)
     target_base = np.array([[base[pop_pos[t.population], poor_rate]] * 2 for t in targets]).reshape(-1, 2)
-    shift_flat = np.ascontiguousarray(np.moveaxis(shift, -1, 0)[1:], dtype=np.float64).reshape(-1)  # (Y-1, P, M)
-    spec = _TaskSpec(plan, shift_flat, dtype, target_cols, target_base)
+    shift_stack = np.empty((Y - 1, M, Q))
+    shift_stack[:, :, plan] = np.moveaxis(np.asarray(shift, dtype=np.float64), (0, 1, 2), (2, 1, 0))[1:]
+    spec = _TaskSpec(layout, shift_stack, dtype, target_cols, target_base)
     n_bins = int(np.clip(HIST_BYTES // max(1, N * 2) - 2, MIN_BINS, MAX_BINS))
 
     def args_of(group):
@@ -338,21 +435,17 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
             ranges = _ranges(pilot.values, n_bins)
             hist = np.zeros((N, n_bins + 2), np.uint16 if draws < 2**16 else np.uint32)
             flat = hist.reshape(-1)
-            offsets = np.arange(N, dtype=np.int64) * (n_bins + 2)
+            offsets = np.arange(min(N, ADD_BLOCK), dtype=np.int32) * (n_bins + 2)
 
             def add(bins: np.ndarray) -> None:
                 # block by block of statistics, every draw of the task: the block of the histogram
                 # stays in cache (one pass over the whole histogram per draw is memory-bound)
                 for s in range(0, N, ADD_BLOCK):
                     e = min(N, s + ADD_BLOCK)
+                    keys = bins[:, s:e] + offsets[:e - s]  # one value per statistic a draw
+                    counts = np.bincount(keys.reshape(-1), minlength=(e - s) * (n_bins + 2))
                     block = flat[s * (n_bins + 2):e * (n_bins + 2)]
-                    local = offsets[:e - s]
-                    where = np.empty(e - s, np.int64)
-                    for row in bins[:, s:e]:
-                        np.add(local, row, out=where)  # one value per statistic a draw: no repeated index
-                        counts = block.take(where)
-                        counts += 1
-                        block.put(where, counts)
+                    block += counts.astype(block.dtype, copy=False)
 
             add(_bin(pilot.values, *ranges))
             pilot = None  # the pilot's values are binned: free them
@@ -371,15 +464,15 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
     finally:
         if bar:
             bar.close()
-    mean = spec.shift + s1 / draws
+    mean = spec.shift.reshape(-1) + s1 / draws
     var = np.maximum(s2 - s1 * s1 / draws, 0.0) / (draws - 1) if draws > 1 else np.zeros(N)
     q = np.clip(q, lo, hi)
-    Q = len(QUANTILES)
 
     def with_baseline(values: np.ndarray, first: np.ndarray) -> np.ndarray:
         """(..., N) in the task layout -> (..., P, M, Y) with the baseline year ``first`` (P, M)."""
         lead = values.shape[:-1]
-        rest = np.moveaxis(values.reshape(*lead, Y - 1, P, M), -3, -1)  # (..., P, M, Y - 1)
+        rest = np.take(values.reshape(*lead, Y - 1, M, Q), plan, axis=-1)  # (..., Y - 1, M, P)
+        rest = np.moveaxis(rest, (-3, -2, -1), (-1, -2, -3))  # (..., P, M, Y - 1)
         return np.concatenate([np.broadcast_to(first[..., None], (*lead, P, M, 1)), rest], axis=-1)
 
     zeros = np.zeros((P, M))

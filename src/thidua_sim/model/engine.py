@@ -218,7 +218,8 @@ def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
             continue
         wsum = weights.sum(axis=-1, keepdims=True)  # (..., 1)
         share = np.divide(weights, wsum, out=np.zeros(weights.shape, dtype), where=wsum > 0)  # (..., A)
-        resources += share[..., :, None] * amount[..., None, :]
+        resources += np.matmul(share[..., :, None], amount[..., None, :])  # one product per element (no sum), as
+        # share * amount, but without NumPy's broadcasting loop over the few instruments
         unallocated += np.where(wsum > 0, 0.0, amount).astype(dtype)
     return resources, unallocated
 

@@ -359,10 +359,12 @@ class Projection:
 
     def _statistics_block(self, parsed: list[tuple[int | None, int | None]], cache: dict | None = None) -> np.ndarray:
         """(B, statistics, measures, Y) for a block of populations."""
-        from ._stats import exact_statistics, population_sums
+        from ._stats import draw_statistics, exact_statistics, population_sums
 
         expected = _measures(population_sums(self.expected, parsed))[:, None]  # (B, 1, M, Y)
         if self.draws is not None:
+            if self.draws.dtype.kind in "iu":  # whole-number draws: integer rows, draws last (see _stats)
+                return np.concatenate([expected, draw_statistics(self.draws, parsed, cache)], axis=1)
             # every area and group summed once, rows sorted once (see _stats)
             return np.concatenate([expected, exact_statistics(population_sums(self.draws, parsed, cache))], axis=1)
         if self.summary is not None:
