@@ -293,6 +293,7 @@ def _execute_with(job: BriefJob, kernel_manager_class: type) -> BriefResult:
     started = time.perf_counter()
     error: str | None = None
     attempts = 0
+    executed = None
     job.notebook_path.parent.mkdir(parents=True, exist_ok=True)
     job.state_path.unlink(missing_ok=True)  # a brief being rebuilt is not up to date until it succeeds
     while True:
@@ -302,10 +303,13 @@ def _execute_with(job: BriefJob, kernel_manager_class: type) -> BriefResult:
                 kernel = ({"km": _warm.warm_kernel(job.kernel_name, Path(job.notebook).parent, job.start_timeout,
                                                    job.env.get(IPC_ENV))}
                           if job.warm else {"kernel_manager_class": kernel_manager_class})
-                papermill.execute_notebook(
+                # written once at the end (or with the error cell when a cell fails), not after every
+                # cell: papermill's saves cost a fifth of a commune brief
+                executed = papermill.execute_notebook(
                     job.notebook, str(tmp), parameters=dict(job.parameters), kernel_name=job.kernel_name,
                     cwd=str(Path(job.notebook).parent), progress_bar=False, log_output=False,
-                    start_timeout=job.start_timeout, execution_timeout=job.cell_timeout, **kernel,
+                    start_timeout=job.start_timeout, execution_timeout=job.cell_timeout,
+                    request_save_on_cell_execute=False, **kernel,
                 )
                 _warm.release()
             except DeadKernelError as exc:
@@ -325,7 +329,8 @@ def _execute_with(job: BriefJob, kernel_manager_class: type) -> BriefResult:
     html_name = ""
     if error is None:
         try:
-            write_atomic(job.html_path, render_html(job.notebook_path, job.title, job.language))
+            write_atomic(job.html_path, render_html(executed if executed is not None else job.notebook_path,
+                                                    job.title, job.language))
             html_name = job.html_path.name
         except Exception as exc:  # noqa: BLE001 - a rendering failure fails this brief only
             error = _last_line(exc)
@@ -573,20 +578,32 @@ def _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, noteb
 
     if to_run:
         write_index()  # an interrupted first run still leaves an index saying what is not finished
+        to_compute = None
         if any("results" in j.parameters for j in to_run):
-            from ._results import ensure_results
+            from ._results import results_current
 
-            ensure_results(shared.results_file, scenario=scenario_path, data_dir=data_dir, params_dir=params_dir,
-                           draws=int(shared.common["draws"]), seed=int(shared.common["seed"]),
-                           until=int(shared.common["until"]), areas=shared.wanted, district=shared.district,
-                           scheduler=shared.scheduler)
+            inputs = dict(scenario=scenario_path, data_dir=data_dir, params_dir=params_dir,
+                          draws=int(shared.common["draws"]), seed=int(shared.common["seed"]),
+                          until=int(shared.common["until"]))
+            if not results_current(shared.results_file, **inputs):
+                to_compute = {**inputs, "areas": shared.wanted, "district": shared.district}
         try:
             if shared.scheduler:
                 from ._distributed import run_on_cluster
+                from ._results import compute_results
 
+                if to_compute is not None:
+                    compute_results(shared.results_file, scheduler=shared.scheduler, **to_compute)
                 run_on_cluster(to_run, shared.scheduler, results, progress, write_index)
             else:
-                _run_parallel(to_run, jobs, results, progress, write_index)
+                warm = None
+                if shared.warm_kernels:
+                    (out_dir / "logs").mkdir(exist_ok=True)
+                    write_atomic(out_dir / "logs" / KERNELS_LOG, "")
+                    warm = (kernel_name, str(Path(to_run[0].notebook).parent), int(start_timeout), env,
+                            str(out_dir / "logs" / KERNELS_LOG))
+                _run_parallel(to_run, jobs, results, progress, write_index, warm=warm,
+                              shared_results=None if to_compute is None else (shared.results_file, to_compute))
         finally:
             remove_stale_temporaries(out_dir)  # those of workers stopped by Ctrl-C
     write_index()
@@ -618,16 +635,31 @@ def _scenario_name(path: Path, language: str) -> str:
 
 
 def _run_parallel(to_run: list[BriefJob], jobs: int, results: dict[str, BriefResult], progress: bool,
-                  on_done) -> None:
+                  on_done, *, warm: tuple | None = None, shared_results: tuple | None = None) -> None:
+    """Run ``to_run`` in ``jobs`` worker processes, the longest brief (the district's) first.
+
+    The workers start at once, each starting its warm kernel (``warm``: kernel name, folder,
+    start timeout, environment, kernel log); while they start, the shared results
+    (``shared_results``: the file and the inputs, when it must be computed) are computed in
+    parallel: the allocation and the required resources in the workers, the draws here; the
+    file is written before any brief is submitted."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(to_run), desc="briefs", unit="brief", file=sys.stderr, disable=not progress,
-               dynamic_ncols=True)
+    workers = min(jobs, len(to_run))
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(to_run)), mp_context=context,
-                             initializer=_init_worker) as pool:
-        futures = {pool.submit(_execute, job): job for job in to_run}
+    futures: dict = {}
+    bar = None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(warm,)) as pool:
         try:
+            if shared_results is not None:
+                _compute_shared(pool, workers, *shared_results)
+            else:
+                for _ in range(workers):  # start every worker (and its kernel) now, not on the first briefs
+                    pool.submit(_started)
+            bar = tqdm(total=len(to_run), desc="briefs", unit="brief", file=sys.stderr, disable=not progress,
+                       dynamic_ncols=True)
+            futures = {pool.submit(_execute, job): job for job in sorted(to_run, key=_longest_first)}
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -649,15 +681,68 @@ def _run_parallel(to_run: list[BriefJob], jobs: int, results: dict[str, BriefRes
             _stop_workers(pool)  # promptly: do not wait for running notebooks (up to the cell timeout)
             raise
         finally:
-            bar.close()
+            if bar is not None:
+                bar.close()
 
 
+def _longest_first(job: BriefJob) -> int:
+    """Sort key: the district brief (its sensitivity analysis and charts) before the communes, so
+    no worker is left with it at the end (sorting is stable: the communes keep their order)."""
+    return 0 if job.kind == "district" else 1
 
-def _init_worker() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them and their kernels."""
+
+def _started() -> None:
+    """A no-op task: submitting one per worker makes the pool start them all at once."""
+
+
+def _compute_shared(pool: ProcessPoolExecutor, workers: int, path: Path, inputs: dict) -> None:
+    """Compute the shared results file's parts in parallel: the allocation and the required
+    resources in the pool's workers (as they start), the draws in this process; write the file."""
+    from ._results import compute_part, compute_results, results_parts
+
+    parts = results_parts(inputs["district"])
+    remote = {part: pool.submit(compute_part, part, **inputs) for part in ("allocation", "required") if part in parts}
+    for _ in range(workers - len(remote)):  # start the other workers too
+        pool.submit(_started)
+    done = {part: compute_part(part, **inputs) for part in parts if part not in remote}
+    done.update({part: future.result() for part, future in remote.items()})
+    compute_results(path, parts=done, **inputs)
+
+
+KERNELS_LOG = "kernels.log"
+"""Under ``logs/``: the standard error of the warm kernels (started before any brief's log)."""
+
+
+def _init_worker(warm: tuple | None = None) -> None:
+    """Workers leave Ctrl-C to the main process, which stops them and their kernels. With
+    ``warm`` (kernel name, folder, start timeout, environment, log file) the worker starts its
+    warm kernel now, which imports what a brief imports while the batch computes its results."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # jsonschema (through nbformat) imports rfc3987_syntax when installed, which builds three
+    # Earley parsers for IRI formats at import (1-2 s a process); no notebook schema has such a
+    # format, so a worker does without it
+    sys.modules.setdefault("rfc3987_syntax", None)
+    if warm is None:
+        return
+    kernel_name, cwd, timeout, env, log_path = warm
+    from . import _warm
+
+    os.environ.update(env)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy in the kernel
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(log_path, "a", encoding="utf-8") as log:
+            os.dup2(log.fileno(), 2)  # the kernel's chatter goes to the log, not over the progress bar
+            _warm.prestart(kernel_name, cwd, timeout, env.get(IPC_ENV))
+    except Exception:  # noqa: BLE001 - the first brief starts a kernel itself and reports what fails
+        pass
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 3.0) -> None:
