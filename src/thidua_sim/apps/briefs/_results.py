@@ -180,25 +180,30 @@ def compute_part(part: str, *, scenario: Path, data_dir: Path, params_dir: Path,
 
 def compute_results(path: Path, *, scenario: Path, data_dir: Path, params_dir: Path, draws: int, seed: int,
                     until: int, areas: list[str] | None, district: bool, scheduler: str | None = None,
-                    parts: dict | None = None) -> Path:
+                    parts: dict | None = None, complete: bool = True) -> Path:
     """Project once, answer every target's required resources once, allocate the district's
     money once, and write the results file atomically; returns its path. ``parts``: parts
-    already computed (by :func:`compute_part`, e.g. in other processes), by name."""
+    already computed (by :func:`compute_part`, e.g. in other processes), by name; with
+    ``complete=False`` the file holds only those (a brief computes what the file lacks itself,
+    with the same rule: a batch writes the draws and required resources for the commune briefs
+    first, then the whole file)."""
     inputs = dict(scenario=scenario, data_dir=data_dir, params_dir=params_dir, draws=draws, seed=seed, until=until,
                   areas=areas, district=district, scheduler=scheduler)
     done = dict(parts or {})
     for part in results_parts(district):
-        if part not in done:
+        if part not in done and (complete or part in ("projection", "required")):
             done[part] = compute_part(part, **inputs)
     manifest = {
         "format": RESULTS_FORMAT, "version": RESULTS_VERSION,
         "inputs_hash": results_hash(params_dir, data_dir, scenario, draws, seed, until),
         "draws": int(draws), "seed": int(seed), "until": int(until),
+        "parts": [part for part in results_parts(district) if part in done],
     }
     arrays: dict = {}
     for part in results_parts(district):
-        manifest.update(done[part]["manifest"])
-        arrays.update(done[part]["arrays"])
+        if part in done:
+            manifest.update(done[part]["manifest"])
+            arrays.update(done[part]["arrays"])
     buffer = io.BytesIO()
     np.savez(buffer, manifest=np.array(json.dumps(manifest, ensure_ascii=False)), **arrays)
     write_atomic(Path(path), buffer.getvalue())
@@ -254,8 +259,8 @@ def read_results(path: str | Path, *, baseline, scenario, params, scenario_path:
     return projection, required, allocation
 
 
-def stored_hash(path: Path) -> str | None:
-    """The inputs hash in a results file's manifest, or None (no file, unreadable, other version)."""
+def _stored_manifest(path: Path) -> dict | None:
+    """A results file's manifest, or None (no file, unreadable, other version)."""
     try:
         with np.load(path, allow_pickle=False) as npz:
             manifest = json.loads(str(npz["manifest"]))
@@ -263,20 +268,31 @@ def stored_hash(path: Path) -> str | None:
         return None
     if manifest.get("format") != RESULTS_FORMAT or manifest.get("version") != RESULTS_VERSION:
         return None
-    return manifest.get("inputs_hash")
+    return manifest
+
+
+def stored_hash(path: Path) -> str | None:
+    """The inputs hash in a results file's manifest, or None (no file, unreadable, other version)."""
+    manifest = _stored_manifest(path)
+    return None if manifest is None else manifest.get("inputs_hash")
 
 
 def results_current(path: Path, *, scenario: Path, data_dir: Path, params_dir: Path, draws: int, seed: int,
-                    until: int) -> bool:
-    """True when the results file at ``path`` was computed from these inputs (by this version)."""
-    return stored_hash(path) == results_hash(params_dir, data_dir, scenario, draws, seed, until)
+                    until: int, district: bool = True) -> bool:
+    """True when the results file at ``path`` was computed from these inputs (by this version)
+    and holds every part (:func:`results_parts`; a run killed between its two writes leaves a
+    file without the allocation)."""
+    manifest = _stored_manifest(path)
+    return (manifest is not None and manifest.get("inputs_hash") == results_hash(params_dir, data_dir, scenario, draws,
+                                                                                 seed, until)
+            and set(results_parts(district)) <= set(manifest.get("parts", ())))
 
 
 def ensure_results(path: Path, *, scenario: Path, data_dir: Path, params_dir: Path, draws: int, seed: int,
                    until: int, areas: list[str] | None, district: bool, scheduler: str | None = None) -> Path:
     """The results file at ``path``: kept when it was computed from these inputs, else computed."""
     if results_current(path, scenario=scenario, data_dir=data_dir, params_dir=params_dir, draws=draws, seed=seed,
-                       until=until):
+                       until=until, district=district):
         return Path(path)
     return compute_results(path, scenario=scenario, data_dir=data_dir, params_dir=params_dir, draws=draws,
                            seed=seed, until=until, areas=areas, district=district, scheduler=scheduler)

@@ -25,7 +25,9 @@ import os
 import threading
 from pathlib import Path
 
-__all__ = ["warm_kernel", "prestart", "release", "discard", "shutdown_all", "MAX_BRIEFS", "RESET_CODE", "PRELOAD_CODE"]
+from jupyter_client.asynchronous import AsyncKernelClient
+
+__all__ = ["KeptClient", "warm_kernel", "prestart", "release", "discard", "shutdown_all", "MAX_BRIEFS", "RESET_CODE", "PRELOAD_CODE"]
 
 MAX_BRIEFS = 50
 """Briefs one kernel runs before it is replaced (bounds memory a long batch could accumulate)."""
@@ -46,10 +48,21 @@ _ALL: list = []
 _LOCK = threading.Lock()
 
 
+class KeptClient(AsyncKernelClient):
+    """The asynchronous client nbclient gets for every brief of a warm kernel: starting its
+    channels again is a no-op (nbclient starts them for each notebook; a heartbeat thread can
+    start only once). Messages of earlier requests left on its IOPub channel are skipped by
+    nbclient, which reads only those answering its own requests."""
+
+    def start_channels(self, *args, **kwargs) -> None:
+        if not self.channels_running:
+            super().start_channels(*args, **kwargs)
+
+
 class _Warm:
     def __init__(self, key: tuple, km, kc, sockets: str | None = None):
         self.key, self.km, self.kc, self.briefs, self.sockets = key, km, kc, 0, sockets
-        self.clients: list = []  # the clients nbclient made for the current brief
+        self.clients: list = []  # the one asynchronous client nbclient gets (KeptClient)
 
 
 def _start(kernel_name: str, cwd: str, timeout: int, ipc_root: str | None = None) -> _Warm:
@@ -62,7 +75,7 @@ def _start(kernel_name: str, cwd: str, timeout: int, ipc_root: str | None = None
     # IPC transport (Unix sockets in a folder of its own, kept while the kernel lives): no TCP
     # port races between parallel kernels, nothing listening on the network
     sockets = tempfile.mkdtemp(prefix="w-", dir=ipc_root if ipc_root and os.path.isdir(ipc_root) else None)
-    km = KernelManager(kernel_name=kernel_name, client_class="jupyter_client.asynchronous.AsyncKernelClient",
+    km = KernelManager(kernel_name=kernel_name, client_class=f"{__name__}.KeptClient",
                        transport="ipc", ip=os.path.join(sockets, "kernel"))
     try:
         km.start_kernel(cwd=cwd, env=dict(os.environ))
@@ -82,11 +95,18 @@ def _start(kernel_name: str, cwd: str, timeout: int, ipc_root: str | None = None
     make_client = km.client
 
     def client(**kwargs):
-        c = make_client(**kwargs)
-        warm.clients.append(c)
-        return c
+        # one asynchronous client for every brief of this kernel: a new one per brief waited
+        # 0.5-0.7 s in wait_for_ready (its IOPub subscription joins late: kernel_info is asked
+        # again until a status message arrives); this one is connected from the start
+        kept = warm.clients[0] if warm.clients else None
+        if kept is None or not kept.channels_running:
+            kept = make_client(**kwargs)
+            kept.start_channels()
+            warm.clients[:] = [kept]
+        return kept
 
     km.client = client  # type: ignore[method-assign]
+    client()  # connect it now, while the kernel imports
     with _LOCK:
         _ALL.append(warm)
     return warm
@@ -132,16 +152,8 @@ def _reset(warm: _Warm, timeout: int) -> bool:
 
 
 def release() -> None:
-    """After a brief: close the channels of the clients nbclient opened for it."""
-    warm = getattr(_LOCAL, "warm", None)
-    if warm is None:
-        return
-    for c in warm.clients:
-        try:
-            c.stop_channels()
-        except Exception:  # noqa: BLE001 - already closed
-            pass
-    warm.clients.clear()
+    """After a brief: nothing to close; the kernel's one asynchronous client (``KeptClient``)
+    stays connected for the next brief (nbclient leaves a client it did not start alone)."""
 
 
 def warm_kernel(kernel_name: str, cwd: str | Path, timeout: int = 60, ipc_root: str | None = None):

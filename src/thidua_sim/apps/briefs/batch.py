@@ -425,6 +425,7 @@ def run_briefs(
     brief per task (``_distributed.py``, docs/scale.md); None runs locally in ``jobs`` processes.
     """
     check_language(language)
+    _skip_iri_parsers()
     if period not in PERIODS:
         raise BatchError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
     if period != "2021-2025":
@@ -585,7 +586,7 @@ def _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, noteb
             inputs = dict(scenario=scenario_path, data_dir=data_dir, params_dir=params_dir,
                           draws=int(shared.common["draws"]), seed=int(shared.common["seed"]),
                           until=int(shared.common["until"]))
-            if not results_current(shared.results_file, **inputs):
+            if not results_current(shared.results_file, district=shared.district, **inputs):
                 to_compute = {**inputs, "areas": shared.wanted, "district": shared.district}
         try:
             if shared.scheduler:
@@ -639,32 +640,55 @@ def _run_parallel(to_run: list[BriefJob], jobs: int, results: dict[str, BriefRes
     """Run ``to_run`` in ``jobs`` worker processes, the longest brief (the district's) first.
 
     The workers start at once, each starting its warm kernel (``warm``: kernel name, folder,
-    start timeout, environment, kernel log); while they start, the shared results
+    start timeout, environment, kernel log). While they start, the shared results
     (``shared_results``: the file and the inputs, when it must be computed) are computed in
-    parallel: the allocation and the required resources in the workers, the draws here; the
-    file is written before any brief is submitted."""
+    parallel: the draws and the required resources here, the allocation in a worker. The
+    commune briefs need only the first two: the file is written with them and the commune briefs
+    start; when the allocation is done the whole file is written and the district brief is the
+    next to start. At most one brief a worker is submitted at a time, so the order holds."""
     from tqdm import tqdm
 
     workers = min(jobs, len(to_run))
     context = multiprocessing.get_context("spawn")
     futures: dict = {}
     bar = None
+    queue = sorted(to_run, key=_longest_first)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
                              initargs=(warm,)) as pool:
         try:
+            allocation = None  # (future of the allocation part, the other parts, the file, inputs)
             if shared_results is not None:
-                _compute_shared(pool, workers, *shared_results)
+                allocation = _compute_shared(pool, workers, *shared_results)
             else:
                 for _ in range(workers):  # start every worker (and its kernel) now, not on the first briefs
                     pool.submit(_started)
             bar = tqdm(total=len(to_run), desc="briefs", unit="brief", file=sys.stderr, disable=not progress,
                        dynamic_ncols=True)
-            futures = {pool.submit(_execute, job): job for job in sorted(to_run, key=_longest_first)}
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+
+            def submit_ready() -> None:
+                busy = len(futures) + (allocation is not None)
+                for job in list(queue):
+                    if busy >= workers:
+                        break
+                    if allocation is not None and job.kind == "district":
+                        continue  # it reads the allocation: after the whole file is written
+                    queue.remove(job)
+                    futures[pool.submit(_execute, job)] = job
+                    busy += 1
+
+            submit_ready()
+            while futures or allocation is not None:
+                watched = set(futures) | ({allocation[0]} if allocation is not None else set())
+                done, _ = wait(watched, return_when=FIRST_COMPLETED)
                 for future in done:
-                    job = futures[future]
+                    if allocation is not None and future is allocation[0]:
+                        from ._results import compute_results
+
+                        _, parts, path, inputs = allocation
+                        compute_results(path, parts={**parts, "allocation": future.result()}, **inputs)
+                        allocation = None
+                        continue
+                    job = futures.pop(future)
                     try:
                         result = future.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed worker fails its brief only
@@ -675,6 +699,7 @@ def _run_parallel(to_run: list[BriefJob], jobs: int, results: dict[str, BriefRes
                     bar.set_postfix_str(f"{job.name}: {result.status}")
                     bar.update(1)
                     on_done()
+                submit_ready()
         except BaseException:
             for future in futures:
                 future.cancel()
@@ -695,18 +720,37 @@ def _started() -> None:
     """A no-op task: submitting one per worker makes the pool start them all at once."""
 
 
-def _compute_shared(pool: ProcessPoolExecutor, workers: int, path: Path, inputs: dict) -> None:
-    """Compute the shared results file's parts in parallel: the allocation and the required
-    resources in the pool's workers (as they start), the draws in this process; write the file."""
+def _compute_shared(pool: ProcessPoolExecutor, workers: int, path: Path, inputs: dict):
+    """Compute the shared results file's parts: the draws and the required resources here
+    while the pool's workers start, then the allocation in a worker. Writes the file with the
+    draws and the required resources; returns ``(future of the allocation, the other
+    parts, path, inputs)`` for the caller to write the whole file when it is done, or None when
+    the file is complete (no district brief in the batch)."""
     from ._results import compute_part, compute_results, results_parts
 
     parts = results_parts(inputs["district"])
-    remote = {part: pool.submit(compute_part, part, **inputs) for part in ("allocation", "required") if part in parts}
-    for _ in range(workers - len(remote)):  # start the other workers too
+    for _ in range(workers):  # start the workers (and their kernels) now
         pool.submit(_started)
-    done = {part: compute_part(part, **inputs) for part in parts if part not in remote}
-    done.update({part: future.result() for part, future in remote.items()})
-    compute_results(path, parts=done, **inputs)
+    # while they start (spawn, imports, kernel: a few seconds), the draws and the required
+    # resources, all the commune briefs need, are computed here; the allocation (the longest
+    # part, only the district brief's) is computed by a worker after that, beside the commune
+    # briefs, rather than slowing what they wait for on a busy machine
+    done = {part: compute_part(part, **inputs) for part in parts if part != "allocation"}
+    compute_results(path, parts=done, complete=False, **inputs)
+    if "allocation" not in parts:
+        return None
+    return pool.submit(compute_part, "allocation", **inputs), done, path, inputs
+
+
+def _skip_iri_parsers() -> None:
+    """Import nbformat (papermill, nbconvert) without ``rfc3987_syntax``: jsonschema imports it
+    when it is installed (here through jupyterlab's jupyter-events) and it builds 39 Earley
+    parsers at import, 1-2 s of every batch process before anything runs. It only serves
+    jsonschema's opt-in ``iri`` format checks, which no notebook schema (and nothing in
+    thidua_sim) uses; without it jsonschema skips those formats, as it does when the package is
+    absent. No effect once jsonschema is imported."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # None: "import rfc3987_syntax" raises ImportError
 
 
 KERNELS_LOG = "kernels.log"
@@ -720,10 +764,7 @@ def _init_worker(warm: tuple | None = None) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # jsonschema (through nbformat) imports rfc3987_syntax when installed, which builds three
-    # Earley parsers for IRI formats at import (1-2 s a process); no notebook schema has such a
-    # format, so a worker does without it
-    sys.modules.setdefault("rfc3987_syntax", None)
+    _skip_iri_parsers()
     if warm is None:
         return
     kernel_name, cwd, timeout, env, log_path = warm
