@@ -107,3 +107,23 @@ def test_another_version_is_refused(results, tmp_path):
     (tmp_path / "junk.npz").write_bytes(b"not a zip")
     with pytest.raises(brief.BriefError, match="not a thidua-sim results file"):
         brief.commune_brief("kon_pne", **_kw(results=str(tmp_path / "junk.npz")))
+
+
+def test_a_file_without_the_allocation_is_read_but_not_kept_by_a_batch(results, tmp_path):
+    """A batch writes the file first without the allocation (the commune briefs start on it): a
+    brief reads it and computes the allocation itself; a batch finding such a file (a run killed
+    between the two writes) does not take it as complete."""
+    from thidua_sim.apps.briefs._results import results_current
+
+    inputs = dict(scenario=SCENARIO, data_dir=DATA, params_dir=PARAMS, draws=60, seed=3, until=2025)
+    partial = compute_results(tmp_path / "partial.npz", areas=["kon_pne", "krong"], district=True, complete=False,
+                              **inputs)
+    with np.load(partial, allow_pickle=False) as npz:
+        assert "allocation" not in npz.files
+        assert json.loads(str(npz["manifest"]))["parts"] == ["projection", "required"]
+    assert not results_current(partial, district=True, **inputs)
+    assert results_current(partial, district=False, **inputs)
+    assert results_current(results, district=True, **inputs)
+    district = brief.district_brief(**_kw(results=str(partial)))
+    assert district.cache[("stored_allocation",)] is None
+    assert brief.allocation(district).text() == brief.allocation(brief.district_brief(**_kw(results=str(results)))).text()
