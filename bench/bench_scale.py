@@ -20,7 +20,8 @@ Parts (all by default, as ``make bench`` runs it):
 * ``table``: ``Projection.table()`` of a 10,000-draw Kbang run against the projection itself;
   goal <= 1x;
 * ``briefs``: the 15 Kbang briefs (batch: results computed once, warm kernels, 2 processes, HTML)
-  against the sequential papermill loop of bench/bench_briefs.py; goal >= 3x;
+  against the sequential papermill loop of bench/bench_briefs.py; goal >= 3x (the batch runs
+  before and after the loop, the ratio is against their mean);
 * ``province``: the 135 synthetic province briefs (+ its district brief) against the 15 Kbang
   briefs; goal <= 10x;
 * ``stream``: the 3,321-commune synthetic country 2025 -> 2030 with 10,000 draws, streamed;
@@ -224,15 +225,22 @@ _KBANG_BATCH: dict[str, float] = {}
 
 
 def part_briefs() -> None:
+    # the batch runs before and after the loop and is compared by its mean: the machine's load
+    # changes during the loop's minute and a half, and a batch on 2 cores feels it more than the
+    # loop on one
     with tempfile.TemporaryDirectory() as tmp:
-        batch, summary = _batch(ROOT / "data/kbang", Path(tmp) / "batch")
-        load_batch = load()
+        before, summary = _batch(ROOT / "data/kbang", Path(tmp) / "batch")
+        load_before = load()
         loop = _sequential_loop(ROOT / "data/kbang", Path(tmp) / "loop")
+        load_loop = load()
+        after, _ = _batch(ROOT / "data/kbang", Path(tmp) / "batch_again")
+    batch = (before + after) / 2
     _KBANG_BATCH["seconds"] = batch
     ratio = loop / batch
-    print(f"briefs: 15 Kbang briefs, batch (results once, warm kernels, 2 processes, HTML) {batch:.1f} s ({summary}; "
-          f"{load_batch}) against the sequential papermill loop {loop:.1f} s -> {ratio:.2f}x "
-          f"(goal >= 3x: {verdict(ratio >= 3)}); {load()}")
+    print(f"briefs: 15 Kbang briefs, batch (results once, warm kernels, 2 processes, HTML) {before:.1f} s "
+          f"({load_before}) and {after:.1f} s ({load()}), mean {batch:.1f} s ({summary}) against the sequential "
+          f"papermill loop {loop:.1f} s ({load_loop}) -> {ratio:.2f}x (goal >= 3x: {verdict(ratio >= 3)}; "
+          f"{loop / min(before, after):.2f}x against the faster batch)")
 
 
 def part_province() -> None:

@@ -207,15 +207,17 @@ def _load(settings: BriefSettings) -> Brief:
                          f"known: {', '.join(known)}")
     params = load_params(params_dir)
     stored: dict = {}
+    stored_allocation = None
     if not period:
         scenario = load_scenario(scenario_path, params=params, areas=baseline.areas)
         if settings.results:  # computed once by the batch: read this brief's slice
             from ._results import ResultsError, read_results
 
             try:
-                projection, stored = read_results(settings.results, baseline=baseline, scenario=scenario, params=params,
-                                                  scenario_path=scenario_path, data_dir=data_dir, params_dir=params_dir,
-                                                  draws=settings.draws, seed=settings.seed, until=settings.until)
+                projection, stored, stored_allocation = read_results(
+                    settings.results, baseline=baseline, scenario=scenario, params=params, scenario_path=scenario_path,
+                    data_dir=data_dir, params_dir=params_dir, draws=settings.draws, seed=settings.seed,
+                    until=settings.until)
             except ResultsError as exc:
                 raise BriefError(str(exc)) from None
         else:
@@ -246,7 +248,7 @@ def _load(settings: BriefSettings) -> Brief:
     digest = inputs_hash(params_dir=params_dir, data_dir=data_dir, scenario=scenario_path,
                          notebook=notebook if notebook.is_file() else None, parameters=settings.parameters())
     return Brief(settings, baseline, params, scenario, projection, _dt.datetime.now().replace(microsecond=0),
-                 digest, scenario_path, {("stored_required",): stored})
+                 digest, scenario_path, {("stored_required",): stored, ("stored_allocation",): stored_allocation})
 
 
 def period_units(data_dir: str | Path) -> tuple[str, ...]:

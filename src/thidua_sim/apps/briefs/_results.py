@@ -15,7 +15,14 @@ Format (docs/formats/results.md): one NumPy ``.npz`` archive, read with
   ``until``, ``years``, ``area_ids``, ``instrument_ids`` and ``required`` (one record per
   target and lever, the numbers a brief shows);
 * the projection's arrays ``expected``, ``resources``, ``beneficiaries``, ``unused``,
-  ``unallocated`` and, with draws, ``draws`` (int32 counts).
+  ``unallocated`` and, with draws, ``draws`` (int32 counts);
+* with the district brief, its recommended allocation (``allocation``, million VND a year by
+  commune and instrument; the manifest's ``allocation`` record holds its axes, budget and
+  expected poor households at the end).
+
+The parts are independent (the draws' projection; the required-resources answers; the
+allocation, on the expected path): :func:`compute_parts` computes one from file paths, so a
+batch computes them in parallel processes and :func:`compute_results` writes them together.
 
 Why ``.npz`` and not Parquet: the results are a handful of dense N-dimensional arrays and
 a few numbers; ``.npz`` stores them as they are with NumPy alone (no new dependency), a
@@ -37,10 +44,11 @@ from ...io._digest import inputs_hash
 from ._io import write_atomic
 from ...errors import ThiduaError
 
-__all__ = ["RESULTS_VERSION", "RESULTS_NAME", "StoredRequired", "compute_results", "ensure_results", "read_results",
-           "results_hash", "ResultsError"]
+__all__ = ["RESULTS_VERSION", "RESULTS_NAME", "StoredRequired", "StoredAllocation", "compute_results",
+           "compute_part", "results_parts", "ensure_results", "read_results", "results_hash", "results_current",
+           "ResultsError"]
 
-RESULTS_VERSION = 1
+RESULTS_VERSION = 2  # 2: the district brief's recommended allocation
 RESULTS_FORMAT = "thidua-sim results"
 RESULTS_NAME = "results.npz"
 ARRAYS = ("expected", "resources", "beneficiaries", "unused", "unallocated")
@@ -66,6 +74,17 @@ class StoredRequired:
     best_reduction_points_per_year: float
 
 
+@dataclass(frozen=True)
+class StoredAllocation:
+    """The district brief's recommended allocation as the brief shows it (see planning.Allocation):
+    ``table`` (million VND a year, communes x instruments), the budget it spends and the
+    expected poor households in the end year."""
+
+    table: object  # pandas.DataFrame
+    budget_mvnd_per_year: float
+    expected_poor_end: float
+
+
 def results_hash(params_dir: Path, data_dir: Path, scenario: Path, draws: int, seed: int, until: int) -> str:
     """The hash a results file is valid for."""
     return inputs_hash(params_dir=params_dir, data_dir=data_dir, scenario=scenario, notebook=None,
@@ -83,25 +102,23 @@ def _number(x):
     return float(x)
 
 
-def compute_results(path: Path, *, scenario: Path, data_dir: Path, params_dir: Path, draws: int, seed: int,
-                    until: int, areas: list[str] | None, district: bool, scheduler: str | None = None) -> Path:
-    """Project once, answer every target's required resources once, write the results file
-    atomically; returns its path."""
-    from .sections import SPLIT_RULE
+def _inputs(scenario: Path, data_dir: Path, params_dir: Path):
     from ...data import load_baseline
-    from ...model.projection import project
     from ...params import load_params, load_scenario
-    from ...planning import required_resources
-    from ...planning.targets import split_district_target
 
     baseline = load_baseline(data_dir)
     params = load_params(params_dir)
-    scen = load_scenario(scenario, params=params, areas=baseline.areas)
-    projection = project(baseline, scen, params, until=until, draws=draws, seed=seed, keep_draws=True,
-                         scheduler=scheduler)
-    wanted = []
-    from ...core.types import GROUPS
+    return baseline, params, load_scenario(scenario, params=params, areas=baseline.areas)
 
+
+def _wanted_targets(baseline, params, areas: list[str] | None, district: bool) -> list:
+    """The targets whose required resources the briefs show: the district's (district brief) and
+    each chosen commune's share of the district target (commune briefs)."""
+    from .sections import SPLIT_RULE
+    from ...core.types import GROUPS
+    from ...planning.targets import split_district_target
+
+    wanted = []
     district_targets = [x for x in params.targets if x.population in ("district", *GROUPS)]
     if district:
         wanted.extend(district_targets)
@@ -111,23 +128,82 @@ def compute_results(path: Path, *, scenario: Path, data_dir: Path, params_dir: P
         for x in split_district_target(baseline, district_target, SPLIT_RULE, params=params):
             if chosen is None or x.population.split(":")[1] in chosen:
                 wanted.append(x)
-    required = []
-    for target in wanted:
-        for mode in ("scale", "extra"):
-            r = required_resources(baseline, scen, params, target, mode=mode, rule="poor", until=projection.years[-1])
-            required.append({"target": target.id, "population": target.population,
-                             "threshold_points": float(target.threshold_points),
-                             **{k: _number(getattr(r, k)) for k in REQUIRED_FIELDS}})
+    return wanted
+
+
+def results_parts(district: bool) -> tuple[str, ...]:
+    """The parts of a results file: ``projection`` (the draws), ``required`` and, with the
+    district brief, ``allocation``."""
+    return ("projection", "required", *(("allocation",) if district else ()))
+
+
+def compute_part(part: str, *, scenario: Path, data_dir: Path, params_dir: Path, draws: int, seed: int, until: int,
+                 areas: list[str] | None, district: bool, scheduler: str | None = None) -> dict:
+    """One part of the results file (:func:`results_parts`), from the inputs' paths alone (so
+    a batch computes the parts in parallel processes): a dict of arrays and manifest entries."""
+    from ...model.projection import project
+
+    baseline, params, scen = _inputs(scenario, data_dir, params_dir)
+    if part == "projection":
+        projection = project(baseline, scen, params, until=until, draws=draws, seed=seed, keep_draws=True,
+                             scheduler=scheduler)
+        arrays = {name: np.asarray(getattr(projection, name)) for name in ARRAYS}
+        if projection.draws is not None:
+            arrays["draws"] = np.asarray(projection.draws)
+        return {"arrays": arrays, "manifest": {
+            "years": list(projection.years), "area_ids": [a.id for a in projection.areas],
+            "instrument_ids": list(projection.instrument_ids)}}
+    # required resources and the allocation act on the expected path: no draws needed
+    path = project(baseline, scen, params, until=until, draws=0, seed=seed)
+    end = path.years[-1]
+    if part == "required":
+        from ...planning import required_resources
+
+        required = []
+        for target in _wanted_targets(baseline, params, areas, district):
+            for mode in ("scale", "extra"):
+                r = required_resources(baseline, scen, params, target, mode=mode, rule="poor", until=end)
+                required.append({"target": target.id, "population": target.population,
+                                 "threshold_points": float(target.threshold_points),
+                                 **{k: _number(getattr(r, k)) for k in REQUIRED_FIELDS}})
+        return {"arrays": {}, "manifest": {"required": required}}
+    if part == "allocation":
+        from .sections import recommended_allocation
+
+        result = recommended_allocation(baseline, scen, params, path.resources, end)
+        return {"arrays": {"allocation": result.table.to_numpy(float)}, "manifest": {"allocation": {
+            "area_ids": [str(a) for a in result.table.index], "instrument_ids": [str(k) for k in result.table.columns],
+            "budget_mvnd_per_year": float(result.budget_mvnd_per_year),
+            "expected_poor_end": float(result.expected_poor_end)}}}
+    raise ValueError(f"results part {part!r}: expected one of projection, required, allocation")
+
+
+def compute_results(path: Path, *, scenario: Path, data_dir: Path, params_dir: Path, draws: int, seed: int,
+                    until: int, areas: list[str] | None, district: bool, scheduler: str | None = None,
+                    parts: dict | None = None, complete: bool = True) -> Path:
+    """Project once, answer every target's required resources once, allocate the district's
+    money once, and write the results file atomically; returns its path. ``parts``: parts
+    already computed (by :func:`compute_part`, e.g. in other processes), by name; with
+    ``complete=False`` the file holds only those (a brief computes what the file lacks itself,
+    with the same rule: a batch writes the draws and required resources for the commune briefs
+    first, then the whole file)."""
+    inputs = dict(scenario=scenario, data_dir=data_dir, params_dir=params_dir, draws=draws, seed=seed, until=until,
+                  areas=areas, district=district, scheduler=scheduler)
+    done = dict(parts or {})
+    for part in results_parts(district):
+        if part not in done and (complete or part in ("projection", "required")):
+            done[part] = compute_part(part, **inputs)
     manifest = {
         "format": RESULTS_FORMAT, "version": RESULTS_VERSION,
         "inputs_hash": results_hash(params_dir, data_dir, scenario, draws, seed, until),
-        "draws": int(draws), "seed": int(seed), "until": int(until), "years": list(projection.years),
-        "area_ids": [a.id for a in projection.areas], "instrument_ids": list(projection.instrument_ids),
-        "required": required,
+        "draws": int(draws), "seed": int(seed), "until": int(until),
+        "parts": [part for part in results_parts(district) if part in done],
     }
-    arrays = {name: np.asarray(getattr(projection, name)) for name in ARRAYS}
-    if projection.draws is not None:
-        arrays["draws"] = np.asarray(projection.draws)
+    arrays: dict = {}
+    for part in results_parts(district):
+        if part in done:
+            manifest.update(done[part]["manifest"])
+            arrays.update(done[part]["arrays"])
     buffer = io.BytesIO()
     np.savez(buffer, manifest=np.array(json.dumps(manifest, ensure_ascii=False)), **arrays)
     write_atomic(Path(path), buffer.getvalue())
@@ -136,8 +212,9 @@ def compute_results(path: Path, *, scenario: Path, data_dir: Path, params_dir: P
 
 def read_results(path: str | Path, *, baseline, scenario, params, scenario_path: Path, data_dir: Path,
                  params_dir: Path, draws: int, seed: int, until: int):
-    """``(Projection, {(target population, threshold, mode): StoredRequired})`` from a results file,
-    after checking its format, version and that it was computed from these very inputs."""
+    """``(Projection, {(target population, threshold, mode): StoredRequired}, StoredAllocation or
+    None)`` from a results file, after checking its format, version and that it was computed from
+    these very inputs."""
     from ...model.engine import compile_model
     from ...model.projection import Projection
 
@@ -148,7 +225,7 @@ def read_results(path: str | Path, *, baseline, scenario, params, scenario_path:
     try:
         with np.load(path, allow_pickle=False) as npz:
             manifest = json.loads(str(npz["manifest"]))
-            arrays = {name: npz[name] for name in (*ARRAYS, "draws") if name in npz.files}
+            arrays = {name: npz[name] for name in (*ARRAYS, "draws", "allocation") if name in npz.files}
     except (OSError, ValueError, KeyError) as exc:
         raise ResultsError(f"results = {str(path)!r}: not a thidua-sim results file ({type(exc).__name__}); "
                            "rebuild it with thidua-sim briefs") from None
@@ -171,11 +248,19 @@ def read_results(path: str | Path, *, baseline, scenario, params, scenario_path:
     for rec in manifest["required"]:
         key = (rec["population"], rec["threshold_points"], rec["mode"])
         required[key] = StoredRequired(**{k: rec[k] for k in REQUIRED_FIELDS})
-    return projection, required
+    allocation = None
+    if "allocation" in arrays and manifest.get("allocation"):
+        import pandas as pd
+
+        rec = manifest["allocation"]
+        table = pd.DataFrame(arrays["allocation"], index=pd.Index(rec["area_ids"], name="area_id"),
+                             columns=list(rec["instrument_ids"]))
+        allocation = StoredAllocation(table, float(rec["budget_mvnd_per_year"]), float(rec["expected_poor_end"]))
+    return projection, required, allocation
 
 
-def stored_hash(path: Path) -> str | None:
-    """The inputs hash in a results file's manifest, or None (no file, unreadable, other version)."""
+def _stored_manifest(path: Path) -> dict | None:
+    """A results file's manifest, or None (no file, unreadable, other version)."""
     try:
         with np.load(path, allow_pickle=False) as npz:
             manifest = json.loads(str(npz["manifest"]))
@@ -183,13 +268,31 @@ def stored_hash(path: Path) -> str | None:
         return None
     if manifest.get("format") != RESULTS_FORMAT or manifest.get("version") != RESULTS_VERSION:
         return None
-    return manifest.get("inputs_hash")
+    return manifest
+
+
+def stored_hash(path: Path) -> str | None:
+    """The inputs hash in a results file's manifest, or None (no file, unreadable, other version)."""
+    manifest = _stored_manifest(path)
+    return None if manifest is None else manifest.get("inputs_hash")
+
+
+def results_current(path: Path, *, scenario: Path, data_dir: Path, params_dir: Path, draws: int, seed: int,
+                    until: int, district: bool = True) -> bool:
+    """True when the results file at ``path`` was computed from these inputs (by this version)
+    and holds every part (:func:`results_parts`; a run killed between its two writes leaves a
+    file without the allocation)."""
+    manifest = _stored_manifest(path)
+    return (manifest is not None and manifest.get("inputs_hash") == results_hash(params_dir, data_dir, scenario, draws,
+                                                                                 seed, until)
+            and set(results_parts(district)) <= set(manifest.get("parts", ())))
 
 
 def ensure_results(path: Path, *, scenario: Path, data_dir: Path, params_dir: Path, draws: int, seed: int,
                    until: int, areas: list[str] | None, district: bool, scheduler: str | None = None) -> Path:
     """The results file at ``path``: kept when it was computed from these inputs, else computed."""
-    if stored_hash(path) == results_hash(params_dir, data_dir, scenario, draws, seed, until):
+    if results_current(path, scenario=scenario, data_dir=data_dir, params_dir=params_dir, draws=draws, seed=seed,
+                       until=until, district=district):
         return Path(path)
     return compute_results(path, scenario=scenario, data_dir=data_dir, params_dir=params_dir, draws=draws,
                            seed=seed, until=until, areas=areas, district=district, scheduler=scheduler)

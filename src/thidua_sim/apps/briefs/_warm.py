@@ -9,7 +9,11 @@ nbclient, which then neither starts nor shuts down a kernel), so a worker keeps 
   closed, so a brief sees nothing of the one before; imported modules stay (that is the saving);
 * a kernel that died, timed out or belongs to another kernel spec or folder is shut down and a
   fresh one started; so is every kernel after :data:`MAX_BRIEFS` briefs;
-* the kernel is shut down when the worker process exits.
+* the kernel is shut down when the worker process exits;
+* :func:`prestart` starts a worker's kernel before its first brief and has it import what a
+  brief imports (:data:`PRELOAD_CODE`) without waiting for it, so a batch's kernels warm up
+  while its shared results are computed; the first brief's reset waits for that import to end
+  (a kernel answers requests in order).
 
 Each thread has its own kernel (a Dask worker with several threads runs several briefs at once).
 """
@@ -21,21 +25,45 @@ import os
 import threading
 from pathlib import Path
 
-__all__ = ["warm_kernel", "release", "discard", "shutdown_all", "MAX_BRIEFS", "RESET_CODE"]
+from jupyter_client.asynchronous import AsyncKernelClient
+
+__all__ = ["KeptClient", "warm_kernel", "prestart", "release", "discard", "shutdown_all", "MAX_BRIEFS", "RESET_CODE", "PRELOAD_CODE"]
 
 MAX_BRIEFS = 50
 """Briefs one kernel runs before it is replaced (bounds memory a long batch could accumulate)."""
 RESET_CODE = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
+
+PRELOAD_CODE = ("import matplotlib.pyplot, pandas\n"
+                "from thidua_sim import brief\n"
+                "import thidua_sim.report.validation\n"
+                "import gc\n"
+                "gc.freeze()\n")
+"""What every brief imports (a commune brief needs no scipy.optimize or scipy.stats, 0.6 s: the
+district brief's kernel imports them on first use); modules stay across resets.
+``gc.freeze()`` then moves the imported modules' objects out of the collector's sight: they live
+as long as the kernel anyway, and ``%reset -f`` runs two full collections (0.3 s a brief with
+them in sight, a few milliseconds without)."""
 
 _LOCAL = threading.local()
 _ALL: list = []
 _LOCK = threading.Lock()
 
 
+class KeptClient(AsyncKernelClient):
+    """The asynchronous client nbclient gets for every brief of a warm kernel: starting its
+    channels again is a no-op (nbclient starts them for each notebook; a heartbeat thread can
+    start only once). Messages of earlier requests left on its IOPub channel are skipped by
+    nbclient, which reads only those answering its own requests."""
+
+    def start_channels(self, *args, **kwargs) -> None:
+        if not self.channels_running:
+            super().start_channels(*args, **kwargs)
+
+
 class _Warm:
     def __init__(self, key: tuple, km, kc, sockets: str | None = None):
         self.key, self.km, self.kc, self.briefs, self.sockets = key, km, kc, 0, sockets
-        self.clients: list = []  # the clients nbclient made for the current brief
+        self.clients: list = []  # the one asynchronous client nbclient gets (KeptClient)
 
 
 def _start(kernel_name: str, cwd: str, timeout: int, ipc_root: str | None = None) -> _Warm:
@@ -48,7 +76,7 @@ def _start(kernel_name: str, cwd: str, timeout: int, ipc_root: str | None = None
     # IPC transport (Unix sockets in a folder of its own, kept while the kernel lives): no TCP
     # port races between parallel kernels, nothing listening on the network
     sockets = tempfile.mkdtemp(prefix="w-", dir=ipc_root if ipc_root and os.path.isdir(ipc_root) else None)
-    km = KernelManager(kernel_name=kernel_name, client_class="jupyter_client.asynchronous.AsyncKernelClient",
+    km = KernelManager(kernel_name=kernel_name, client_class=f"{__name__}.KeptClient",
                        transport="ipc", ip=os.path.join(sockets, "kernel"))
     try:
         km.start_kernel(cwd=cwd, env=dict(os.environ))
@@ -68,11 +96,18 @@ def _start(kernel_name: str, cwd: str, timeout: int, ipc_root: str | None = None
     make_client = km.client
 
     def client(**kwargs):
-        c = make_client(**kwargs)
-        warm.clients.append(c)
-        return c
+        # one asynchronous client for every brief of this kernel: a new one per brief waited
+        # 0.5-0.7 s in wait_for_ready (its IOPub subscription joins late: kernel_info is asked
+        # again until a status message arrives); this one is connected from the start
+        kept = warm.clients[0] if warm.clients else None
+        if kept is None or not kept.channels_running:
+            kept = make_client(**kwargs)
+            kept.start_channels()
+            warm.clients[:] = [kept]
+        return kept
 
     km.client = client  # type: ignore[method-assign]
+    client()  # connect it now, while the kernel imports
     with _LOCK:
         _ALL.append(warm)
     return warm
@@ -118,16 +153,8 @@ def _reset(warm: _Warm, timeout: int) -> bool:
 
 
 def release() -> None:
-    """After a brief: close the channels of the clients nbclient opened for it."""
-    warm = getattr(_LOCAL, "warm", None)
-    if warm is None:
-        return
-    for c in warm.clients:
-        try:
-            c.stop_channels()
-        except Exception:  # noqa: BLE001 - already closed
-            pass
-    warm.clients.clear()
+    """After a brief: nothing to close; the kernel's one asynchronous client (``KeptClient``)
+    stays connected for the next brief (nbclient leaves a client it did not start alone)."""
 
 
 def warm_kernel(kernel_name: str, cwd: str | Path, timeout: int = 60, ipc_root: str | None = None):
@@ -144,6 +171,17 @@ def warm_kernel(kernel_name: str, cwd: str | Path, timeout: int = 60, ipc_root: 
         warm = _LOCAL.warm = _start(kernel_name, str(cwd), timeout, ipc_root)
     warm.briefs += 1
     return warm.km
+
+
+def prestart(kernel_name: str, cwd: str | Path, timeout: int = 60, ipc_root: str | None = None) -> None:
+    """Start this thread's kernel now and send it :data:`PRELOAD_CODE` without waiting for the
+    answer; the next :func:`warm_kernel` call (same name and folder) uses this kernel."""
+    warm = getattr(_LOCAL, "warm", None)
+    if warm is None or warm.key != (kernel_name, str(cwd)):
+        if warm is not None:
+            _stop(warm)
+        warm = _LOCAL.warm = _start(kernel_name, str(cwd), timeout, ipc_root)
+    warm.kc.execute(PRELOAD_CODE, silent=True, store_history=False)
 
 
 def discard() -> None:

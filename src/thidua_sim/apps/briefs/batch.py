@@ -293,6 +293,7 @@ def _execute_with(job: BriefJob, kernel_manager_class: type) -> BriefResult:
     started = time.perf_counter()
     error: str | None = None
     attempts = 0
+    executed = None
     job.notebook_path.parent.mkdir(parents=True, exist_ok=True)
     job.state_path.unlink(missing_ok=True)  # a brief being rebuilt is not up to date until it succeeds
     while True:
@@ -302,10 +303,13 @@ def _execute_with(job: BriefJob, kernel_manager_class: type) -> BriefResult:
                 kernel = ({"km": _warm.warm_kernel(job.kernel_name, Path(job.notebook).parent, job.start_timeout,
                                                    job.env.get(IPC_ENV))}
                           if job.warm else {"kernel_manager_class": kernel_manager_class})
-                papermill.execute_notebook(
+                # written once at the end (or with the error cell when a cell fails), not after every
+                # cell: papermill's saves cost a fifth of a commune brief
+                executed = papermill.execute_notebook(
                     job.notebook, str(tmp), parameters=dict(job.parameters), kernel_name=job.kernel_name,
                     cwd=str(Path(job.notebook).parent), progress_bar=False, log_output=False,
-                    start_timeout=job.start_timeout, execution_timeout=job.cell_timeout, **kernel,
+                    start_timeout=job.start_timeout, execution_timeout=job.cell_timeout,
+                    request_save_on_cell_execute=False, **kernel,
                 )
                 _warm.release()
             except DeadKernelError as exc:
@@ -325,7 +329,8 @@ def _execute_with(job: BriefJob, kernel_manager_class: type) -> BriefResult:
     html_name = ""
     if error is None:
         try:
-            write_atomic(job.html_path, render_html(job.notebook_path, job.title, job.language))
+            write_atomic(job.html_path, render_html(executed if executed is not None else job.notebook_path,
+                                                    job.title, job.language))
             html_name = job.html_path.name
         except Exception as exc:  # noqa: BLE001 - a rendering failure fails this brief only
             error = _last_line(exc)
@@ -420,6 +425,7 @@ def run_briefs(
     brief per task (``_distributed.py``, docs/scale.md); None runs locally in ``jobs`` processes.
     """
     check_language(language)
+    _skip_iri_parsers()
     if period not in PERIODS:
         raise BatchError(f"period {period!r}: expected one of {', '.join(PERIODS)}")
     if period != "2021-2025":
@@ -573,20 +579,32 @@ def _run_locked(specs, jobs, out_dir, data_dir, params_dir, scenario_path, noteb
 
     if to_run:
         write_index()  # an interrupted first run still leaves an index saying what is not finished
+        to_compute = None
         if any("results" in j.parameters for j in to_run):
-            from ._results import ensure_results
+            from ._results import results_current
 
-            ensure_results(shared.results_file, scenario=scenario_path, data_dir=data_dir, params_dir=params_dir,
-                           draws=int(shared.common["draws"]), seed=int(shared.common["seed"]),
-                           until=int(shared.common["until"]), areas=shared.wanted, district=shared.district,
-                           scheduler=shared.scheduler)
+            inputs = dict(scenario=scenario_path, data_dir=data_dir, params_dir=params_dir,
+                          draws=int(shared.common["draws"]), seed=int(shared.common["seed"]),
+                          until=int(shared.common["until"]))
+            if not results_current(shared.results_file, district=shared.district, **inputs):
+                to_compute = {**inputs, "areas": shared.wanted, "district": shared.district}
         try:
             if shared.scheduler:
                 from ._distributed import run_on_cluster
+                from ._results import compute_results
 
+                if to_compute is not None:
+                    compute_results(shared.results_file, scheduler=shared.scheduler, **to_compute)
                 run_on_cluster(to_run, shared.scheduler, results, progress, write_index)
             else:
-                _run_parallel(to_run, jobs, results, progress, write_index)
+                warm = None
+                if shared.warm_kernels:
+                    (out_dir / "logs").mkdir(exist_ok=True)
+                    write_atomic(out_dir / "logs" / KERNELS_LOG, "")
+                    warm = (kernel_name, str(Path(to_run[0].notebook).parent), int(start_timeout), env,
+                            str(out_dir / "logs" / KERNELS_LOG))
+                _run_parallel(to_run, jobs, results, progress, write_index, warm=warm,
+                              shared_results=None if to_compute is None else (shared.results_file, to_compute))
         finally:
             remove_stale_temporaries(out_dir)  # those of workers stopped by Ctrl-C
     write_index()
@@ -618,21 +636,59 @@ def _scenario_name(path: Path, language: str) -> str:
 
 
 def _run_parallel(to_run: list[BriefJob], jobs: int, results: dict[str, BriefResult], progress: bool,
-                  on_done) -> None:
+                  on_done, *, warm: tuple | None = None, shared_results: tuple | None = None) -> None:
+    """Run ``to_run`` in ``jobs`` worker processes, the longest brief (the district's) first.
+
+    The workers start at once, each starting its warm kernel (``warm``: kernel name, folder,
+    start timeout, environment, kernel log). While they start, the shared results
+    (``shared_results``: the file and the inputs, when it must be computed) are computed in
+    parallel: the draws and the required resources here, the allocation in a worker. The
+    commune briefs need only the first two: the file is written with them and the commune briefs
+    start; when the allocation is done the whole file is written and the district brief is the
+    next to start. At most one brief a worker is submitted at a time, so the order holds."""
     from tqdm import tqdm
 
-    bar = tqdm(total=len(to_run), desc="briefs", unit="brief", file=sys.stderr, disable=not progress,
-               dynamic_ncols=True)
+    workers = min(jobs, len(to_run))
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(to_run)), mp_context=context,
-                             initializer=_init_worker) as pool:
-        futures = {pool.submit(_execute, job): job for job in to_run}
+    futures: dict = {}
+    bar = None
+    queue = sorted(to_run, key=_longest_first)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
+                             initargs=(warm,)) as pool:
         try:
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            allocation = None  # (future of the allocation part, the other parts, the file, inputs)
+            if shared_results is not None:
+                allocation = _compute_shared(pool, workers, *shared_results)
+            else:
+                for _ in range(workers):  # start every worker (and its kernel) now, not on the first briefs
+                    pool.submit(_started)
+            bar = tqdm(total=len(to_run), desc="briefs", unit="brief", file=sys.stderr, disable=not progress,
+                       dynamic_ncols=True)
+
+            def submit_ready() -> None:
+                busy = len(futures) + (allocation is not None)
+                for job in list(queue):
+                    if busy >= workers:
+                        break
+                    if allocation is not None and job.kind == "district":
+                        continue  # it reads the allocation: after the whole file is written
+                    queue.remove(job)
+                    futures[pool.submit(_execute, job)] = job
+                    busy += 1
+
+            submit_ready()
+            while futures or allocation is not None:
+                watched = set(futures) | ({allocation[0]} if allocation is not None else set())
+                done, _ = wait(watched, return_when=FIRST_COMPLETED)
                 for future in done:
-                    job = futures[future]
+                    if allocation is not None and future is allocation[0]:
+                        from ._results import compute_results
+
+                        _, parts, path, inputs = allocation
+                        compute_results(path, parts={**parts, "allocation": future.result()}, **inputs)
+                        allocation = None
+                        continue
+                    job = futures.pop(future)
                     try:
                         result = future.result()
                     except Exception as exc:  # noqa: BLE001 - a crashed worker fails its brief only
@@ -643,21 +699,91 @@ def _run_parallel(to_run: list[BriefJob], jobs: int, results: dict[str, BriefRes
                     bar.set_postfix_str(f"{job.name}: {result.status}")
                     bar.update(1)
                     on_done()
+                submit_ready()
         except BaseException:
             for future in futures:
                 future.cancel()
             _stop_workers(pool)  # promptly: do not wait for running notebooks (up to the cell timeout)
             raise
         finally:
-            bar.close()
+            if bar is not None:
+                bar.close()
 
 
+def _longest_first(job: BriefJob) -> int:
+    """Sort key: the district brief (its sensitivity analysis and charts) before the communes, so
+    no worker is left with it at the end (sorting is stable: the communes keep their order)."""
+    return 0 if job.kind == "district" else 1
 
-def _init_worker() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them and their kernels."""
+
+def _started() -> None:
+    """A no-op task: submitting one per worker makes the pool start them all at once."""
+
+
+def _compute_shared(pool: ProcessPoolExecutor, workers: int, path: Path, inputs: dict):
+    """Compute the shared results file's parts: the draws and the required resources here
+    while the pool's workers start, then the allocation in a worker. Writes the file with the
+    draws and the required resources; returns ``(future of the allocation, the other
+    parts, path, inputs)`` for the caller to write the whole file when it is done, or None when
+    the file is complete (no district brief in the batch)."""
+    from ._results import compute_part, compute_results, results_parts
+
+    parts = results_parts(inputs["district"])
+    for _ in range(workers):  # start the workers (and their kernels) now
+        pool.submit(_started)
+    # while they start (spawn, imports, kernel: a few seconds), the draws and the required
+    # resources, all the commune briefs need, are computed here; the allocation (the longest
+    # part, only the district brief's) is computed by a worker after that, beside the commune
+    # briefs, rather than slowing what they wait for on a busy machine
+    done = {part: compute_part(part, **inputs) for part in parts if part != "allocation"}
+    compute_results(path, parts=done, complete=False, **inputs)
+    if "allocation" not in parts:
+        return None
+    return pool.submit(compute_part, "allocation", **inputs), done, path, inputs
+
+
+def _skip_iri_parsers() -> None:
+    """Import nbformat (papermill, nbconvert) without ``rfc3987_syntax``: jsonschema imports it
+    when it is installed (here through jupyterlab's jupyter-events) and it builds 39 Earley
+    parsers at import, 1-2 s of every batch process before anything runs. It only serves
+    jsonschema's opt-in ``iri`` format checks, which no notebook schema (and nothing in
+    thidua_sim) uses; without it jsonschema skips those formats, as it does when the package is
+    absent. No effect once jsonschema is imported."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # None: "import rfc3987_syntax" raises ImportError
+
+
+KERNELS_LOG = "kernels.log"
+"""Under ``logs/``: the standard error of the warm kernels (started before any brief's log)."""
+
+
+def _init_worker(warm: tuple | None = None) -> None:
+    """Workers leave Ctrl-C to the main process, which stops them and their kernels. With
+    ``warm`` (kernel name, folder, start timeout, environment, log file) the worker starts its
+    warm kernel now, which imports what a brief imports while the batch computes its results."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _skip_iri_parsers()
+    if warm is None:
+        return
+    kernel_name, cwd, timeout, env, log_path = warm
+    from . import _warm
+
+    os.environ.update(env)
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # quiet debugpy in the kernel
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(log_path, "a", encoding="utf-8") as log:
+            os.dup2(log.fileno(), 2)  # the kernel's chatter goes to the log, not over the progress bar
+            _warm.prestart(kernel_name, cwd, timeout, env.get(IPC_ENV))
+    except Exception:  # noqa: BLE001 - the first brief starts a kernel itself and reports what fails
+        pass
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 3.0) -> None:

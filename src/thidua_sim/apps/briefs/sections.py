@@ -63,6 +63,8 @@ __all__ = [
     "ranking",
     "target_split",
     "allocation",
+    "allocation_budget",
+    "recommended_allocation",
     "scoreboard",
     "period_units",
     "PERIOD_2026_2030",
@@ -435,12 +437,28 @@ def target_split(brief: Brief) -> Section:
     return section
 
 
+def allocation_budget(resources: np.ndarray) -> float:
+    """The yearly budget the district brief re-allocates: the scenario's money a year (million
+    VND), from a projection's ``resources`` (T, A, K)."""
+    resources = np.asarray(resources)
+    return float((resources.sum(axis=(0, 2)) / resources.shape[0]).sum())  # as the table's per-commune sums
+
+
+def recommended_allocation(baseline, scenario: Scenario, params, resources: np.ndarray, until: int):
+    """The district brief's recommended allocation: the scenario's yearly money
+    (:func:`allocation_budget`) allocated anew over communes and instruments from nothing
+    (``planning.allocate_budget``). The one rule the brief and the batch's results file use."""
+    from ...planning import allocate_budget
+
+    empty = Scenario(f"{scenario.id}_empty", scenario.name_vi, scenario.name_en,
+                     "no resources", (), scenario.entry_shares, scenario.source)
+    return allocate_budget(baseline, empty, params, allocation_budget(resources), until=int(until))
+
+
 def allocation(brief: Brief) -> Section:
     """The scenario's yearly money allocated anew over communes and instruments to cut poor
     households most (``planning.allocate_budget``), against the scenario's own allocation."""
     import pandas as pd
-
-    from ...planning import allocate_budget
 
     _require_district(brief, "allocation")
     lang, p = brief.lang, brief.projection
@@ -449,10 +467,11 @@ def allocation(brief: Brief) -> Section:
         return section.add(Note(t("period_section_unavailable", lang), "warning"))
     steps = len(p.years) - 1
     scenario_per_area = p.resources.sum(axis=(0, 2)) / steps  # million VND a year per area
-    budget = float(scenario_per_area.sum())
-    empty = Scenario(f"{brief.scenario.id}_empty", brief.scenario.name_vi, brief.scenario.name_en,
-                     "no resources", (), brief.scenario.entry_shares, brief.scenario.source)
-    result = allocate_budget(brief.baseline, empty, brief.params, budget, until=p.years[-1])
+    stored = brief.cache.get(("stored_allocation",))
+    if stored is not None and stored.budget_mvnd_per_year == allocation_budget(p.resources):
+        result = stored  # computed once by the batch (the same rule, the same budget)
+    else:
+        result = recommended_allocation(brief.baseline, brief.scenario, brief.params, p.resources, p.years[-1])
     recommended = result.table.sum(axis=1).reindex([a.id for a in p.areas]).fillna(0.0).to_numpy(float)
     names = [a.name for a in p.areas]
     fig = charts.allocation_chart(names, scenario_per_area, recommended, lang)
