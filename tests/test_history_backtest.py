@@ -107,18 +107,23 @@ def test_metrics_by_hand():
 TRUE_SIGMA = 0.0015  # residual error of a share a year, at a 10 % share (the fit's proportional structure)
 
 
-def _simulate_cells(rates, budgets, years, h=100_000, seed=1, sigma=TRUE_SIGMA):
+def _simulate_cells(rates, budgets, years, h=100_000, seed=1, sigma=TRUE_SIGMA, slope=0.0, standard="07/2021",
+                    prefix="a"):
     """Series simulated as the fitted model says they arise: each review is the engine's step from
     the one before, by known rates and budgets, plus a Student-t residual (NU degrees of freedom) of
     scale ``sigma`` times the share at the start over 10 % (:class:`hf.Structure`, residual
-    ``"proportional"``); the year's flows are those of the step (published for one series)."""
+    ``"proportional"``); the year's flows are those of the step (published for one series).
+    ``slope``: logit pPO moves by this much a year from ``hf.TREND_YEAR`` (the trend option)."""
     rng = np.random.default_rng(seed)
     cells = []
     for c, (p0, n0, beta) in enumerate(budgets):
         x = np.array([p0, n0, 1 - p0 - n0])
         poor, near, flows = [x[0]], [x[1]], [np.full(4, np.nan)]
-        for _ in years[1:]:
-            nxt, primed = hf.one_step(x, rates, np.array(beta * p0))
+        for y in years[:-1]:
+            r = np.array(rates, float)
+            if slope:
+                r[1] = 1 / (1 + math.exp(-(math.log(r[1] / (1 - r[1])) + slope * (y - hf.TREND_YEAR))))
+            nxt, primed = hf.one_step(x, r, np.array(beta * p0))
             f = h * np.array([x[0] * (primed[0] + primed[1]), x[1] * primed[2], x[2] * primed[4], x[1] * primed[3]])
             flows.append(np.round(f) if c == 0 else np.full(4, np.nan))  # flows published for one series
             e = sigma * rng.standard_t(hf.NU, size=2) * x[:2] / 0.1
@@ -126,7 +131,7 @@ def _simulate_cells(rates, budgets, years, h=100_000, seed=1, sigma=TRUE_SIGMA):
             x[2] = 1.0 - x[0] - x[1]
             poor.append(x[0])
             near.append(x[1])
-        cells.append(hf.Cell(f"a{c}", "all", "07/2021", np.array(years), np.array(poor), np.array(near),
+        cells.append(hf.Cell(f"{prefix}{c}", "all", standard, np.array(years), np.array(poor), np.array(near),
                              np.full(len(years), float(h)), np.array(flows)))
     return cells
 
@@ -384,24 +389,7 @@ def test_recovers_a_known_trend_in_the_exit_rate():
     slope = 0.15
     budgets = [(0.20, 0.08, 0.10), (0.12, 0.06, 0.05), (0.30, 0.10, 0.15), (0.08, 0.05, 0.10)]
     years = list(range(2012, 2023))
-    rng = np.random.default_rng(4)
-    cells = []
-    for c, (p0, n0, beta) in enumerate(budgets):
-        x = np.array([p0, n0, 1 - p0 - n0])
-        poor, near, flows = [x[0]], [x[1]], [np.full(4, np.nan)]
-        for y in years[:-1]:
-            r = TRUE_RATES.copy()
-            r[1] = 1 / (1 + math.exp(-(math.log(r[1] / (1 - r[1])) + slope * (y - hf.TREND_YEAR))))
-            nxt, primed = hf.one_step(x, r, np.array(beta * p0))
-            f = 1e5 * np.array([x[0] * (primed[0] + primed[1]), x[1] * primed[2], x[2] * primed[4], x[1] * primed[3]])
-            flows.append(np.round(f) if c == 0 else np.full(4, np.nan))  # flows published for one series
-            e = TRUE_SIGMA * rng.standard_t(hf.NU, size=2) * x[:2] / 0.1
-            x = np.array([nxt[0] + e[0], nxt[1] + e[1], 0.0])
-            x[2] = 1 - x[0] - x[1]
-            poor.append(x[0])
-            near.append(x[1])
-        cells.append(hf.Cell(f"t{c}", "all", "59/2015", np.array(years), np.array(poor), np.array(near),
-                             np.full(len(years), 1e5), np.array(flows)))
+    cells = _simulate_cells(TRUE_RATES, budgets, years, seed=4, slope=slope, standard="59/2015", prefix="t")
     structure = hf.Structure(trend=True, residual="proportional", near_poor_fill="nearest")
     fit = hf.fit_history(cells, _prior_params(), samples=64_000, seed=5, structure=structure)
     lo, hi = np.quantile(fit.natural()["trend"], (0.05, 0.95))
