@@ -61,6 +61,7 @@ if TYPE_CHECKING:  # posterior draws arrive as a DataFrame; only its columns and
     import pandas as pd
 
 from ..core.types import EFFECT_NAMES, GROUPS, RATE_NAMES, Params, Uncertain
+from ._coverage import divide_where
 from ._transforms import Z90, two_piece
 from .engine import (
     GAMMA,
@@ -410,7 +411,7 @@ def _poisson(lam: np.ndarray, z: np.ndarray, out: np.ndarray | None = None,
 def _conditional(p_second: np.ndarray, p_first: np.ndarray) -> np.ndarray:
     """Chance of the second outflow among households that did not take the first (in [0, 1])."""
     rest = 1.0 - p_first
-    out = np.divide(p_second, rest, out=np.zeros_like(rest), where=rest > 0)
+    out = divide_where(p_second, rest, rest > 0, rest.shape, rest.dtype)
     return np.minimum(out, 1.0, out=out)
 
 
@@ -463,8 +464,9 @@ def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, ent
     work = work or _Work(households.shape, households.dtype)
     total = _poisson(households * gamma, z, None, work)
     if entry is None:
-        c1 = np.divide(moved[0], households, out=np.zeros_like(households), where=households > 0)
-        c2 = np.divide(moved[0] + moved[1], households, out=np.zeros_like(households), where=households > 0)
+        some = households > 0
+        c1 = divide_where(moved[0], households, some, households.shape, households.dtype)
+        c2 = divide_where(moved[0] + moved[1], households, some, households.shape, households.dtype)
     else:
         cum = np.cumsum(entry, axis=-1).astype(moved.dtype)  # (G, 3)
         c1, c2 = cum[:, 0], cum[:, 1]

@@ -25,7 +25,7 @@ from ..core.types import (
     Params,
     Scenario,
 )
-from ._coverage import coverage_shares, eligible_households
+from ._coverage import coverage_shares, divide_where, eligible_households
 from ..errors import ProjectionError  # noqa: F401 (re-exported: callers import it from here)
 
 __all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates",
@@ -217,7 +217,7 @@ def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
         if not np.any(amount):
             continue
         wsum = weights.sum(axis=-1, keepdims=True)  # (..., 1)
-        share = np.divide(weights, wsum, out=np.zeros(weights.shape, dtype), where=wsum > 0)  # (..., A)
+        share = divide_where(weights, wsum, wsum > 0, weights.shape, dtype)  # (..., A)
         resources += np.matmul(share[..., :, None], amount[..., None, :])  # one product per element (no sum), as
         # share * amount, but without NumPy's broadcasting loop over the few instruments
         unallocated += np.where(wsum > 0, 0.0, amount).astype(dtype)
@@ -252,7 +252,7 @@ def adjust_rates(pPN: np.ndarray, pPO: np.ndarray, pNP: np.ndarray, pNO: np.ndar
     ``1 - pNO'``."""
     keep_PO, keep_PN, keep_NO, keep_NP = keeps
     new_pPO = 1.0 - (1.0 - pPO) * keep_PO
-    stay_ratio = np.divide(pPN, 1.0 - pPO, out=np.zeros_like(pPN), where=pPO < 1.0)
+    stay_ratio = divide_where(pPN, 1.0 - pPO, pPO < 1.0, pPN.shape, pPN.dtype)
     new_pPN = (1.0 - new_pPO) * (1.0 - (1.0 - stay_ratio) * keep_PN)
     new_pNO = 1.0 - (1.0 - pNO) * keep_NO
     new_pNP = np.minimum(pNP * keep_NP, 1.0 - new_pNO)
@@ -304,7 +304,7 @@ def add_new_households(moved: np.ndarray, households_before: np.ndarray, gamma: 
     new = households_before * gamma  # (..., A, G)
     if entry is None:
         total = moved.sum(axis=-1, keepdims=True)
-        split = np.divide(moved, total, out=np.zeros_like(moved), where=total > 0)
+        split = divide_where(moved, total, total > 0, moved.shape, moved.dtype)
     else:
         split = np.broadcast_to(entry, moved.shape)
     return moved + new[..., None] * split
