@@ -218,8 +218,12 @@ def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
             continue
         wsum = weights.sum(axis=-1, keepdims=True)  # (..., 1)
         share = divide_where(weights, wsum, wsum > 0, weights.shape, dtype)  # (..., A)
-        resources += np.matmul(share[..., :, None], amount[..., None, :])  # one product per element (no sum), as
-        # share * amount, but without NumPy's broadcasting loop over the few instruments
+        # share * amount, one instrument at a time and only those with money under this rule (adding
+        # zero changes nothing): several times faster than one product broadcast over the few instruments
+        # (or a matmul of inner size 1), with the same numbers
+        spent = np.any(amount != 0, axis=tuple(range(amount.ndim - 1)))
+        for k in np.flatnonzero(spent):
+            resources[..., k] += share * amount[..., k, None]
         unallocated += np.where(wsum > 0, 0.0, amount).astype(dtype)
     return resources, unallocated
 
@@ -232,12 +236,14 @@ def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -
     near-poor households are eligible for. Returns four arrays (..., A, 1) (to broadcast over G).
     """
     keeps = []
+    # (K, 4): which effects act at all (in any draw), asked once instead of once per instrument and effect
+    acts = np.any(effects != 0, axis=tuple(range(effects.ndim - 2)))
     for state, e in ((P, UPO), (P, UPN), (N, UNO), (N, DNP)):
         keep = np.ones(share.shape[:-1], dtype=share.dtype)  # (..., A)
         for k in range(share.shape[-1]):  # a loop over instruments beats a reduction over a short axis
-            u = effects[..., k, e]  # (...,): one value per draw, or a scalar
-            if not eligible[k, state] or not np.any(u):
+            if not eligible[k, state] or not acts[k, e]:
                 continue
+            u = effects[..., k, e]  # (...,): one value per draw, or a scalar
             factor = share[..., k] * (-np.asarray(u, dtype=share.dtype)[..., None])
             factor += 1.0
             keep *= factor
