@@ -238,16 +238,19 @@ def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -
     keeps = []
     # (K, 4): which effects act at all (in any draw), asked once instead of once per instrument and effect
     acts = np.any(effects != 0, axis=tuple(range(effects.ndim - 2)))
+    # shares laid out (K, A, ...): each instrument's shares contiguous, and a draw's effect (...,)
+    # broadcasting along the last axis (a long inner loop); the same products in the same order
+    by_instrument = np.ascontiguousarray(np.moveaxis(share, (-1, -2), (0, 1)))
     for state, e in ((P, UPO), (P, UPN), (N, UNO), (N, DNP)):
-        keep = np.ones(share.shape[:-1], dtype=share.dtype)  # (..., A)
+        keep = np.ones(by_instrument.shape[1:], dtype=share.dtype)  # (A, ...)
         for k in range(share.shape[-1]):  # a loop over instruments beats a reduction over a short axis
             if not eligible[k, state] or not acts[k, e]:
                 continue
             u = effects[..., k, e]  # (...,): one value per draw, or a scalar
-            factor = share[..., k] * (-np.asarray(u, dtype=share.dtype)[..., None])
+            factor = by_instrument[k] * (-np.asarray(u, dtype=share.dtype))
             factor += 1.0
             keep *= factor
-        keeps.append(keep[..., None])
+        keeps.append(np.moveaxis(keep, 0, -1)[..., None])  # (..., A, 1)
     return tuple(keeps)
 
 
