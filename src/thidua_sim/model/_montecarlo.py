@@ -376,7 +376,8 @@ def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, out: np.ndarray | Non
     out += mean
     out -= q6  # mean + sd z + (1 - 2p)(z^2 - 1) / 6
     np.rint(out, out=out)
-    np.clip(out, 0.0, n, out=out)
+    np.maximum(out, 0.0, out=out)  # clipped to [0, n]: as np.clip, without its wrapper's checks (twice as fast)
+    np.minimum(out, n, out=out)
     idx = np.flatnonzero(small)
     if idx.size:
         p_flat = p.reshape(-1) if p.shape == n.shape else np.broadcast_to(p, n.shape).reshape(-1)
