@@ -142,6 +142,20 @@ def test_latin_hypercube_column_is_stratified():
     assert not np.array_equal(u, mc._lhs_column(2021, "rate:dtts:pPN", 200))
 
 
+@pytest.mark.parametrize("seed, name, draws", [(0, "rate:dtts:pPO", 1), (2021, "cost:housing", 7),
+                                               (2021, "effect:housing:uPO", 10_000), (987654321, "rebase:dtts:x", 333)])
+def test_latin_hypercube_column_is_scipys(seed, name, draws):
+    """The hand-written column equals SciPy's LatinHypercube on the same stream (the sample's numbers
+    did not change when the SciPy object was dropped for speed)."""
+    import zlib
+
+    from scipy.stats import qmc
+
+    stream = np.random.SeedSequence(seed, spawn_key=(mc._PARAM_STREAM, zlib.crc32(name.encode("utf-8"))))
+    expected = qmc.LatinHypercube(d=1, rng=np.random.default_rng(stream)).random(draws)[:, 0]
+    np.testing.assert_array_equal(mc._lhs_column(seed, name, draws), expected)
+
+
 def test_interval_without_its_central_value_is_refused():
     rates = make_rates()
     bad = {**rates.rates["dtts"], "pPO": Uncertain(0.15, 0.2, 0.3, "test")}

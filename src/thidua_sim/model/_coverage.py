@@ -18,7 +18,18 @@ import functools
 
 import numpy as np
 
-__all__ = ["eligible_households", "coverage_shares"]
+__all__ = ["eligible_households", "coverage_shares", "divide_where"]
+
+
+def divide_where(num: np.ndarray, den: np.ndarray, where: np.ndarray, shape: tuple[int, ...],
+                 dtype: np.dtype | type) -> np.ndarray:
+    """``num / den`` where ``where`` holds and 0 elsewhere, as a new array of ``shape`` and ``dtype``:
+    the same numbers as ``np.divide(num, den, out=np.zeros(shape, dtype), where=where)``. Where the
+    mask holds everywhere (nearly always: a cell with no households or no eligible household is
+    rare) the division runs unmasked, several times faster than NumPy's masked loop."""
+    if where.all():
+        return np.divide(num, den, out=np.empty(shape, dtype))
+    return np.divide(num, den, out=np.zeros(shape, dtype), where=where)
 
 
 def _cell_totals(stocks: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +92,7 @@ def coverage_shares(stocks: np.ndarray, resources: np.ndarray, costs: np.ndarray
     eligible_area = _per_instrument(area, index)  # (..., A, K)
     wanted = resources / costs
     covered = np.minimum(wanted, eligible_area, out=wanted)
-    share = np.divide(covered, eligible_area, out=np.zeros_like(covered), where=eligible_area > 0)
+    share = divide_where(covered, eligible_area, eligible_area > 0, covered.shape, covered.dtype)
     if not details:
         return share, None, None
     beneficiaries = share[..., None, :] * _per_instrument(totals, index)

@@ -25,7 +25,7 @@ from ..core.types import (
     Params,
     Scenario,
 )
-from ._coverage import coverage_shares, eligible_households
+from ._coverage import coverage_shares, divide_where, eligible_households
 from ..errors import ProjectionError  # noqa: F401 (re-exported: callers import it from here)
 
 __all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates",
@@ -217,9 +217,13 @@ def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
         if not np.any(amount):
             continue
         wsum = weights.sum(axis=-1, keepdims=True)  # (..., 1)
-        share = np.divide(weights, wsum, out=np.zeros(weights.shape, dtype), where=wsum > 0)  # (..., A)
-        resources += np.matmul(share[..., :, None], amount[..., None, :])  # one product per element (no sum), as
-        # share * amount, but without NumPy's broadcasting loop over the few instruments
+        share = divide_where(weights, wsum, wsum > 0, weights.shape, dtype)  # (..., A)
+        # share * amount, one instrument at a time and only those with money under this rule (adding
+        # zero changes nothing): several times faster than one product broadcast over the few instruments
+        # (or a matmul of inner size 1), with the same numbers
+        spent = np.any(amount != 0, axis=tuple(range(amount.ndim - 1)))
+        for k in np.flatnonzero(spent):
+            resources[..., k] += share * amount[..., k, None]
         unallocated += np.where(wsum > 0, 0.0, amount).astype(dtype)
     return resources, unallocated
 
@@ -232,16 +236,21 @@ def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -
     near-poor households are eligible for. Returns four arrays (..., A, 1) (to broadcast over G).
     """
     keeps = []
+    # (K, 4): which effects act at all (in any draw), asked once instead of once per instrument and effect
+    acts = np.any(effects != 0, axis=tuple(range(effects.ndim - 2)))
+    # shares laid out (K, A, ...): each instrument's shares contiguous, and a draw's effect (...,)
+    # broadcasting along the last axis (a long inner loop); the same products in the same order
+    by_instrument = np.ascontiguousarray(np.moveaxis(share, (-1, -2), (0, 1)))
     for state, e in ((P, UPO), (P, UPN), (N, UNO), (N, DNP)):
-        keep = np.ones(share.shape[:-1], dtype=share.dtype)  # (..., A)
+        keep = np.ones(by_instrument.shape[1:], dtype=share.dtype)  # (A, ...)
         for k in range(share.shape[-1]):  # a loop over instruments beats a reduction over a short axis
-            u = effects[..., k, e]  # (...,): one value per draw, or a scalar
-            if not eligible[k, state] or not np.any(u):
+            if not eligible[k, state] or not acts[k, e]:
                 continue
-            factor = share[..., k] * (-np.asarray(u, dtype=share.dtype)[..., None])
+            u = effects[..., k, e]  # (...,): one value per draw, or a scalar
+            factor = by_instrument[k] * (-np.asarray(u, dtype=share.dtype))
             factor += 1.0
             keep *= factor
-        keeps.append(keep[..., None])
+        keeps.append(np.moveaxis(keep, 0, -1)[..., None])  # (..., A, 1)
     return tuple(keeps)
 
 
@@ -252,7 +261,7 @@ def adjust_rates(pPN: np.ndarray, pPO: np.ndarray, pNP: np.ndarray, pNO: np.ndar
     ``1 - pNO'``."""
     keep_PO, keep_PN, keep_NO, keep_NP = keeps
     new_pPO = 1.0 - (1.0 - pPO) * keep_PO
-    stay_ratio = np.divide(pPN, 1.0 - pPO, out=np.zeros_like(pPN), where=pPO < 1.0)
+    stay_ratio = divide_where(pPN, 1.0 - pPO, pPO < 1.0, pPN.shape, pPN.dtype)
     new_pPN = (1.0 - new_pPO) * (1.0 - (1.0 - stay_ratio) * keep_PN)
     new_pNO = 1.0 - (1.0 - pNO) * keep_NO
     new_pNP = np.minimum(pNP * keep_NP, 1.0 - new_pNO)
@@ -304,7 +313,7 @@ def add_new_households(moved: np.ndarray, households_before: np.ndarray, gamma: 
     new = households_before * gamma  # (..., A, G)
     if entry is None:
         total = moved.sum(axis=-1, keepdims=True)
-        split = np.divide(moved, total, out=np.zeros_like(moved), where=total > 0)
+        split = divide_where(moved, total, total > 0, moved.shape, moved.dtype)
     else:
         split = np.broadcast_to(entry, moved.shape)
     return moved + new[..., None] * split
