@@ -176,6 +176,11 @@ def test_fixed_rates_stay_and_document_round_trips(tmp_path):
             assert loaded.rates[group][name].central == pytest.approx(fit.base_rates.rates[group][name].central,
                                                                       rel=1e-5)
     assert loaded.area_multipliers == {"area_0": {"pPO": 0.8}}
+    # the written file says where each value comes from in Vietnamese too (a Vietnamese brief shows it)
+    fitted = loaded.rates["dtts"]["pPO"]
+    assert fitted.source.startswith("fit: posterior median") and fitted.source_vi.startswith(
+        "khớp theo kết quả rà soát: trung vị hậu nghiệm và khoảng 90 % (3 năm kết quả rà soát")
+    assert loaded.rates["other"]["gamma"].source_vi == "giả định: giữ cố định khi khớp (tiên nghiệm không có khoảng: census)"
     assert read_yaml(path)["fit"]["data"]["transitions"] == ["2021->2022", "2022->2023", "2023->2024"]
     # and the projection runs on it
     project(baseline, scenario, make_params([inst], rates=loaded), until=2023, draws=20)

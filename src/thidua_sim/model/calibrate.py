@@ -366,7 +366,9 @@ def calibrate(review: ReviewResults, scenario: Scenario, params: Params, *, obs_
             posterior[group][name] = Uncertain(
                 float(med), float(min(lo, med)), float(max(hi, med)),
                 f"fit: posterior median and 90 % interval ({len(group_steps)} year(s) of review results, "
-                f"effective sample size {ess[group]:.0f}); prior: {p.value.source}")
+                f"effective sample size {ess[group]:.0f}); prior: {p.value.source}",
+                f"khớp theo kết quả rà soát: trung vị hậu nghiệm và khoảng 90 % ({len(group_steps)} năm kết quả "
+                f"rà soát, cỡ mẫu hiệu dụng {ess[group]:.0f}); tiên nghiệm: {p.value.source_vi or p.value.source}")
     for g, group in enumerate(GROUPS):
         for r, name in enumerate(RATE_NAMES):
             pv, qv = prior_rates[group][name], posterior[group][name]
@@ -452,8 +454,12 @@ def base_rates_document(calibration: Calibration, prior_document: Mapping[str, A
                 else RATE_DESCRIPTIONS[name]
             if value.is_fixed:
                 entry["assumption"] = f"held fixed in the fit (no interval in the prior: {value.source or 'prior file'})"
+                entry["assumption_vi"] = ("giữ cố định khi khớp (tiên nghiệm không có khoảng: "
+                                          f"{value.source_vi or value.source or 'tệp tiên nghiệm'})")
             else:
                 entry["reference"] = value.source
+                if value.source_vi:
+                    entry["reference_vi"] = value.source_vi
             node[name] = entry
         groups[group] = node
     used = calibration.data_used
