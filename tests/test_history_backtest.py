@@ -394,3 +394,9 @@ def test_recovers_a_known_trend_in_the_exit_rate():
     fit = hf.fit_history(cells, _prior_params(), samples=64_000, seed=5, structure=structure)
     lo, hi = np.quantile(fit.natural()["trend"], (0.05, 0.95))
     assert lo <= slope <= hi and lo > 0, (lo, hi)
+
+
+@pytest.mark.parametrize("field, value", [("tau", "estimate"), ("residual", "pointz"), ("near_poor_fill", "near")])
+def test_an_unknown_structure_option_is_refused(field, value):
+    with pytest.raises(hf.HistoryFitError, match=rf"Structure\({field}='{value}'\): expected one of"):
+        hf.Structure(**{field: value})

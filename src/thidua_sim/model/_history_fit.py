@@ -173,6 +173,13 @@ class Structure:
     near_poor_fill: str = "scaled"
     sigma_dtts: bool = False
 
+    def __post_init__(self) -> None:
+        for name, allowed in (("tau", ("fixed", "estimated")), ("residual", ("points", "binomial", "proportional")),
+                              ("near_poor_fill", ("scaled", "nearest"))):
+            if getattr(self, name) not in allowed:
+                raise HistoryFitError(f"Structure({name}={getattr(self, name)!r}): expected one of "
+                                      f"{', '.join(repr(a) for a in allowed)}")
+
     @property
     def pooled(self) -> tuple[str, ...]:
         return ("pPO",) if self.exit_effects else ()
