@@ -26,7 +26,7 @@ Household moves
 A multinomial row is drawn as two sequential binomials (first outflow, then the
 second outflow among those that stayed), each from its cell's standard normal ``z``. A
 binomial with variance ``n p (1-p)`` below :data:`EXACT_BELOW_VARIANCE` is drawn exactly, by
-inverting its distribution function at ``Phi(z)`` (:func:`_exact_binomial`); above, as the rounded
+inverting its distribution function at ``Phi(z)``; above, as the rounded
 second-order Cornish-Fisher normal ``n p + sd z + (1-2p)(z^2-1)/6`` with
 ``sd^2 = n p (1-p) - 1/12`` (Sheppard's correction for the rounding), clipped to
 ``[0, n]``. Measured from this sampler over 2,000,001 normal quantiles, worst over ``p``
@@ -36,6 +36,11 @@ biased upwards near the threshold by the clip at 0 and the rounding, +0.016 hous
 per flow at variance 1, +0.004 at 3, under 0.001 from 5 on. New households: their total
 per cell is Poisson with mean ``gamma * H``, drawn by the same rule (:func:`_poisson`),
 then split over the states by systematic sampling (:func:`_formation`).
+
+The draws are made by compiled loops (:mod:`._kernel`, Numba), one pass over a chunk's cells a
+year, from the normals and uniforms NumPy draws for the chunk; ``_binomial``, ``_poisson``,
+``_moves`` and ``_formation`` here call them on whole arrays. tests/_reference_sampler.py keeps the
+same rules written in NumPy, and tests/test_kernel.py checks that both give the same numbers.
 
 Memory: the result is ``(D, Y, A, G, 3)`` counts in int32 (4 bytes each: the
 national case, 1,000 x 5 x 10,600 x 2 x 3, is 1.27 GB); a chunk works on
@@ -55,13 +60,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import special
 
 if TYPE_CHECKING:  # posterior draws arrive as a DataFrame; only its columns and values are read
     import pandas as pd
 
 from ..core.types import EFFECT_NAMES, GROUPS, RATE_NAMES, Params, Uncertain
-from ._coverage import divide_where
 from ._transforms import Z90, two_piece
 from .engine import (
     GAMMA,
@@ -268,16 +271,6 @@ def chunk_size(cells: int) -> int:
     return int(max(1, min(MAX_CHUNK, CHUNK_CELLS // max(int(cells), 1))))
 
 
-class _Work:
-    """Scratch arrays of one chunk, reused every year (fewer allocations, fewer page faults)."""
-
-    def __init__(self, shape: tuple[int, ...], dtype: type):
-        self.a = np.empty(shape, dtype)
-        self.b = np.empty(shape, dtype)
-        self.c = np.empty(shape, dtype)
-        self.small = np.empty(shape, bool)
-
-
 class _Workspace:
     """Every per-chunk array of :func:`simulate_chunk`, for one chunk shape (C, A, G)."""
 
@@ -287,8 +280,6 @@ class _Workspace:
         self.u = np.empty(shape, dtype)
         self.n = np.empty((3, *shape), dtype)
         self.moved = np.empty((3, *shape), dtype)
-        self.households = np.empty(shape, dtype)
-        self.work = _Work(shape, dtype)
 
 
 _LOCAL = threading.local()  # one workspace per thread: concurrent projections never share arrays
@@ -301,186 +292,80 @@ def _workspace(shape: tuple[int, int, int], dtype: type) -> _Workspace:
     return space
 
 
-def _invert(u: np.ndarray, pmf0: np.ndarray, factor: Callable[[int, np.ndarray], np.ndarray]) -> np.ndarray:
-    """The smallest ``k`` with ``F(k) >= u`` per element (inversion of a distribution on 0, 1, ...
-    with ``P(0) = pmf0`` and ``P(k) = P(k - 1) * factor(k, i)`` for the elements ``i``). Elements
-    drop out as soon as they are placed, so the loop runs over fewer and fewer of them; it also
-    stops where the running sum no longer grows (the float64 rounding of a tail below 1e-16)."""
-    # k = 0 and 1 on whole arrays (most draws of a small variance end there), then the rest
-    pm1 = pmf0 * factor(1, slice(None))
-    cd1 = pmf0 + pm1
-    x = ((u > pmf0) & (cd1 > pmf0)).astype(np.float64)
-    i = np.flatnonzero((u > cd1) & (cd1 > pmf0))
-    pm, cd, uu = pm1[i], cd1[i], u[i]
-    k = 1
-    while i.size:
-        k += 1
-        pm = pm * factor(k, i)
-        new = cd + pm
-        grew = new > cd  # a step that adds nothing (past n, or below the rounding) does not count
-        x[i] = grew + (k - 1)
-        go = (new < uu) & grew
-        if not go.all():
-            i, pm, new, uu = i[go], pm[go], new[go], uu[go]
-        cd = new
-    return x
+def _flat(x: np.ndarray, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    return np.ascontiguousarray(np.broadcast_to(np.asarray(x, dtype=dtype), shape)).reshape(-1)
 
 
-def _exact_binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """Binomial(n, p) exactly, by inversion of its distribution at ``Phi(z)`` (increasing in ``z``);
-    for ``p > 1/2`` as ``n - Bin(n, 1 - p)`` at ``Phi(-z)``. For the cells of small variance: a
-    few steps of the running sum each (fast where ``n p`` or ``n (1 - p)`` is small)."""
-    n = n.astype(np.float64)
-    p = p.astype(np.float64)
-    flip = p > 0.5
-    any_flip = bool(flip.any())  # outflow rates rarely exceed 1/2
-    q = np.where(flip, 1.0 - p, p) if any_flip else p
-    u = special.ndtr(np.where(flip, -z, z).astype(np.float64) if any_flip else z.astype(np.float64))
-    ratio = q / (1.0 - q)
-    x = _invert(u, np.exp(n * np.log1p(-q)), lambda k, i: (n[i] - (k - 1)) / k * ratio[i])
-    np.minimum(x, n, out=x)
-    return np.where(flip, n - x, x) if any_flip else x
-
-
-def _exact_poisson(lam: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """Poisson(lam) exactly, by inversion at ``Phi(z)`` (see :func:`_exact_binomial`)."""
-    lam = lam.astype(np.float64)
-    return _invert(special.ndtr(z.astype(np.float64)), np.exp(-lam), lambda k, i: lam[i] / k)
-
-
-def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray, out: np.ndarray | None = None,
-              work: _Work | None = None) -> np.ndarray:
-    """Binomial(n, p) per cell (``p`` broadcasts to ``n``) from the standard normals ``z``: exact
-    (by inversion, :func:`_exact_binomial`) below EXACT_BELOW_VARIANCE, else the rounded
-    Cornish-Fisher normal, clipped to [0, n]. Written into ``out`` (scratch from ``work``) when
-    given."""
-    work = work or _Work(n.shape, n.dtype)
-    out = np.empty(n.shape, n.dtype) if out is None else out
-    mean, sd, q6, small = work.a, work.b, work.c, work.small
-    np.multiply(n, p, out=mean)
-    np.multiply(mean, p, out=sd)
-    np.subtract(mean, sd, out=sd)  # variance n p (1 - p)
-    np.less(sd, EXACT_BELOW_VARIANCE, out=small)
-    sd -= 1.0 / 12.0  # Sheppard's correction for the rounding
-    np.maximum(sd, 0.0, out=sd)
-    np.sqrt(sd, out=sd)
-    if p.shape == n.shape:
-        np.multiply(p, -1.0 / 3.0, out=q6)
-        q6 += 1.0 / 6.0  # (1 - 2p) / 6
-    else:  # rates shared by all areas: compute on their own small shape
-        q6 = p * (-1.0 / 3.0)
-        q6 += 1.0 / 6.0
-    np.multiply(q6, z, out=out)
-    out += sd
-    out *= z
-    out += mean
-    out -= q6  # mean + sd z + (1 - 2p)(z^2 - 1) / 6
-    np.rint(out, out=out)
-    np.maximum(out, 0.0, out=out)  # clipped to [0, n]: as np.clip, without its wrapper's checks (twice as fast)
-    np.minimum(out, n, out=out)
-    idx = np.flatnonzero(small)
-    if idx.size:
-        p_flat = p.reshape(-1) if p.shape == n.shape else np.broadcast_to(p, n.shape).reshape(-1)
-        out.reshape(-1)[idx] = _exact_binomial(n.reshape(-1).take(idx), p_flat.take(idx), z.reshape(-1).take(idx))
+def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Binomial(n, p) per cell (``p`` and the standard normals ``z`` broadcast to ``n``), drawn as
+    the Monte Carlo draws each move (:mod:`._kernel`): exact by inversion below
+    EXACT_BELOW_VARIANCE, else the rounded Cornish-Fisher normal, clipped to [0, n]; in ``n``'s
+    dtype."""
+    from . import _kernel  # Numba: imported when a run first draws, not with the package
+    n = np.asarray(n)
+    K = _kernel.constants(n.dtype, EXACT_BELOW_VARIANCE)
+    out = np.empty(n.shape, n.dtype)
+    _kernel.binomial(_flat(n, n.shape, n.dtype), _flat(p, n.shape, n.dtype), _flat(z, n.shape, n.dtype), K,
+                     out.reshape(-1))
     return out
 
 
-def _poisson(lam: np.ndarray, z: np.ndarray, out: np.ndarray | None = None,
-             work: _Work | None = None) -> np.ndarray:
+def _poisson(lam: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Poisson(lam) per cell from the normals ``z``: exact (by inversion) below
-    EXACT_BELOW_VARIANCE, else Cornish-Fisher."""
-    work = work or _Work(lam.shape, lam.dtype)
-    out = np.empty(lam.shape, lam.dtype) if out is None else out
-    sd, small = work.b, work.small
-    np.less(lam, EXACT_BELOW_VARIANCE, out=small)
-    np.subtract(lam, 1.0 / 12.0, out=sd)
-    np.maximum(sd, 0.0, out=sd)
-    np.sqrt(sd, out=sd)
-    np.multiply(z, 1.0 / 6.0, out=out)
-    out += sd
-    out *= z
-    out += lam
-    out -= 1.0 / 6.0  # lam + sd z + (z^2 - 1) / 6
-    np.rint(out, out=out)
-    np.maximum(out, 0.0, out=out)
-    idx = np.flatnonzero(small)
-    if idx.size:
-        out.reshape(-1)[idx] = _exact_poisson(lam.reshape(-1).take(idx), z.reshape(-1).take(idx))
+    EXACT_BELOW_VARIANCE, else Cornish-Fisher (:mod:`._kernel`)."""
+    from . import _kernel  # Numba: imported when a run first draws, not with the package
+    lam = np.asarray(lam)
+    K = _kernel.constants(lam.dtype, EXACT_BELOW_VARIANCE)
+    out = np.empty(lam.shape, lam.dtype)
+    _kernel.poisson(_flat(lam, lam.shape, lam.dtype), _flat(z, lam.shape, lam.dtype), K, out.reshape(-1))
     return out
 
 
-def _conditional(p_second: np.ndarray, p_first: np.ndarray) -> np.ndarray:
-    """Chance of the second outflow among households that did not take the first (in [0, 1])."""
-    rest = 1.0 - p_first
-    out = divide_where(p_second, rest, rest > 0, rest.shape, rest.dtype)
-    return np.minimum(out, 1.0, out=out)
+def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray) -> np.ndarray:
+    """Stocks after one year of drawn moves (:func:`._kernel.moves`): each row (P, N, O) a
+    multinomial drawn as two sequential binomials.
 
-
-def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray,
-           out: np.ndarray | None = None, work: _Work | None = None) -> np.ndarray:
-    """Stocks after one year of drawn moves: each row (P, N, O) a multinomial drawn as two
-    sequential binomials.
-
-    ``stocks`` (3, C, A, G) whole numbers as floats (state first); ``r[rate index]`` arrays that
-    broadcast to (C, A, G); ``z`` (6, C, A, G) standard normals. Written into ``out`` when given.
-    """
-    work = work or _Work(stocks.shape[1:], stocks.dtype)
-    out = np.empty_like(stocks) if out is None else out
-    nP, nN, nO = stocks
-    newP, newN, newO = out
-    # each row: first outflow into out[...], the households left into the stock's own slot, then
-    # the second outflow out of those (the slots are filled in an order that never overwrites a
-    # value still needed)
-    P_O = _binomial(nP, r[PPO], z[0], newO, work)  # poor escaping to other
-    np.subtract(nP, P_O, out=newP)
-    P_N = _binomial(newP, _conditional(r[PPN], r[PPO]), z[1], newN, work)  # ... to near-poor
-    newP -= P_N  # poor staying poor
-    N_P = _binomial(nN, r[PNP], z[2], None, work)  # near-poor falling back
-    rest_N = nN - N_P
-    N_O = _binomial(rest_N, _conditional(r[PNO], r[PNP]), z[3], None, work)  # ... escaping to other
-    rest_N -= N_O
-    newP += N_P
-    newN += rest_N
-    newO += N_O
-    O_P = _binomial(nO, r[POP], z[4], None, work)  # newly poor
-    rest_O = nO - O_P
-    O_N = _binomial(rest_O, _conditional(r[PON], r[POP]), z[5], None, work)  # ... newly near-poor
-    rest_O -= O_N
-    newP += O_P
-    newN += O_N
-    newO += rest_O
+    ``stocks`` (3, ...) whole numbers as floats (state first); ``r[rate index]`` arrays that
+    broadcast to ``stocks[0]``; ``z`` (6, ...) standard normals."""
+    from . import _kernel  # Numba: imported when a run first draws, not with the package
+    stocks = np.ascontiguousarray(stocks)
+    shape, dtype = stocks.shape[1:], stocks.dtype
+    K = _kernel.constants(dtype, EXACT_BELOW_VARIANCE)
+    out = np.empty_like(stocks)
+    rates = [_flat(r[i], shape, dtype) for i in (PPN, PPO, PNP, PNO, POP, PON)]
+    _kernel.moves(stocks.reshape(3, -1), *rates, np.ascontiguousarray(z, dtype=dtype).reshape(6, -1), K,
+                  out.reshape(3, -1))
     return out
 
 
 def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, entry: np.ndarray | None,
-               z: np.ndarray, u: np.ndarray, work: _Work | None = None) -> np.ndarray:
-    """New households per state (3, C, A, G).
+               z: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """New households per state (3, ...) of cells with ``moved`` stocks (3, ...) after the moves and
+    ``households`` before them, as the Monte Carlo adds them (:func:`._kernel.formation`).
 
     Their number is Poisson with mean ``gamma * H`` (from the normals ``z``); they are split over
     states by systematic sampling with the uniform ``u``: with cumulative shares ``c1 = share_P``,
-    ``c2 = share_P + share_N`` (of the cell after the moves, or the scenario's entry shares (G, 3)),
-    ``new_P = ceil(T c1 - u)``, ``new_P + new_N = ceil(T c2 - u)``. Each state gets its expected
-    number ``T * share`` rounded up or down, unbiased; the split varies less than a multinomial.
-    """
-    work = work or _Work(households.shape, households.dtype)
-    total = _poisson(households * gamma, z, None, work)
+    ``c2 = share_P + share_N`` (of the cell after the moves, or the scenario's entry shares (G, 3),
+    the last axis being the group), ``new_P = ceil(T c1 - u)``, ``new_P + new_N = ceil(T c2 - u)``.
+    Each state gets its expected number ``T * share`` rounded up or down, unbiased; the split varies
+    less than a multinomial."""
+    from . import _kernel  # Numba: imported when a run first draws, not with the package
+    moved = np.ascontiguousarray(moved)
+    shape, dtype = moved.shape[1:], moved.dtype
+    K = _kernel.constants(dtype, EXACT_BELOW_VARIANCE)
+    cum, use_entry = _entry_shares(entry, shape[-1] if shape else 1, dtype)
+    out = np.zeros_like(moved)
+    _kernel.formation(moved.reshape(3, -1), _flat(households, shape, dtype), _flat(gamma, shape, dtype),
+                      _flat(z, shape, dtype), _flat(u, shape, dtype), cum, use_entry, K, out.reshape(3, -1))
+    return out
+
+
+def _entry_shares(entry: np.ndarray | None, G: int, dtype: np.dtype) -> tuple[np.ndarray, bool]:
+    """The kernel's (G, 2) cumulative entry shares (poor; poor and near-poor) of new households, and
+    whether they are used (else the cell's own shares after the moves)."""
     if entry is None:
-        some = households > 0
-        c1 = divide_where(moved[0], households, some, households.shape, households.dtype)
-        c2 = divide_where(moved[0] + moved[1], households, some, households.shape, households.dtype)
-    else:
-        cum = np.cumsum(entry, axis=-1).astype(moved.dtype)  # (G, 3)
-        c1, c2 = cum[:, 0], cum[:, 1]
-    new = np.empty_like(moved)
-    np.multiply(total, np.minimum(c1, 1.0), out=new[0])
-    new[0] -= u
-    np.ceil(new[0], out=new[0])  # new_P
-    np.multiply(total, np.minimum(c2, 1.0), out=new[1])
-    new[1] -= u
-    np.ceil(new[1], out=new[1])  # new_P + new_N
-    np.subtract(total, new[1], out=new[2])
-    new[1] -= new[0]
-    return new
+        return np.zeros((G, 2), dtype), False
+    return np.cumsum(entry, axis=-1).astype(dtype)[:, :2].copy(), True
 
 
 def output_dtype(model: CompiledModel) -> type:
@@ -504,6 +389,7 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
     whole-number floats laid out state first, (3, C, A, G) (read only; overwritten later), so that
     a caller can reduce them while they are in cache. ``keep=False``: only ``on_year`` sees the
     stocks (no array of every year; returns None)."""
+    from . import _kernel  # Numba: imported when a run first draws, not with the package
     C = sample.rates.shape[0]
     T, (A, G, S) = model.steps, model.stocks0.shape
     wd = _work_dtype(model)
@@ -525,8 +411,10 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
     if keep:
         out = np.empty((C, T + 1, A, G, S), dtype=dtype) if out is None else out
     space = _workspace((C, A, G), wd)
-    n, moved, z, u, households, work = space.n, space.moved, space.z, space.u, space.households, space.work
+    n, moved, z, u = space.n, space.moved, space.z, space.u
     n[:] = np.moveaxis(np.rint(model.stocks0), -1, 0)[:, None]  # state first: contiguous rows
+    K = _kernel.constants(wd, EXACT_BELOW_VARIANCE)
+    entry, use_entry = _entry_shares(model.entry, G, wd)
     if keep:
         out[:, 0] = np.rint(model.stocks0)
     for t, year_seq in enumerate(seq.spawn(T)):
@@ -544,10 +432,9 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
             keeps = tuple(np.broadcast_to(k, (C, A, G)).copy() for k in keep_factors(share, eligible, effects))
             r = dict(base)
             r[PPN], r[PPO], r[PNP], r[PNO] = adjust_rates(base[PPN], base[PPO], base[PNP], base[PNO], keeps)
-        np.add(n[0], n[1], out=households)
-        households += n[2]
-        _moves(n, r, z[:6], moved, work)
-        moved += _formation(moved, households, base[GAMMA], model.entry, z[6], u, work)
+        flat = [np.ascontiguousarray(r[i], dtype=wd).reshape(-1) for i in (PPN, PPO, PNP, PNO, POP, PON, GAMMA)]
+        _kernel.step_year(n.reshape(3, -1), *flat, entry, use_entry, z.reshape(7, -1), u.reshape(-1), K,
+                          moved.reshape(3, -1))
         n, moved = moved, n
         if keep:
             for s_ in range(S):
@@ -788,7 +675,9 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
             for (i, start, stop), task in zip(chunks, tasks):
                 simulate_chunk(model, *task, out=out[start:stop])
         return out
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded process (Jupyter)
+    from ._executors import worker_context
+
+    context = worker_context()
     shared = _shared_output(shape, dtype)
     # a plain array over the mapping (which lives as long as the array does), or results by pipe
     out = np.empty(shape, dtype=dtype) if shared is None else np.asarray(shared[1])

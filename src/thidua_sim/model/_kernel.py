@@ -1,0 +1,487 @@
+"""The Monte Carlo's compiled inner loops (Numba): one pass over a chunk's cells per year.
+
+The sampler of docs/model.md, "Monte Carlo", and of :mod:`._montecarlo` (its rules are written
+out there), compiled: every cell's six household moves (two sequential binomials per row) and its
+new households are drawn in one pass over memory, from the normals and uniforms NumPy drew for the
+chunk, instead of some forty whole-array NumPy passes. :func:`year_statistics` does the same for
+the streamed statistics of :mod:`._streaming` (counts, households and rates of every population,
+their running sums, extremes and histogram bins), and :func:`add_counts` counts bins into the
+histograms.
+
+Why compiled: the national run (10,600 areas x 2 groups x 4 transitions x 1,000 draws) spent
+three quarters of its time in the NumPy passes around the random numbers it draws (bench/
+bench_scale.py, part ``floor``); a fused pass is bound by the random numbers themselves.
+
+The numbers are the NumPy sampler's, bit for bit: the same operations in the same order and the
+same precision (the working dtype of the chunk, float32 or float64, with every constant of that
+dtype: ``K``), and the exact small-variance draws in float64 as before. Only the normal
+distribution function ``Phi`` (the C library's erf and erfc) differs from SciPy's ``ndtr`` in
+the last bits (measured: at most 36 units in the last place below z = -5, 12 on [-5, -0.5], 2
+above), which changes an exact draw only where ``Phi(z)`` falls that close to a step of the
+distribution function, about 1e-15 of the draws. tests/test_kernel.py compares the kernel with
+the NumPy reference (tests/_reference_sampler.py), cell by cell and on whole runs.
+
+Compiled on first use and cached on disk (``cache=True``: Numba's cache next to this file, or in
+``NUMBA_CACHE_DIR``), so a new process loads the machine code in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+from numba.extending import overload
+
+__all__ = ["constants", "step_year", "moves", "binomial", "poisson", "formation", "year_statistics",
+           "add_counts", "BLOCK", "STACK_BLOCK"]
+
+_JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
+_SQRT1_2 = 0.7071067811865476
+
+
+def constants(dtype: type, exact_below: float) -> np.ndarray:
+    """The sampler's constants in the working ``dtype`` (so that arithmetic stays in it):
+    Sheppard's 1/12, -1/3 and 1/6 of the Cornish-Fisher term, the exact-draw threshold, 0, 1."""
+    return np.array([1.0 / 12.0, -1.0 / 3.0, 1.0 / 6.0, exact_below, 0.0, 1.0], dtype=dtype)
+
+
+@numba.njit(**_JIT)
+def _ndtr(a):
+    """Phi(a) by the formula of SciPy's ``ndtr``, with the C library's erf and erfc."""
+    x = a * _SQRT1_2
+    z = abs(x)
+    if z < 1.0:
+        return 0.5 + 0.5 * math.erf(x)
+    y = 0.5 * math.erfc(z)
+    return 1.0 - y if x > 0.0 else y
+
+
+@numba.njit(**_JIT)
+def _invert_binomial(u, pmf0, n, ratio):
+    """Smallest k with F(k) >= u for Binomial(n, q), P(0) = pmf0, P(k) = P(k-1) (n-k+1)/k ratio;
+    stops where the running sum no longer grows (as ``_montecarlo._invert``)."""
+    pm = pmf0 * ((n - 0.0) / 1.0 * ratio)
+    cd = pmf0 + pm
+    x = 1.0 if (u > pmf0 and cd > pmf0) else 0.0
+    if not (u > cd and cd > pmf0):
+        return x
+    k = 1
+    while True:
+        k += 1
+        pm = pm * ((n - (k - 1)) / k * ratio)
+        new = cd + pm
+        grew = new > cd
+        x = (1.0 if grew else 0.0) + (k - 1)
+        if not (new < u and grew):
+            return x
+        cd = new
+
+
+@numba.njit(**_JIT)
+def _invert_poisson(u, pmf0, lam):
+    pm = pmf0 * (lam / 1)
+    cd = pmf0 + pm
+    x = 1.0 if (u > pmf0 and cd > pmf0) else 0.0
+    if not (u > cd and cd > pmf0):
+        return x
+    k = 1
+    while True:
+        k += 1
+        pm = pm * (lam / k)
+        new = cd + pm
+        grew = new > cd
+        x = (1.0 if grew else 0.0) + (k - 1)
+        if not (new < u and grew):
+            return x
+        cd = new
+
+
+@numba.njit(**_JIT)
+def _exact_binomial(n_w, p_w, z_w):
+    """Binomial(n, p) by inversion at Phi(z), in float64; for p > 1/2 as n - Bin(n, 1 - p) at Phi(-z)."""
+    n = np.float64(n_w)
+    p = np.float64(p_w)
+    z = np.float64(z_w)
+    flip = p > 0.5
+    q = 1.0 - p if flip else p
+    u = _ndtr(-z if flip else z)
+    ratio = q / (1.0 - q)
+    x = _invert_binomial(u, math.exp(n * math.log1p(-q)), n, ratio)
+    x = min(x, n)
+    return n - x if flip else x
+
+
+@numba.njit(**_JIT)
+def _binomial(n, p, z, K):
+    """One Binomial(n, p) from the normal z: exact below the threshold K[3] of variance, else the
+    rounded Cornish-Fisher normal clipped to [0, n] (in the dtype of n, p, z and K)."""
+    if _small(n, p, K):
+        return _cast(_exact_binomial(n, p, z), K)
+    return _normal_binomial(n, p, z, K)
+
+
+def _cast(x, K):
+    """float64 ``x`` (a whole number) as a scalar of K's dtype (compiled by :func:`_cast_impl`)."""
+    raise NotImplementedError("only inside compiled code")
+
+
+@overload(_cast, jit_options={"cache": True})
+def _cast_impl(x, K):
+    if K.dtype == numba.float32:
+        return lambda x, K: np.float32(x)
+    return lambda x, K: np.float64(x)
+
+
+@numba.njit(**_JIT)
+def _normal_poisson(lam, z, K):
+    """The rounded Cornish-Fisher Poisson, at least 0 (no branch)."""
+    sd = np.sqrt(max(lam - K[0], K[4]))
+    x = z * K[2]
+    x = x + sd
+    x = x * z
+    x = x + lam
+    x = x - K[2]
+    x = np.rint(x)
+    return max(x, K[4])
+
+
+@numba.njit(**_JIT)
+def _exact_poisson(lam, z, K):
+    """Poisson(lam) by inversion at Phi(z), in float64, as a scalar of K's dtype."""
+    lam64 = np.float64(lam)
+    return _cast(_invert_poisson(_ndtr(np.float64(z)), math.exp(-lam64), lam64), K)
+
+
+@numba.njit(**_JIT)
+def _poisson(lam, z, K):
+    """One Poisson(lam): exact below the threshold K[3], else Cornish-Fisher."""
+    return _exact_poisson(lam, z, K) if lam < K[3] else _normal_poisson(lam, z, K)
+
+
+@numba.njit(**_JIT)
+def _conditional(p_second, p_first, K):
+    """Chance of the second outflow among households that did not take the first (0 where none
+    stay), at most 1."""
+    rest = K[5] - p_first
+    some = rest > K[4]
+    out = p_second / (rest if some else K[5])
+    return min(out if some else K[4], K[5])
+
+
+@numba.njit(**_JIT)
+def _normal_binomial(n, p, z, K):
+    """The rounded Cornish-Fisher binomial, clipped to [0, n] (no branch: the loops calling it
+    run on whole SIMD registers); the exact draws are put in afterwards."""
+    mean = n * p
+    var = mean - mean * p
+    sd = np.sqrt(max(var - K[0], K[4]))
+    q6 = p * K[1] + K[2]
+    x = q6 * z
+    x = x + sd
+    x = x * z
+    x = x + mean
+    x = x - q6
+    x = np.rint(x)
+    return min(max(x, K[4]), n)
+
+
+@numba.njit(**_JIT)
+def _small(n, p, K):
+    mean = n * p
+    return mean - mean * p < K[3]
+
+
+@numba.njit(**_JIT)
+def _draw(n, p, z, K, out, flag, b0, b1):
+    """Binomials of the cells ``b0:b1`` (arrays indexed from 0 for the block): the normal
+    approximation for all, then the exact draw where the variance is small."""
+    some = False
+    for j in range(b1 - b0):
+        out[j] = _normal_binomial(n[j], p[j], z[j], K)
+        small = _small(n[j], p[j], K)
+        flag[j] = small
+        some |= small
+    if some:
+        for j in range(b1 - b0):
+            if flag[j]:
+                out[j] = _cast(_exact_binomial(n[j], p[j], z[j]), K)
+
+
+BLOCK = 1024
+"""Cells per block of :func:`step_year` (its scratch rows stay in the first-level cache)."""
+
+
+@numba.njit(**_JIT)
+def _scratch(dt):
+    """Scratch rows of one block: the six flows, households, a conditional chance, a rest, and
+    the new households' mean and total, and the exact-draw flags."""
+    return np.empty((11, BLOCK), dt), np.empty(BLOCK, np.bool_)
+
+
+@numba.njit(**_JIT)
+def _move_block(n, pPN, pPO, pNP, pNO, pOP, pON, z, K, b0, b1, rows, flag, out):
+    """Drawn moves of the cells ``b0:b1``: each row (P, N, O) a multinomial drawn as two sequential
+    binomials (first outflow, then the second among those that stayed), every move over the whole
+    block; the stocks after the moves into ``out`` and the households before them into
+    ``rows[6]``."""
+    m = b1 - b0
+    P_O, P_N, N_P, N_O, O_P, O_N, households, cond, rest = (rows[0], rows[1], rows[2], rows[3], rows[4], rows[5],
+                                                            rows[6], rows[7], rows[8])
+    nP = n[0, b0:b1]
+    nN = n[1, b0:b1]
+    nO = n[2, b0:b1]
+    _draw(nP, pPO[b0:b1], z[0, b0:b1], K, P_O, flag, b0, b1)  # poor escaping to other
+    for j in range(m):
+        rest[j] = nP[j] - P_O[j]
+        cond[j] = _conditional(pPN[b0 + j], pPO[b0 + j], K)
+    _draw(rest, cond, z[1, b0:b1], K, P_N, flag, b0, b1)  # ... to near-poor
+    _draw(nN, pNP[b0:b1], z[2, b0:b1], K, N_P, flag, b0, b1)  # near-poor falling back
+    for j in range(m):
+        rest[j] = nN[j] - N_P[j]
+        cond[j] = _conditional(pNO[b0 + j], pNP[b0 + j], K)
+    _draw(rest, cond, z[3, b0:b1], K, N_O, flag, b0, b1)  # ... escaping to other
+    _draw(nO, pOP[b0:b1], z[4, b0:b1], K, O_P, flag, b0, b1)  # newly poor
+    for j in range(m):
+        rest[j] = nO[j] - O_P[j]
+        cond[j] = _conditional(pON[b0 + j], pOP[b0 + j], K)
+    _draw(rest, cond, z[5, b0:b1], K, O_N, flag, b0, b1)  # ... newly near-poor
+    for j in range(m):
+        i = b0 + j
+        households[j] = nP[j] + nN[j]
+        households[j] = households[j] + nO[j]
+        out[0, i] = nP[j] - P_O[j] - P_N[j] + N_P[j] + O_P[j]  # whole numbers: exact in any order
+        out[1, i] = P_N[j] + (nN[j] - N_P[j] - N_O[j]) + O_N[j]
+        out[2, i] = P_O[j] + N_O[j] + (nO[j] - O_P[j] - O_N[j])
+
+
+@numba.njit(**_JIT)
+def step_year(n, pPN, pPO, pNP, pNO, pOP, pON, gamma, entry, use_entry, z, u, K, out):
+    """One year of drawn moves and new households for every cell of a chunk.
+
+    ``n``, ``out``: (3, cells) whole numbers, state first, before and after; the rates and
+    ``gamma``: (cells,); ``z``: (7, cells) normals (six moves, then new households); ``u``:
+    (cells,) uniforms of the split of new households; ``entry``: (G, 2) cumulative entry shares
+    (used when ``use_entry``), the group of cell ``i`` being ``i % G``; ``K``: :func:`constants`.
+    Cells are drawn a block at a time (:data:`BLOCK`): the moves (:func:`_move_block`), then the
+    new households (:func:`_add_new_households`).
+    """
+    rows, flag = _scratch(K.dtype)
+    for b0 in range(0, n.shape[1], BLOCK):
+        b1 = min(n.shape[1], b0 + BLOCK)
+        _move_block(n, pPN, pPO, pNP, pNO, pOP, pON, z, K, b0, b1, rows, flag, out)
+        _add_new_households(out, rows[6], gamma, z[6], u, entry, use_entry, K, b0, b1, rows[9], rows[10], flag, out)
+
+
+@numba.njit(**_JIT)
+def moves(n, pPN, pPO, pNP, pNO, pOP, pON, z, K, out):
+    """The drawn moves alone (no new households), as :func:`step_year` draws them."""
+    rows, flag = _scratch(K.dtype)
+    for b0 in range(0, n.shape[1], BLOCK):
+        b1 = min(n.shape[1], b0 + BLOCK)
+        _move_block(n, pPN, pPO, pNP, pNO, pOP, pON, z, K, b0, b1, rows, flag, out)
+
+
+@numba.njit(**_JIT)
+def _add_new_households(moved, households, gamma, z, u, entry, use_entry, K, b0, b1, lam, total, flag, out):
+    """Add the new households of cells ``b0:b1`` to ``out`` (3, cells). Their number is
+    Poisson(gamma H) (``households`` indexed from 0 for the block, the rest by cell); they are
+    split over the states by systematic sampling with ``u``, by the cumulative shares of the
+    ``moved`` stocks (or ``entry``'s shares, by group ``i % G``): ``new_P = ceil(T c1 - u)``,
+    ``new_P + new_N = ceil(T c2 - u)``. ``lam``, ``total``, ``flag``: scratch rows."""
+    G = entry.shape[0]
+    m = b1 - b0
+    some = False
+    for j in range(m):
+        lam[j] = households[j] * gamma[b0 + j]
+        total[j] = _normal_poisson(lam[j], z[b0 + j], K)
+        small = lam[j] < K[3]
+        flag[j] = small
+        some |= small
+    if some:
+        for j in range(m):
+            if flag[j]:
+                total[j] = _exact_poisson(lam[j], z[b0 + j], K)
+    for j in range(m):
+        i = b0 + j
+        if use_entry:
+            c1 = entry[i % G, 0]
+            c2 = entry[i % G, 1]
+        else:
+            h = households[j]
+            some_h = h > K[4]
+            den = h if some_h else K[5]
+            c1 = moved[0, i] / den if some_h else K[4]
+            c2 = (moved[0, i] + moved[1, i]) / den if some_h else K[4]
+        new0 = np.ceil(total[j] * min(c1, K[5]) - u[i])
+        upto1 = np.ceil(total[j] * min(c2, K[5]) - u[i])
+        out[0, i] += new0
+        out[1, i] += upto1 - new0
+        out[2, i] += total[j] - upto1
+
+
+@numba.njit(**_JIT)
+def binomial(n, p, z, K, out):
+    """Elementwise :func:`_binomial` (arrays of one shape, flat): the sampler's binomial on its own."""
+    for i in range(n.shape[0]):
+        out[i] = _binomial(n[i], p[i], z[i], K)
+
+
+@numba.njit(**_JIT)
+def poisson(lam, z, K, out):
+    """Elementwise :func:`_poisson`."""
+    for i in range(lam.shape[0]):
+        out[i] = _poisson(lam[i], z[i], K)
+
+
+@numba.njit(**_JIT)
+def formation(moved, households, gamma, z, u, entry, use_entry, K, out):
+    """New households per state added to ``out`` (3, cells), as :func:`step_year` adds them (on
+    their own, for tests)."""
+    rows, flag = _scratch(K.dtype)
+    cells = households.shape[0]
+    for b0 in range(0, cells, BLOCK):
+        b1 = min(cells, b0 + BLOCK)
+        _add_new_households(moved, households[b0:b1], gamma, z, u, entry, use_entry, K, b0, b1, rows[9], rows[10],
+                            flag, out)
+
+
+# -- streamed statistics ------------------------------------------------------------------------
+
+@numba.njit(**_JIT)
+def _counts(nf, c, kind, index, G, out):
+    """Poor, near-poor and other households of one population of draw ``c`` (float64, exact) from
+    the stocks ``nf`` (3, C, A * G): kind 0 the district, 1 group ``index``, 2 area ``index``, 3
+    cell ``index`` (= a * G + g)."""
+    cells = nf.shape[2]
+    for s in range(3):
+        acc = 0.0
+        if kind == 0:
+            for i in range(cells):
+                acc += nf[s, c, i]
+        elif kind == 1:
+            for i in range(index, cells, G):
+                acc += nf[s, c, i]
+        elif kind == 2:
+            for g in range(G):
+                acc += nf[s, c, index * G + g]
+        else:
+            acc = np.float64(nf[s, c, index])
+        out[s] = acc
+
+
+@numba.njit(**_JIT)
+def _measures(nf, c, kind, index, G, v):
+    """The six measures of a population (counts P, N, O, households, poor and near-poor rates in
+    percent) of draw ``c`` into ``v``, as :func:`._stats.measures` defines them."""
+    _counts(nf, c, kind, index, G, v)
+    h = v[0] + v[1]
+    h = h + v[2]
+    v[3] = h
+    whole = max(h, 1.0)  # whole numbers: P / max(H, 1) is P / H, and 0 where H = 0
+    v[4] = v[0] / whole * 100.0
+    v[5] = v[1] / whole * 100.0
+
+
+STACK_BLOCK = 256
+"""Populations per block of :func:`year_statistics` (its scratch rows stay in the first-level cache)."""
+
+
+@numba.njit(**_JIT)
+def year_statistics(n, kinds, indices, shift, s1, s2, lo, hi, with_bins, scale, offset, n_bins, bins, values,
+                    t, t_rows, t_measure, t_pos, rates):
+    """Reduce one year of a chunk's stocks ``n`` (3, C, A, G) to the statistics of the stack of
+    populations (``kinds``, ``indices``: see :func:`_counts`), as :mod:`._streaming` describes.
+
+    For each measure m and population q: ``s1[m, q] += sum_c (x - shift[m, q])``, ``s2`` the same of
+    the squares (the chunk's sum first, then added: the order of the NumPy reduction), ``lo`` and
+    ``hi`` the extremes; with ``with_bins`` the bin ``clip(x * scale + offset, 0, n_bins + 1)`` of each
+    draw into ``bins[c, t, m, q]``, else the values into ``values[c, t, m, q]``. Target rates:
+    ``rates[c, row]`` gets measure ``t_measure[j]`` of population ``t_pos[j]`` for row ``t_rows[j]``.
+    The populations are taken a block at a time, every draw of the chunk, each measure over the
+    whole block.
+    """
+    S, C, A, G = n.shape
+    nf = n.reshape(S, C, A * G)
+    M = shift.shape[0]
+    Q = kinds.shape[0]
+    W = STACK_BLOCK
+    v = np.empty(6)
+    V = np.empty((6, W))
+    d1 = np.empty((6, W))
+    d2 = np.empty((6, W))
+    mn = np.empty((6, W))
+    mx = np.empty((6, W))
+    top = np.float64(n_bins + 1)
+    for q0 in range(0, Q, W):
+        w = min(Q, q0 + W) - q0
+        for c in range(C):
+            for j in range(w):
+                q = q0 + j
+                kind = kinds[q]
+                index = indices[q]
+                if kind == 3:
+                    V[0, j] = nf[0, c, index]
+                    V[1, j] = nf[1, c, index]
+                    V[2, j] = nf[2, c, index]
+                else:
+                    _counts(nf, c, kind, index, G, v)
+                    V[0, j] = v[0]
+                    V[1, j] = v[1]
+                    V[2, j] = v[2]
+            for j in range(w):
+                h = V[0, j] + V[1, j]
+                h = h + V[2, j]
+                V[3, j] = h
+                whole = max(h, 1.0)  # whole numbers: P / max(H, 1) is P / H, and 0 where H = 0
+                V[4, j] = V[0, j] / whole * 100.0
+                V[5, j] = V[1, j] / whole * 100.0
+            for m in range(M):
+                if c == 0:
+                    for j in range(w):
+                        x = V[m, j]
+                        d = x - shift[m, q0 + j]
+                        d1[m, j] = d
+                        d2[m, j] = d * d
+                        mn[m, j] = x
+                        mx[m, j] = x
+                else:
+                    for j in range(w):
+                        x = V[m, j]
+                        d = x - shift[m, q0 + j]
+                        d1[m, j] += d
+                        d2[m, j] += d * d
+                        mn[m, j] = min(mn[m, j], x)
+                        mx[m, j] = max(mx[m, j], x)
+                if with_bins:
+                    for j in range(w):
+                        b = V[m, j] * scale[m, q0 + j]
+                        b = b + offset[m, q0 + j]
+                        bins[c, t, m, q0 + j] = int(min(max(b, 0.0), top))
+                else:
+                    for j in range(w):
+                        values[c, t, m, q0 + j] = V[m, j]
+        for m in range(M):
+            for j in range(w):
+                q = q0 + j
+                s1[m, q] += d1[m, j]
+                s2[m, q] += d2[m, j]
+                lo[m, q] = min(lo[m, q], mn[m, j])
+                hi[m, q] = max(hi[m, q], mx[m, j])
+    for j in range(t_rows.shape[0]):
+        q = t_pos[j]
+        for c in range(C):
+            _measures(nf, c, kinds[q], indices[q], G, v)
+            rates[c, t_rows[j]] = v[t_measure[j]]
+
+
+@numba.njit(**_JIT)
+def add_counts(hist, bins, block):
+    """``hist[s, bins[d, s]] += 1`` for every draw ``d`` and statistic ``s``, a block of statistics
+    at a time over every draw (the block of the histogram stays in cache)."""
+    D, N = bins.shape
+    for start in range(0, N, block):
+        stop = min(N, start + block)
+        for d in range(D):
+            for s in range(start, stop):
+                hist[s, bins[d, s]] += 1

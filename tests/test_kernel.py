@@ -1,0 +1,173 @@
+"""The compiled Monte Carlo kernel (model/_kernel.py) against the same rules written in NumPy
+(tests/_reference_sampler.py, the sampler before the kernel): the same numbers, bit for bit, on
+cells of every kind (small and large variance, rates above one half, empty cells, entry shares),
+in float32 and float64, and on whole runs, kept and streamed."""
+
+import numpy as np
+import pytest
+from _reference_sampler import reference_step_year, reference_year_statistics
+from factories import line, make_baseline, make_instrument, make_params, make_rates, make_scenario
+from scipy import special
+
+import thidua_sim.model._kernel as kernel
+import thidua_sim.model._montecarlo as mc
+import thidua_sim.model._streaming as streaming
+from thidua_sim import project
+
+
+def _cells(rng, size, dtype):
+    """Stocks (3, size) from empty to large, and rates spanning [0, 1] with many above 1/2."""
+    scale = rng.choice([0.0, 1.0, 3.0, 30.0, 3000.0], size=(3, size))
+    n = np.rint(rng.gamma(0.7, 1.0, size=(3, size)) * scale).astype(dtype)
+    rates = []
+    for _ in range(7):
+        p = rng.uniform(0.0, 0.35, size)
+        p[rng.random(size) < 0.15] = rng.uniform(0.5, 1.0, size)[:1]
+        p[rng.random(size) < 0.03] = 0.0
+        p[rng.random(size) < 0.01] = 1.0
+        rates.append(p.astype(dtype))
+    z = rng.standard_normal((7, size)).astype(dtype)
+    u = rng.random(size).astype(dtype)
+    return n, rates, z, u
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("with_entry", [False, True])
+def test_step_year_matches_the_numpy_sampler_bit_for_bit(dtype, with_entry):
+    rng = np.random.default_rng(2021 + with_entry)
+    G, size = 2, 6 * kernel.BLOCK + 18  # several blocks and a partial one
+    n, rates, z, u = _cells(rng, size, dtype)
+    shares = np.array([[0.2, 0.3, 0.5], [0.05, 0.15, 0.8]]) if with_entry else None
+    entry, use_entry = mc._entry_shares(shares, G, np.dtype(dtype))
+    got = np.empty_like(n)
+    kernel.step_year(n, *rates, entry, use_entry, z, u, kernel.constants(dtype, mc.EXACT_BELOW_VARIANCE), got)
+    want = np.empty_like(n)
+    reference_step_year(n, *rates, shares, z, u, want)
+    small = (n[0] * rates[1] * (1 - rates[1]) < 1) & (n[0] > 0)
+    assert small.sum() > 500 and (~small).sum() > 500  # both the exact and the normal draws are in play
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == np.dtype(dtype)
+
+
+def test_binomial_and_poisson_wrappers_match_the_numpy_sampler():
+    from _reference_sampler import _binomial, _poisson
+
+    rng = np.random.default_rng(7)
+    n, rates, z, _ = _cells(rng, 50_000, np.float32)
+    np.testing.assert_array_equal(mc._binomial(n[0], rates[0], z[0]), _binomial(n[0], rates[0], z[0]))
+    lam = (n[1] * rates[6]).astype(np.float32)
+    np.testing.assert_array_equal(mc._poisson(lam, z[1]), _poisson(lam, z[1]))
+
+
+def test_normal_distribution_function_is_scipys_to_the_last_bits():
+    # the exact draws invert at Phi(z); the kernel's Phi (the C library's erf and erfc) differs from
+    # SciPy's ndtr (cephes' own erfc) in the last bits: measured here at most 36 units in the last
+    # place below z = -5, 12 on [-5, -0.5], 2 above. An exact draw changes only where Phi(z) falls
+    # that close to a step of the distribution function (about 1e-15 of the draws)
+    z = np.concatenate([np.linspace(-9, 9, 4_001), np.random.default_rng(1).standard_normal(2_000)])
+    ours = np.array([kernel._ndtr(x) for x in z])
+    theirs = special.ndtr(z)
+    ulp = np.abs(ours - theirs) / np.spacing(theirs)
+    assert ulp[z < -5].max() <= 64
+    assert ulp[z >= -5].max() <= 16
+    assert ulp[z >= -0.5].max() <= 2
+
+
+@pytest.mark.parametrize("bins_dtype", [np.uint8, np.uint16])
+def test_year_statistics_match_a_numpy_reduction(bins_dtype):
+    rng = np.random.default_rng(3)
+    S, C, A, G = 3, 4, 9, 2
+    n = rng.integers(0, 40, size=(S, C, A, G)).astype(np.float32)
+    n[:, :, 0, 1] = 0  # an empty cell: its rates are 0
+    kinds = np.array([0, 1, 1, 2, 2, 2, 3, 3, 3, 3], np.int64)
+    indices = np.array([0, 0, 1, 0, 4, 8, 1, 2, 9, 17], np.int64)
+    M, Q, Y1, t = 6, len(kinds), 3, 1
+    shift = rng.normal(size=(M, Q)) * 10
+    start = rng.normal(size=(M, Q)) * 5 - 20
+    width = np.full((M, Q), 0.7)
+    scale, offset = 1.0 / width, 1.0 - start / width
+    n_bins = 200 if bins_dtype == np.uint8 else 900
+    t_rows, t_measure, t_pos = (np.array(x, np.int64) for x in ([0, 3], [4, 5], [0, 5]))
+    results = []
+    for fn in (kernel.year_statistics, reference_year_statistics):
+        s1, s2 = np.full((M, Q), 0.5), np.full((M, Q), 2.0)
+        lo, hi = np.full((M, Q), np.inf), np.full((M, Q), -np.inf)
+        lo[0, 0], hi[0, 0] = -1.0, 1e9  # extremes carried over from earlier chunks
+        bins = np.zeros((C, Y1, M, Q), bins_dtype)
+        values = np.zeros((C, Y1, M, Q))
+        rates = np.full((C, 4), -1.0)
+        fn(n, kinds, indices, shift, s1, s2, lo, hi, True, scale, offset, n_bins, bins, values, t, t_rows, t_measure,
+           t_pos, rates)
+        fn(n, kinds, indices, shift, s1, s2, lo, hi, False, scale, offset, n_bins, bins, values, t + 1, t_rows,
+           t_measure, t_pos, rates)
+        results.append((s1, s2, lo, hi, bins, values, rates))
+    for got, want in zip(*results):
+        np.testing.assert_array_equal(got, want)
+    # and by hand: the district's poor households of draw 2, area 4's households, a cell's rate
+    assert results[0][5][2, 2, 0, 0] == n[0, 2].sum()
+    assert results[0][5][1, 2, 3, 4] == n[:, 1, 4].sum()
+    cell = n[:, 3, 8, 1]  # index 17 = area 8, group 1
+    assert results[0][5][3, 2, 4, 9] == pytest.approx(100 * cell[0] / cell.sum())
+    assert results[0][6][0, 3] == results[0][5][0, 2, 5, 5]
+
+
+def test_add_counts_is_np_add_at():
+    rng = np.random.default_rng(4)
+    bins = rng.integers(0, 12, size=(37, 1000)).astype(np.uint8)
+    hist = np.zeros((1000, 12), np.uint16)
+    kernel.add_counts(hist, bins, 64)
+    want = np.zeros((1000, 12), np.int64)
+    np.add.at(want, (np.arange(1000)[None, :].repeat(37, 0), bins), 1)
+    np.testing.assert_array_equal(hist, want)
+
+
+# -- whole runs: the kernel's draws against the NumPy sampler's ---------------------------------
+
+BASELINE = [[(100, 50, 350), (20, 30, 450)], [(2, 1, 8), (0, 0, 0)], [(3000, 900, 6000), (1, 0, 2)]]
+
+
+def _inputs(entry=None):
+    inst = make_instrument(cost=10.0, eligible=("poor", "near_poor"), effects={"uPO": 0.3, "dNP": 0.2})
+    scenario = make_scenario([line(2022, "livelihood", 600.0, rule="poor")], entry_shares=entry)
+    params = make_params([inst], rates=make_rates(interval=0.3, dtts={"gamma": 0.02}, other={"gamma": 0.01}))
+    return make_baseline(BASELINE), scenario, params
+
+
+def _with_numpy_sampler(monkeypatch, entry):
+    shares = None if entry is None else np.array([[entry[g][s] for s in ("poor", "near_poor", "other")]
+                                                   for g in ("dtts", "other")])
+
+    def step_year(n, pPN, pPO, pNP, pNO, pOP, pON, gamma, _entry, _use, z, u, K, out):
+        reference_step_year(n, pPN, pPO, pNP, pNO, pOP, pON, gamma, shares, z, u, out)
+
+    monkeypatch.setattr(kernel, "step_year", step_year)
+    monkeypatch.setattr(kernel, "year_statistics", reference_year_statistics)
+
+
+@pytest.mark.parametrize("entry", [None, {"dtts": {"poor": 0.3, "near_poor": 0.3, "other": 0.4},
+                                          "other": {"poor": 0.1, "near_poor": 0.2, "other": 0.7}}])
+def test_a_run_draws_the_numpy_samplers_numbers(monkeypatch, entry):
+    baseline, scenario, params = _inputs(entry)
+    kept = project(baseline, scenario, params, until=2025, draws=300, seed=5, keep_draws=True, progress=False)
+    streamed = project(baseline, scenario, params, until=2025, draws=300, seed=5, keep_draws=False, progress=False)
+    with monkeypatch.context() as m:
+        _with_numpy_sampler(m, entry)
+        kept_ref = project(baseline, scenario, params, until=2025, draws=300, seed=5, keep_draws=True, progress=False)
+        streamed_ref = project(baseline, scenario, params, until=2025, draws=300, seed=5, keep_draws=False,
+                               progress=False)
+    np.testing.assert_array_equal(kept.draws, kept_ref.draws)
+    assert kept.draws.std(axis=0).max() > 0  # the draws do vary
+    np.testing.assert_array_equal(streamed.table().select_dtypes("number").to_numpy(),
+                                  streamed_ref.table().select_dtypes("number").to_numpy())
+
+
+def test_a_streamed_run_with_histograms_matches_the_numpy_reduction(monkeypatch):
+    monkeypatch.setattr(mc, "CHUNK_CELLS", 32)  # 6 cells -> 5 draws a chunk
+    monkeypatch.setattr(streaming, "PILOT_DRAWS", 30)  # several tasks: the quantiles come from histograms
+    baseline, scenario, params = _inputs()
+    ours = project(baseline, scenario, params, until=2025, draws=400, seed=9, keep_draws=False, progress=False)
+    assert ours.summary.bins > 0
+    monkeypatch.setattr(kernel, "year_statistics", reference_year_statistics)
+    theirs = project(baseline, scenario, params, until=2025, draws=400, seed=9, keep_draws=False, progress=False)
+    np.testing.assert_array_equal(ours.table().select_dtypes("number").to_numpy(),
+                                  theirs.table().select_dtypes("number").to_numpy())
