@@ -128,11 +128,14 @@ def _pss_mb(pid: int) -> float:
 
 
 def _children(pid: int) -> list[int]:
+    """Every descendant of ``pid`` (worker processes may be children of a fork server, itself a
+    child of the run)."""
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(c) for c in f.read().split()]
+            direct = [int(c) for c in f.read().split()]
     except OSError:
         return []
+    return direct + [d for c in direct for d in _children(c)]
 
 
 class PeakMemory:

@@ -1,6 +1,6 @@
 """Where Monte Carlo tasks run: in this process, in local worker processes, or on a Dask cluster.
 
-:func:`map_ordered` runs ``fn(model, *args)`` for every ``args`` and yields the results **in
+:func:`map_ordered` runs ``fn(model, *common, *args)`` for every ``args`` and yields the results **in
 order**, whatever order they finish in, with a bounded number of tasks in flight (so results
 waiting to be merged never pile up). The caller merges in that order, which is what makes a run's
 numbers identical on 1 process, several processes or a cluster.
@@ -9,7 +9,7 @@ numbers identical on 1 process, several processes or a cluster.
   processes that receive the model once (their initializer).
 * ``scheduler="tcp://host:port"``: the tasks go to an existing Dask distributed scheduler
   (``pip install "dask[distributed]"``; see docs/scale.md). The model is sent once to every
-  worker (``scatter(broadcast=True)``); a worker that dies mid-run has its tasks run again
+  worker (``scatter(broadcast=True)``), and so are the arguments ``common`` to every task; a worker that dies mid-run has its tasks run again
   elsewhere by the scheduler (Dask's ``allowed-failures``), and a task that raised is retried
   once. Nothing is written by the tasks: results come back to this process.
 """
@@ -22,7 +22,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 
-__all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env"]
+__all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env", "worker_context"]
 
 SCHEDULER_ENV = "THIDUA_SCHEDULER"
 """Environment variable with a Dask scheduler address, read by ``thidua-sim project`` and
@@ -61,26 +61,57 @@ def dask_client(address: str):
     return client
 
 
-def _local(fn: Callable, tasks: Sequence[tuple], model) -> Iterator[object]:
+def _local(fn: Callable, tasks: Sequence[tuple], model, common: tuple) -> Iterator[object]:
     from ._montecarlo import _no_hugepage_advice
 
     with _no_hugepage_advice():
         for args in tasks:
-            yield fn(model, *args)
+            yield fn(model, *common, *args)
+
+
+_COMMON: dict[str, tuple] = {}
+
+
+def _init_pool(model, common: tuple) -> None:
+    """A local worker process: the model and the arguments common to every task, received once."""
+    from ._montecarlo import _init_worker
+
+    _init_worker(model, None)
+    _COMMON["args"] = common
 
 
 def _call_in_worker(fn: Callable, args: tuple) -> object:
-    return fn(None, *args)
+    return fn(None, *_COMMON["args"], *args)
 
 
-def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int) -> Iterator[object]:
-    from ._montecarlo import ProjectionError, _init_worker
+def _call_with_common(fn: Callable, model, common: tuple, *args) -> object:
+    return fn(model, *common, *args)
 
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded process (Jupyter)
-    window = 2 * workers
+
+PRELOAD = "thidua_sim.model._preload"
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How local worker processes start: from a fork server where the system has one (Linux,
+    macOS), which imports the Monte Carlo's modules and kernels once (:mod:`._preload`) and forks
+    each worker from itself, so the workers share that memory and start at once; else spawned
+    (Windows). Never a fork of this process, which may have threads (Jupyter). The fork server
+    is started on first use and ends with this process."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([PRELOAD])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tuple) -> Iterator[object]:
+    from ._montecarlo import ProjectionError
+
+    context = worker_context()
+    window = workers + 1  # results waiting to be merged are held here: one more than the workers keeps them busy
     try:
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                                                    initargs=(model, None)) as pool:
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_pool,
+                                                    initargs=(model, common)) as pool:
             pending: collections.deque = collections.deque()
             it = iter(tasks)
             for args in it:
@@ -100,16 +131,24 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int) -> Iterator
             "re-import the script), or use workers=1, which gives the same numbers") from exc
 
 
-def _dask(fn: Callable, tasks: Sequence[tuple], model, address: str) -> Iterator[object]:
+def _dask(fn: Callable, tasks: Sequence[tuple], model, address: str, common: tuple) -> Iterator[object]:
     client = dask_client(address)
     workers = max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
     window = 2 * workers + 1
     model_future = client.scatter(model, broadcast=True, hash=False)
+    # a list of one: scatter sends each item of a list as its own future
+    common_future = client.scatter([common], broadcast=True, hash=False)[0] if common else None
     pending: collections.deque = collections.deque()
+
+    def submit(args: tuple):
+        if common_future is None:
+            return client.submit(fn, model_future, *args, pure=False, retries=1)
+        return client.submit(_call_with_common, fn, model_future, common_future, *args, pure=False, retries=1)
+
     try:
         it = iter(tasks)
         for args in it:
-            pending.append(client.submit(fn, model_future, *args, pure=False, retries=1))
+            pending.append(submit(args))
             if len(pending) >= window:
                 break
         while pending:
@@ -118,21 +157,25 @@ def _dask(fn: Callable, tasks: Sequence[tuple], model, address: str) -> Iterator
             future.release()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append(client.submit(fn, model_future, *nxt, pure=False, retries=1))
+                pending.append(submit(nxt))
             yield result
     finally:
         for f in pending:
             f.cancel()
         model_future.release()
+        if common_future is not None:
+            common_future.release()
 
 
 def map_ordered(fn: Callable, tasks: Sequence[tuple], *, workers: int = 1, scheduler: str | None = None,
-                model=None, local_pool: bool = True) -> Iterator[object]:
-    """``fn(model, *args)`` for every task, yielded in task order (see the module text)."""
+                model=None, local_pool: bool = True, common: tuple = ()) -> Iterator[object]:
+    """``fn(model, *common, *args)`` for every task, yielded in task order (see the module text).
+    ``common``: arguments every task shares, sent to each worker once rather than with every task."""
     tasks = list(tasks)
+    common = tuple(common)
     if scheduler:
-        return _dask(fn, tasks, model, scheduler)
+        return _dask(fn, tasks, model, scheduler, common)
     workers = min(int(workers), len(tasks))
     if workers <= 1 or not local_pool:
-        return _local(fn, tasks, model)
-    return _pool(fn, tasks, model, workers)
+        return _local(fn, tasks, model, common)
+    return _pool(fn, tasks, model, workers, common)

@@ -19,14 +19,17 @@ population (district, groups, areas, groups within areas), measure and year:
   on the per-draw rates at the target's start and end years (exact).
 
 A task reduces each year of a chunk as soon as it is drawn (``simulate_chunk(on_year=...)``),
-from the sampler's own state-first arrays, in blocks of :data:`BLOCK` populations: the areas,
-groups and district are summed once per year for every population that needs them (the
-*stack* of :class:`_Layout`), and the draws are never written out as int32 arrays. The
-statistics are laid out (year, measure, population of the stack); the histograms are counted
-by the driver, a block of statistics at a time over every draw of a task (``np.bincount``).
+from the sampler's own state-first arrays, in one compiled pass
+(:func:`._kernel.year_statistics`): the areas, groups and district are summed for every
+population asked for (the *stack* of :class:`_Layout`), and the draws are never written out as
+int32 arrays. The statistics are laid out (year, measure, population of the stack); the
+histograms are counted by the driver, a block of statistics at a time over every draw of a task
+(:func:`._kernel.add_counts`). The layout and the histograms' ranges go to each worker once,
+not with every task (``map_ordered(common=...)``).
 
 Memory is the histograms (about :data:`HIST_BYTES`), the pilot's values and one task in flight
-per worker: it does not grow with draws x cells. Tasks are groups of consecutive chunks whose
+per worker (about :data:`TASK_BYTES` of bin indices, and four float64 sums per statistic): it
+does not grow with draws x cells. Tasks are groups of consecutive chunks whose
 size depends only on the number of cells; their partial sums are merged in task order, so the
 numbers are identical for 1 process, several processes or a Dask cluster
 (:mod:`._executors`).
@@ -47,7 +50,7 @@ __all__ = ["DrawSummary", "run_summary", "PILOT_DRAWS", "HIST_BYTES", "task_chun
 PILOT_DRAWS = 64
 """Draws of a task (the first, the *pilot*, sets the histograms' range) at most: fewer when the
 statistics are many, so that a task's values take about TASK_BYTES."""
-TASK_BYTES = 32 * 2**20
+TASK_BYTES = 16 * 2**20  # with 2 local workers on the national case: 1.0 GB peak at 16 MB, 1.1 GB at 32 MB
 HIST_BYTES = 96 * 2**20
 """Memory for the quantile histograms (bins per statistic = this / statistics / 2 bytes, 30..1022)."""
 MAX_BINS, MIN_BINS = 1022, 30
@@ -143,6 +146,14 @@ class _Layout:
     def size(self) -> int:
         return int(self.district) + len(self.groups) + len(self.areas) + len(self.cells)
 
+    def stack(self) -> tuple[np.ndarray, np.ndarray]:
+        """(kinds, indices) of the stack's populations, as :func:`._kernel.year_statistics` reads
+        them: kind 0 the district, 1 a group, 2 an area, 3 a cell (index ``a * G + g``)."""
+        kinds = np.concatenate([np.zeros(int(self.district), np.int64), np.full(len(self.groups), 1, np.int64),
+                                np.full(len(self.areas), 2, np.int64), np.full(len(self.cells), 3, np.int64)])
+        indices = np.concatenate([np.zeros(int(self.district), np.int64), self.groups, self.areas, self.cells])
+        return kinds, indices.astype(np.int64)
+
 
 def _layout(parsed: Sequence[tuple[int | None, int | None]], A: int, G: int) -> _Layout:
     district = any(a is None and g is None for a, g in parsed)
@@ -159,41 +170,22 @@ def _layout(parsed: Sequence[tuple[int | None, int | None]], A: int, G: int) -> 
     return _Layout(district, groups, areas, cells, plan, A, G)
 
 
-def _year_values(n: np.ndarray, layout: _Layout, out: np.ndarray) -> np.ndarray:
-    """Stocks of one year, state first (3, C, A, G), whole numbers -> ``out`` (M, C, Q) float64:
-    the counts, households, poor and near-poor rates in percent (as :func:`~._stats.measures`) of
-    the stack of populations (:class:`_Layout`). Sums are exact (float64 of whole numbers)."""
-    S, C, A, G = n.shape
-    pos = 0
-    if layout.district:
-        np.sum(n.reshape(S, C, A * G), axis=-1, dtype=np.float64, out=out[:S, :, 0])
-        pos = 1
-    if len(layout.groups):
-        by_group = n.sum(axis=2, dtype=np.float64)  # (3, C, G)
-        out[:S, :, pos:pos + len(layout.groups)] = by_group[..., layout.groups]
-        pos += len(layout.groups)
-    if len(layout.areas):
-        k = len(layout.areas)
-        dest = out[:S, :, pos:pos + k]
-        src = n if k == A else n[:, :, layout.areas]
-        np.add(src[..., 0], src[..., 1] if G > 1 else 0.0, out=dest, dtype=np.float64)
-        for g in range(2, G):
-            dest += src[..., g]
-        pos += k
-    if len(layout.cells):
-        k = len(layout.cells)
-        flat = n.reshape(S, C, A * G)
-        out[:S, :, pos:pos + k] = flat if k == A * G else flat[..., layout.cells]
-    h = out[S]
-    np.add(out[0], out[1], out=h)
-    for j in range(2, S):
-        h += out[j]
-    whole = np.maximum(h, 1.0)  # whole numbers: P / max(H, 1) is P / H, and 0 where H = 0 (then P = 0)
-    for j in range(2):  # poor and near-poor rates in percent
-        r = out[S + 1 + j]
-        np.divide(out[j], whole, out=r)
-        r *= 100.0
-    return out
+def _stack_values(n: np.ndarray, layout: _Layout) -> np.ndarray:
+    """The measures (M, C, Q) of the stack of populations (:class:`_Layout`) for stocks ``n`` (3, C,
+    A, G), whole numbers, state first: the counts, households, poor and near-poor rates in percent
+    (as :func:`~._stats.measures`), computed by the streaming kernel itself."""
+    from . import _kernel
+
+    S, C, _, _ = n.shape
+    kinds, indices = layout.stack()
+    M, Q = S + 3, len(kinds)
+    values = np.empty((C, M, Q))
+    zeros = np.zeros((M, Q))
+    _kernel.year_statistics(np.ascontiguousarray(n), kinds, indices, zeros, zeros.copy(), zeros.copy(),
+                            np.full((M, Q), np.inf), np.full((M, Q), -np.inf), False, zeros, zeros, 0,
+                            np.zeros((1, 1, 1, 1), np.uint8), values[:, None], 0, np.zeros(0, np.int64),
+                            np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((C, 1)))
+    return np.moveaxis(values, 0, 1)
 
 
 @dataclass(frozen=True)
@@ -218,14 +210,10 @@ class _TaskResult:
     bins: np.ndarray | None = None  # (C, N) bin indices (0 under, 1..B, B+1 over)
 
 
-BLOCK = 2**15
-"""Populations per block when reducing a year: large, as NumPy is slower on many short rows than on
-one pass over long ones (measured: 2,048 -> 3.7 ms a national chunk-year, 32,768 -> 2.2 ms)."""
-
-
-def _task(model, samples, seqs, spec: _TaskSpec, ranges: tuple[np.ndarray, np.ndarray, int] | None) -> _TaskResult:
+def _task(model, spec: _TaskSpec, ranges: tuple[np.ndarray, np.ndarray, int] | None, samples, seqs) -> _TaskResult:
     """Simulate the chunks of one task and reduce them year by year, as each year is drawn (see
     the module text)."""
+    from . import _kernel
     from ._montecarlo import simulate_chunk
 
     if model is None:  # a local worker process: the model came once, with the pool
@@ -252,38 +240,31 @@ def _task(model, samples, seqs, spec: _TaskSpec, ranges: tuple[np.ndarray, np.nd
                 t_, m_, q_ = np.unravel_index(c, shift.shape)
                 by_year.setdefault(int(t_), []).append((k, j, int(m_), int(q_)))
     total = sum(int(sample.rates.shape[0]) for sample in samples)
+    year_targets = {t_: tuple(np.array(col, np.int64) for col in zip(*[(2 * k + j, m_, q_) for k, j, m_, q_ in rows]))
+                    for t_, rows in by_year.items()}
+    no_targets = (np.zeros(0, np.int64),) * 3
+    kinds, indices = spec.layout.stack()
+    if ranges is None:
+        scale = offset = np.zeros(shift.shape)
+        n_bins = 0
+    no_bins = np.zeros((1, 1, 1, 1), bin_dtype if ranges is not None else np.uint8)  # stand-ins (never written)
+    no_values = np.zeros((1, 1, 1, 1))
     # the task's values (the pilot) or bin indices, written in place chunk by chunk (no copies)
     task_values = np.empty((total, Y1, M, Q)) if ranges is None else None
     task_bins = np.empty((total, Y1, M, Q), bin_dtype) if ranges is not None else None
     rates, count = [], 0
     for sample, seq in zip(samples, seqs):
         C = sample.rates.shape[0]
-        V = np.empty((M, C, Q))
-        D = np.empty((M, C, min(Q, BLOCK)))
         vals = task_values[count:count + C] if task_values is not None else None
         b = task_bins[count:count + C] if task_bins is not None else None
         r = np.broadcast_to(spec.target_base, (C, T, 2)).copy()
 
         def on_year(t: int, n: np.ndarray) -> None:
-            _year_values(n, spec.layout, V)
-            for k, j, m_, q_ in by_year.get(t, ()):
-                r[:, k, j] = V[m_, :, q_]
-            for s in range(0, Q, BLOCK):
-                e = min(Q, s + BLOCK)
-                v, d = V[:, :, s:e], D[:, :, :e - s]
-                np.subtract(v, shift[t, :, None, s:e], out=d)
-                s1[t, :, s:e] += d.sum(axis=1)
-                d *= d
-                s2[t, :, s:e] += d.sum(axis=1)
-                np.minimum(lo[t, :, s:e], v.min(axis=1), out=lo[t, :, s:e])
-                np.maximum(hi[t, :, s:e], v.max(axis=1), out=hi[t, :, s:e])
-                if b is not None:
-                    np.multiply(v, scale[t, :, None, s:e], out=d)
-                    d += offset[t, :, None, s:e]
-                    np.clip(d, 0.0, n_bins + 1, out=d)
-                    np.copyto(b[:, t, :, s:e], d.transpose(1, 0, 2), casting="unsafe")  # floor: d >= 0
-                else:
-                    vals[:, t, :, s:e] = v.transpose(1, 0, 2)
+            rows, measure, pos = year_targets.get(t, no_targets)
+            _kernel.year_statistics(n, kinds, indices, shift[t], s1[t], s2[t], lo[t], hi[t], b is not None,
+                                    scale[t], offset[t], n_bins, b if b is not None else no_bins,
+                                    vals if vals is not None else no_values, t, rows, measure, pos,
+                                    r.reshape(C, -1))
 
         simulate_chunk(model, sample, seq, keep=False, on_year=on_year)
         rates.append(r)
@@ -371,7 +352,7 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
     groups = [chunks[:pilot_chunks]] + [chunks[i:i + per_task] for i in range(pilot_chunks, len(chunks), per_task)]
     groups = [g for g in groups if g]
     plan = layout.plan
-    base_stack = _year_values(np.moveaxis(np.rint(model.stocks0), -1, 0)[:, None], layout, np.empty((M, 1, Q)))[:, 0]
+    base_stack = _stack_values(np.moveaxis(np.rint(model.stocks0), -1, 0)[:, None], layout)[:, 0]
     base = base_stack[:, plan].T  # (P, M): the baseline year
     flat_index = np.arange(N).reshape(Y - 1, M, Q)
     years = model.years
@@ -415,8 +396,8 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
         bar = tqdm(total=draws, desc="Monte Carlo", unit="draw", file=sys.stderr, dynamic_ncols=True)
     try:
         # the pilot: the first task alone, its values kept to set the histograms' range
-        pilot = next(map_ordered(_task, [(*args_of(groups[0]), spec, None)], workers=1, scheduler=scheduler,
-                                 model=model, local_pool=False))
+        pilot = next(map_ordered(_task, [args_of(groups[0])], workers=1, scheduler=scheduler,
+                                 model=model, local_pool=False, common=(spec, None)))
         if bar:
             bar.update(pilot.draws)
         s1, s2, lo, hi = pilot.s1.copy(), pilot.s2.copy(), pilot.lo.copy(), pilot.hi.copy()
@@ -434,23 +415,19 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
         else:
             ranges = _ranges(pilot.values, n_bins)
             hist = np.zeros((N, n_bins + 2), np.uint16 if draws < 2**16 else np.uint32)
-            flat = hist.reshape(-1)
-            offsets = np.arange(min(N, ADD_BLOCK), dtype=np.int32) * (n_bins + 2)
 
             def add(bins: np.ndarray) -> None:
                 # block by block of statistics, every draw of the task: the block of the histogram
                 # stays in cache (one pass over the whole histogram per draw is memory-bound)
-                for s in range(0, N, ADD_BLOCK):
-                    e = min(N, s + ADD_BLOCK)
-                    keys = bins[:, s:e] + offsets[:e - s]  # one value per statistic a draw
-                    counts = np.bincount(keys.reshape(-1), minlength=(e - s) * (n_bins + 2))
-                    block = flat[s * (n_bins + 2):e * (n_bins + 2)]
-                    block += counts.astype(block.dtype, copy=False)
+                from . import _kernel
+
+                _kernel.add_counts(hist, bins, ADD_BLOCK)
 
             add(_bin(pilot.values, *ranges))
             pilot = None  # the pilot's values are binned: free them
-            rest = [(*args_of(g), spec, ranges) for g in groups[1:]]
-            for result in map_ordered(_task, rest, workers=workers, scheduler=scheduler, model=model):
+            rest = [args_of(g) for g in groups[1:]]  # the spec and ranges go to each worker once
+            for result in map_ordered(_task, rest, workers=workers, scheduler=scheduler, model=model,
+                                      common=(spec, ranges)):
                 s1 += result.s1
                 s2 += result.s2
                 np.minimum(lo, result.lo, out=lo)
@@ -460,7 +437,7 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
                 if bar:
                     bar.update(result.draws)
             q, q_err = _hist_quantiles(hist, ranges[0], ranges[1], lo, hi, draws)
-            del hist, flat
+            del hist
     finally:
         if bar:
             bar.close()

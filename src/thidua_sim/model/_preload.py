@@ -1,0 +1,31 @@
+"""Imported once by the local worker processes' fork server (:func:`._executors.worker_context`):
+the Monte Carlo's modules and its compiled kernels, loaded before any worker is forked, so that
+every worker shares them with the server instead of importing and loading them again (about
+250 MB and a second per worker otherwise)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _kernel, _montecarlo, _streaming  # noqa: F401  (imported to be shared)
+
+
+def _warm() -> None:
+    """Load the kernels' machine code (from Numba's cache) for the types a run passes them: both
+    working dtypes, both widths of histogram bins."""
+    none = np.zeros(0, np.int64)
+    for dtype in (np.float32, np.float64):
+        K = _kernel.constants(dtype, _montecarlo.EXACT_BELOW_VARIANCE)
+        row = np.zeros(2, dtype)
+        n = np.zeros((3, 2), dtype)
+        _kernel.step_year(n, row, row, row, row, row, row, row, np.zeros((2, 2), dtype), False,
+                          np.zeros((7, 2), dtype), row, K, n.copy())
+        stocks = np.zeros((3, 1, 1, 2), dtype)
+        stats = [np.zeros((6, 1)) for _ in range(6)]
+        for bins in (np.zeros((1, 1, 6, 1), np.uint8), np.zeros((1, 1, 6, 1), np.uint16)):
+            _kernel.year_statistics(stocks, np.zeros(1, np.int64), np.zeros(1, np.int64),
+                                    stats[0], stats[1], stats[2], stats[3], stats[4], True, stats[5], stats[5], 1,
+                                    bins, np.zeros((1, 1, 6, 1)), 0, none, none, none, np.zeros((1, 1)))
+
+
+_warm()
