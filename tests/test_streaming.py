@@ -190,3 +190,28 @@ def test_integer_table_path_equals_the_float_path(scale):
     np.testing.assert_array_equal(new[:, 2:], old[:, 2:])
     np.testing.assert_allclose(new[:, :2], old[:, :2], rtol=1e-12, atol=1e-12 * scale)
     assert np.any(new[:, 1] > 0)
+
+
+def test_a_script_without_the_main_guard_gets_told_how_to_fix_it(tmp_path):
+    # local workers re-import the calling script: unguarded, that script would start workers of its
+    # own; the run must stop with the fix in the message, not with a pipe error from the fork server
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from factories import make_baseline, make_params, make_rates, make_scenario\n"
+        "from thidua_sim import project\n"
+        "baseline = make_baseline([[(30, 20, 150), (10, 5, 80)]] * 300)\n"
+        "params = make_params([], rates=make_rates(interval=0.2))\n"
+        "project(baseline, make_scenario(), params, until=2024, draws=400, seed=1, workers=2, keep_draws=False,\n"
+        "        progress=False)\n"
+        "print('ran without workers?')\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode != 0
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("thidua_sim.errors.ProjectionError: workers = 2: the worker processes could not start")
+    assert 'if __name__ == "__main__":' in last and "workers=1" in last

@@ -124,7 +124,7 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
                 if nxt is not None:
                     pending.append(pool.submit(_call_in_worker, fn, nxt))
                 yield result
-    except (concurrent.futures.process.BrokenProcessPool, RuntimeError) as exc:
+    except (concurrent.futures.process.BrokenProcessPool, RuntimeError, ConnectionError, EOFError) as exc:
         raise ProjectionError(
             f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, "
             "put the code that calls project(...) under `if __name__ == \"__main__\":` (worker processes "

@@ -689,7 +689,7 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
             for (i, start, stop), result in zip(chunks, pool.map(_worker_chunk, jobs)):
                 if result is not None:
                     out[start:stop] = result
-    except (concurrent.futures.process.BrokenProcessPool, RuntimeError) as exc:
+    except (concurrent.futures.process.BrokenProcessPool, RuntimeError, ConnectionError, EOFError) as exc:
         raise ProjectionError(
             f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, "
             "put the code that calls project(...) under `if __name__ == \"__main__\":` (worker processes "
