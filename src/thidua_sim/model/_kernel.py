@@ -101,13 +101,18 @@ def _invert_poisson(u, pmf0, lam):
 def _exact_binomial(n_w, p_w, z_w):
     """Binomial(n, p) by inversion at Phi(z), in float64; for p > 1/2 as n - Bin(n, 1 - p) at Phi(-z)."""
     n = np.float64(n_w)
+    if n == 0.0:  # nothing to draw (the inversion would give 0 too)
+        return 0.0
     p = np.float64(p_w)
     z = np.float64(z_w)
     flip = p > 0.5
     q = 1.0 - p if flip else p
     u = _ndtr(-z if flip else z)
+    pmf0 = math.exp(n * math.log1p(-q))
+    if u <= pmf0:  # k = 0, as the inversion finds it (the running sum starts at P(0))
+        return n if flip else 0.0
     ratio = q / (1.0 - q)
-    x = _invert_binomial(u, math.exp(n * math.log1p(-q)), n, ratio)
+    x = _invert_binomial(u, pmf0, n, ratio)
     x = min(x, n)
     return n - x if flip else x
 
@@ -150,7 +155,11 @@ def _normal_poisson(lam, z, K):
 def _exact_poisson(lam, z, K):
     """Poisson(lam) by inversion at Phi(z), in float64, as a scalar of K's dtype."""
     lam64 = np.float64(lam)
-    return _cast(_invert_poisson(_ndtr(np.float64(z)), math.exp(-lam64), lam64), K)
+    u = _ndtr(np.float64(z))
+    pmf0 = math.exp(-lam64)
+    if u <= pmf0:  # k = 0, as the inversion finds it
+        return K[4]
+    return _cast(_invert_poisson(u, pmf0, lam64), K)
 
 
 @numba.njit(**_JIT)
@@ -383,6 +392,37 @@ def _measures(nf, c, kind, index, G, v):
     v[5] = v[1] / whole * 100.0
 
 
+@numba.njit(**_JIT)
+def _row_statistics(first, x_, s_, d1, d2, mn, mx, w):
+    """Running sums of ``x - s`` and its square and the extremes of one row of ``w`` statistics,
+    started by the chunk's first draw (``first``) or added to."""
+    if first:
+        for j in range(w):
+            x = x_[j]
+            d = x - s_[j]
+            d1[j] = d
+            d2[j] = d * d
+            mn[j] = x
+            mx[j] = x
+    else:
+        for j in range(w):
+            x = x_[j]
+            d = x - s_[j]
+            d1[j] += d
+            d2[j] += d * d
+            mn[j] = min(mn[j], x)
+            mx[j] = max(mx[j], x)
+
+
+@numba.njit(**_JIT)
+def _row_bins(x_, scale, offset, top, out, w):
+    """Histogram bins ``clip(x * scale + offset, 0, top)``, truncated, of one row of statistics."""
+    for j in range(w):
+        b = x_[j] * scale[j]
+        b = b + offset[j]
+        out[j] = int(min(max(b, 0.0), top))
+
+
 STACK_BLOCK = 256
 """Populations per block of :func:`year_statistics` (its scratch rows stay in the first-level cache)."""
 
@@ -420,10 +460,17 @@ def year_statistics(n, kinds, indices, shift, s1, s2, lo, hi, with_bins, scale, 
                 q = q0 + j
                 kind = kinds[q]
                 index = indices[q]
-                if kind == 3:
+                if kind == 3:  # a cell
                     V[0, j] = nf[0, c, index]
                     V[1, j] = nf[1, c, index]
                     V[2, j] = nf[2, c, index]
+                elif kind == 2:  # an area: the sum over its groups, as _counts adds them
+                    first = index * G
+                    for s in range(3):
+                        acc = 0.0
+                        for g in range(G):
+                            acc += nf[s, c, first + g]
+                        V[s, j] = acc
                 else:
                     _counts(nf, c, kind, index, G, v)
                     V[0, j] = v[0]
@@ -437,30 +484,11 @@ def year_statistics(n, kinds, indices, shift, s1, s2, lo, hi, with_bins, scale, 
                 V[4, j] = V[0, j] / whole * 100.0
                 V[5, j] = V[1, j] / whole * 100.0
             for m in range(M):
-                if c == 0:
-                    for j in range(w):
-                        x = V[m, j]
-                        d = x - shift[m, q0 + j]
-                        d1[m, j] = d
-                        d2[m, j] = d * d
-                        mn[m, j] = x
-                        mx[m, j] = x
-                else:
-                    for j in range(w):
-                        x = V[m, j]
-                        d = x - shift[m, q0 + j]
-                        d1[m, j] += d
-                        d2[m, j] += d * d
-                        mn[m, j] = min(mn[m, j], x)
-                        mx[m, j] = max(mx[m, j], x)
+                _row_statistics(c == 0, V[m], shift[m, q0:q0 + w], d1[m], d2[m], mn[m], mx[m], w)
                 if with_bins:
-                    for j in range(w):
-                        b = V[m, j] * scale[m, q0 + j]
-                        b = b + offset[m, q0 + j]
-                        bins[c, t, m, q0 + j] = int(min(max(b, 0.0), top))
+                    _row_bins(V[m], scale[m, q0:q0 + w], offset[m, q0:q0 + w], top, bins[c, t, m, q0:q0 + w], w)
                 else:
-                    for j in range(w):
-                        values[c, t, m, q0 + j] = V[m, j]
+                    values[c, t, m, q0:q0 + w] = V[m, :w]
         for m in range(M):
             for j in range(w):
                 q = q0 + j
@@ -480,8 +508,11 @@ def add_counts(hist, bins, block):
     """``hist[s, bins[d, s]] += 1`` for every draw ``d`` and statistic ``s``, a block of statistics
     at a time over every draw (the block of the histogram stays in cache)."""
     D, N = bins.shape
+    width = hist.shape[1]
+    flat = hist.reshape(-1)
     for start in range(0, N, block):
         stop = min(N, start + block)
         for d in range(D):
+            row = bins[d]
             for s in range(start, stop):
-                hist[s, bins[d, s]] += 1
+                flat[s * width + row[s]] += 1
