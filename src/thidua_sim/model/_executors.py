@@ -22,7 +22,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 
-__all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env", "worker_context"]
+__all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env", "worker_context", "prestart"]
 
 SCHEDULER_ENV = "THIDUA_SCHEDULER"
 """Environment variable with a Dask scheduler address, read by ``thidua-sim project`` and
@@ -102,6 +102,17 @@ def worker_context() -> multiprocessing.context.BaseContext:
         context.set_forkserver_preload([PRELOAD])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def prestart(workers: int, scheduler: str | None = None) -> None:
+    """Start the fork server now, when a run will need local workers: it imports the Monte Carlo
+    and loads its kernels (about a second) while this process prepares the run."""
+    if scheduler or int(workers) <= 1 or "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    worker_context()
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()  # returns once the server is started; it imports on its own
 
 
 def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tuple) -> Iterator[object]:

@@ -54,7 +54,7 @@ TASK_BYTES = 16 * 2**20  # with 2 local workers on the national case: 1.0 GB pea
 HIST_BYTES = 96 * 2**20
 """Memory for the quantile histograms (bins per statistic = this / statistics / 2 bytes, 30..1022)."""
 MAX_BINS, MIN_BINS = 1022, 30
-ADD_BLOCK = 8192  # statistics per block when counting a task into the histograms (~1 MB of them)
+ADD_BLOCK = 1024  # statistics per block when counting a task into the histograms (~130 KB of them: in cache)
 
 TargetRule = Callable[[object, np.ndarray, np.ndarray], np.ndarray]
 """``rule(target, rate_start, rate_end) -> bool array``: whether each draw meets the target."""
@@ -334,9 +334,10 @@ def run_summary(model, params, draws: int, seed: int, parsed: Sequence[tuple[int
     (``tcp://host:port``) to run the tasks on; None runs locally in ``workers`` processes.
     Identical numbers for any ``workers`` or scheduler.
     """
-    from ._executors import map_ordered
+    from ._executors import map_ordered, prestart
     from ._montecarlo import plan_chunks
 
+    prestart(workers, scheduler)
     if targets and target_rule is None:
         from .engine import ProjectionError
 
