@@ -22,7 +22,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 
-__all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env", "worker_context", "prestart"]
+__all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env", "worker_context", "prestart", "stop_fork_server"]
 
 SCHEDULER_ENV = "THIDUA_SCHEDULER"
 """Environment variable with a Dask scheduler address, read by ``thidua-sim project`` and
@@ -140,6 +140,23 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
             f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, "
             "put the code that calls project(...) under `if __name__ == \"__main__\":` (worker processes "
             "re-import the script), or use workers=1, which gives the same numbers") from exc
+    finally:
+        stop_fork_server()
+
+
+def stop_fork_server() -> None:
+    """End the fork server once a run's workers are done: it holds the imported modules (about
+    100 MB) while this process goes on to build tables. The next run with workers starts it again
+    (:func:`prestart`). Uses the standard library's private ``_stop`` (Python 3.9 and later); where
+    it is missing the server simply lives until this process ends."""
+    from multiprocessing import forkserver
+
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        try:
+            stop()
+        except OSError:  # pragma: no cover - already gone
+            pass
 
 
 def _dask(fn: Callable, tasks: Sequence[tuple], model, address: str, common: tuple) -> Iterator[object]:

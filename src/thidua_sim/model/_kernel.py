@@ -58,10 +58,12 @@ def _ndtr(a):
 
 
 @numba.njit(**_JIT)
-def _invert_binomial(u, pmf0, n, ratio):
-    """Smallest k with F(k) >= u for Binomial(n, q), P(0) = pmf0, P(k) = P(k-1) (n-k+1)/k ratio;
-    stops where the running sum no longer grows (as ``_montecarlo._invert``)."""
-    pm = pmf0 * ((n - 0.0) / 1.0 * ratio)
+def _invert(u, pmf0, c0, c1, r):
+    """Smallest k with F(k) >= u for a distribution on 0, 1, ... with P(0) = pmf0 and
+    P(k) = P(k - 1) (c0 - c1 (k - 1)) / k r: Binomial(n, q) with (c0, c1, r) = (n, 1, q / (1 - q)),
+    Poisson(lam) with (lam, 0, 1). Stops where the running sum no longer grows (past n, or below
+    the float64 rounding of the tail), as the NumPy sampler's ``_invert``."""
+    pm = pmf0 * ((c0 - c1 * 0.0) / 1.0 * r)
     cd = pmf0 + pm
     x = 1.0 if (u > pmf0 and cd > pmf0) else 0.0
     if not (u > cd and cd > pmf0):
@@ -69,26 +71,7 @@ def _invert_binomial(u, pmf0, n, ratio):
     k = 1
     while True:
         k += 1
-        pm = pm * ((n - (k - 1)) / k * ratio)
-        new = cd + pm
-        grew = new > cd
-        x = (1.0 if grew else 0.0) + (k - 1)
-        if not (new < u and grew):
-            return x
-        cd = new
-
-
-@numba.njit(**_JIT)
-def _invert_poisson(u, pmf0, lam):
-    pm = pmf0 * (lam / 1)
-    cd = pmf0 + pm
-    x = 1.0 if (u > pmf0 and cd > pmf0) else 0.0
-    if not (u > cd and cd > pmf0):
-        return x
-    k = 1
-    while True:
-        k += 1
-        pm = pm * (lam / k)
+        pm = pm * ((c0 - c1 * (k - 1)) / k * r)
         new = cd + pm
         grew = new > cd
         x = (1.0 if grew else 0.0) + (k - 1)
@@ -112,7 +95,7 @@ def _exact_binomial(n_w, p_w, z_w):
     if u <= pmf0:  # k = 0, as the inversion finds it (the running sum starts at P(0))
         return n if flip else 0.0
     ratio = q / (1.0 - q)
-    x = _invert_binomial(u, pmf0, n, ratio)
+    x = _invert(u, pmf0, n, 1.0, ratio)
     x = min(x, n)
     return n - x if flip else x
 
@@ -159,7 +142,7 @@ def _exact_poisson(lam, z, K):
     pmf0 = math.exp(-lam64)
     if u <= pmf0:  # k = 0, as the inversion finds it
         return K[4]
-    return _cast(_invert_poisson(u, pmf0, lam64), K)
+    return _cast(_invert(u, pmf0, lam64, 0.0, 1.0), K)
 
 
 @numba.njit(**_JIT)

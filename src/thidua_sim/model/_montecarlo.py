@@ -675,7 +675,7 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
             for (i, start, stop), task in zip(chunks, tasks):
                 simulate_chunk(model, *task, out=out[start:stop])
         return out
-    from ._executors import worker_context
+    from ._executors import stop_fork_server, worker_context
 
     context = worker_context()
     shared = _shared_output(shape, dtype)
@@ -695,6 +695,7 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
             "put the code that calls project(...) under `if __name__ == \"__main__\":` (worker processes "
             "re-import the script), or use workers=1, which gives the same numbers") from exc
     finally:
+        stop_fork_server()
         if shared is not None:
             _unlink(shared[0])  # the data stay reachable through the mapping until the array is freed
     return out
