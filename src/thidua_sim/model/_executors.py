@@ -119,7 +119,7 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
     from ._montecarlo import ProjectionError
 
     context = worker_context()
-    window = workers + 1  # results waiting to be merged are held here: one more than the workers keeps them busy
+    window = workers  # results waiting to be merged are held here (a result is some 30 MB nationally)
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_pool,
                                                     initargs=(model, common)) as pool:

@@ -1,4 +1,4 @@
-"""Imported once by the local worker processes' fork server (:func:`._executors.worker_context`):
+"""Imported once, and only, by the local worker processes' fork server (:func:`._executors.worker_context`):
 the Monte Carlo's modules and its compiled kernels, loaded before any worker is forked, so that
 every worker shares them with the server instead of importing and loading them again (about
 250 MB and a second per worker otherwise)."""
@@ -29,3 +29,9 @@ def _warm() -> None:
 
 
 _warm()
+# the workers forked from here share this process's memory page by page until they write to it; the
+# garbage collector's passes over every object would write to all of it (copying each page into
+# each worker): frozen objects are left out of those passes
+import gc  # noqa: E402
+
+gc.freeze()
