@@ -28,7 +28,10 @@ def _warm() -> None:
                                     bins, np.zeros((1, 1, 6, 1)), 0, none, none, none, np.zeros((1, 1)))
 
 
-_warm()
+try:
+    _warm()
+except Exception:  # noqa: BLE001 - the server must start: each worker then loads the kernels itself,
+    pass  # and any error of theirs reaches the caller with its task, not as a fork server that died
 # the workers forked from here share this process's memory page by page until they write to it; the
 # garbage collector's passes over every object would write to all of it (copying each page into
 # each worker): frozen objects are left out of those passes
