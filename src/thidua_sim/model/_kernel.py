@@ -185,17 +185,17 @@ def _small(n, p, K):
 
 
 @numba.njit(**_JIT)
-def _draw(n, p, z, K, out, flag, b0, b1):
-    """Binomials of the cells ``b0:b1`` (arrays indexed from 0 for the block): the normal
-    approximation for all, then the exact draw where the variance is small."""
+def _draw(n, p, z, K, out, flag, m):
+    """Binomials of the ``m`` cells of a block (its rows, indexed from 0): the normal approximation
+    for all, then the exact draw where the variance is small."""
     some = False
-    for j in range(b1 - b0):
+    for j in range(m):
         out[j] = _normal_binomial(n[j], p[j], z[j], K)
         small = _small(n[j], p[j], K)
         flag[j] = small
         some |= small
     if some:
-        for j in range(b1 - b0):
+        for j in range(m):
             if flag[j]:
                 out[j] = _cast(_exact_binomial(n[j], p[j], z[j]), K)
 
@@ -223,21 +223,21 @@ def _move_block(n, pPN, pPO, pNP, pNO, pOP, pON, z, K, b0, b1, rows, flag, out):
     nP = n[0, b0:b1]
     nN = n[1, b0:b1]
     nO = n[2, b0:b1]
-    _draw(nP, pPO[b0:b1], z[0, b0:b1], K, P_O, flag, b0, b1)  # poor escaping to other
+    _draw(nP, pPO[b0:b1], z[0, b0:b1], K, P_O, flag, m)  # poor escaping to other
     for j in range(m):
         rest[j] = nP[j] - P_O[j]
         cond[j] = _conditional(pPN[b0 + j], pPO[b0 + j], K)
-    _draw(rest, cond, z[1, b0:b1], K, P_N, flag, b0, b1)  # ... to near-poor
-    _draw(nN, pNP[b0:b1], z[2, b0:b1], K, N_P, flag, b0, b1)  # near-poor falling back
+    _draw(rest, cond, z[1, b0:b1], K, P_N, flag, m)  # ... to near-poor
+    _draw(nN, pNP[b0:b1], z[2, b0:b1], K, N_P, flag, m)  # near-poor falling back
     for j in range(m):
         rest[j] = nN[j] - N_P[j]
         cond[j] = _conditional(pNO[b0 + j], pNP[b0 + j], K)
-    _draw(rest, cond, z[3, b0:b1], K, N_O, flag, b0, b1)  # ... escaping to other
-    _draw(nO, pOP[b0:b1], z[4, b0:b1], K, O_P, flag, b0, b1)  # newly poor
+    _draw(rest, cond, z[3, b0:b1], K, N_O, flag, m)  # ... escaping to other
+    _draw(nO, pOP[b0:b1], z[4, b0:b1], K, O_P, flag, m)  # newly poor
     for j in range(m):
         rest[j] = nO[j] - O_P[j]
         cond[j] = _conditional(pON[b0 + j], pOP[b0 + j], K)
-    _draw(rest, cond, z[5, b0:b1], K, O_N, flag, b0, b1)  # ... newly near-poor
+    _draw(rest, cond, z[5, b0:b1], K, O_N, flag, m)  # ... newly near-poor
     for j in range(m):
         i = b0 + j
         households[j] = nP[j] + nN[j]
