@@ -127,6 +127,22 @@ def _pss_mb(pid: int) -> float:
     return 0.0
 
 
+def _results_files_mb() -> float:
+    """Workers' results waiting in files in memory (thidua_sim's results folders in /dev/shm and the
+    temporary folder): memory no process maps yet, so no PSS counts it."""
+    import glob
+    import tempfile
+
+    total = 0
+    for folder in ("/dev/shm", tempfile.gettempdir()):
+        for path in glob.glob(os.path.join(folder, "thidua_results_*", "*")):
+            try:
+                total += os.stat(path).st_blocks * 512
+            except OSError:
+                pass
+    return total / 2**20
+
+
 def _children(pid: int) -> list[int]:
     """Every descendant of ``pid`` (worker processes may be children of a fork server, itself a
     child of the run)."""
@@ -152,7 +168,7 @@ class PeakMemory:
     def _run(self, interval: float) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            total = _pss_mb(me) + sum(_pss_mb(c) for c in _children(me))
+            total = _pss_mb(me) + sum(_pss_mb(c) for c in _children(me)) + _results_files_mb()
             self.peak = max(self.peak, total)
             self._stop.wait(interval)
 

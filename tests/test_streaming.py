@@ -215,3 +215,42 @@ def test_a_script_without_the_main_guard_gets_told_how_to_fix_it(tmp_path):
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("thidua_sim.errors.ProjectionError: workers = 2: the worker processes could not start")
     assert 'if __name__ == "__main__":' in last and "workers=1" in last
+
+
+def test_results_through_files_in_memory_are_the_same_and_leave_nothing(monkeypatch, small_chunks, tmp_path):
+    # a local worker's large result comes back through a file it writes and this process maps
+    # (model/_executors.py); with the threshold at 0 every task's result does
+    import glob
+    import tempfile
+
+    import thidua_sim.model._executors as executors
+
+    one = _run(120, False, workers=1)
+    monkeypatch.setattr(executors, "SPILL_BYTES", 0)
+    monkeypatch.setattr(mc, "POOL_MIN_CELL_YEARS", 0)
+    spilled = []
+    real = executors._receive
+    monkeypatch.setattr(executors, "_receive", lambda item: spilled.append(type(item).__name__) or real(item))
+    two = _run(120, False, workers=2)
+    assert spilled and set(spilled) == {"_Spilled"}
+    np.testing.assert_array_equal(one.table().select_dtypes("number").to_numpy(),
+                                  two.table().select_dtypes("number").to_numpy())
+    left = [p for folder in ("/dev/shm", tempfile.gettempdir()) for p in glob.glob(f"{folder}/thidua_results_*")]
+    assert left == []
+
+
+def test_a_spilled_result_reads_back_as_it_was_made(monkeypatch, tmp_path):
+    import itertools
+
+    import thidua_sim.model._executors as executors
+
+    monkeypatch.setattr(executors, "_COMMON", {"args": (), "folder": str(tmp_path), "spill": 0,
+                                               "sent": itertools.count()})
+    arrays = {"bins": np.arange(50, dtype=np.uint8).reshape(5, 10), "s1": np.linspace(0, 1, 7), "k": 3}
+    item = executors._call_in_worker(lambda model, x: x, (arrays,))
+    assert isinstance(item, executors._Spilled) and len(list(tmp_path.iterdir())) == 1
+    back = executors._receive(item)
+    assert list(tmp_path.iterdir()) == []  # the file's name is gone at once; the arrays map its memory
+    np.testing.assert_array_equal(back["bins"], arrays["bins"])
+    np.testing.assert_array_equal(back["s1"], arrays["s1"])
+    assert back["k"] == 3 and not back["s1"].flags.writeable

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import dataclasses
+import itertools
 import multiprocessing
 import os
+import pickle
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 
 __all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env", "worker_context", "prestart", "stop_fork_server"]
@@ -69,19 +73,82 @@ def _local(fn: Callable, tasks: Sequence[tuple], model, common: tuple) -> Iterat
             yield fn(model, *common, *args)
 
 
-_COMMON: dict[str, tuple] = {}
+_COMMON: dict[str, object] = {}
+
+SPILL_BYTES = 4 * 2**20
+"""A local worker's result holding more array data than this comes back through a file in memory
+(``/dev/shm`` where it has room) that this process maps, instead of through the pipe: the pipe
+copies every byte four times (pickle, write, read in 64 KB pieces, unpickle), which took the
+driver of a 2-worker national run about a third of a core (33 MB a task)."""
 
 
-def _init_pool(model, common: tuple) -> None:
-    """A local worker process: the model and the arguments common to every task, received once."""
+@dataclasses.dataclass(frozen=True)
+class _Spilled:
+    """A result whose arrays wait in ``path``, one after the other (``sizes`` bytes each);
+    ``data``: the rest of it, pickled with those arrays out of band (pickle protocol 5)."""
+
+    path: str
+    data: bytes
+    sizes: tuple[int, ...]
+
+
+def _results_folder() -> str | None:
+    """A new folder for the results of one run's workers, in /dev/shm when there is one."""
+    import tempfile
+
+    for folder in ("/dev/shm", tempfile.gettempdir()):
+        try:
+            return tempfile.mkdtemp(prefix="thidua_results_", dir=folder)
+        except OSError:
+            continue
+    return None
+
+
+def _init_pool(model, common: tuple, folder: str | None = None, spill_bytes: int = SPILL_BYTES) -> None:
+    """A local worker process: the model and the arguments common to every task, received once,
+    and the folder its results above ``spill_bytes`` of arrays go to."""
     from ._montecarlo import _init_worker
 
     _init_worker(model, None)
     _COMMON["args"] = common
+    _COMMON["folder"] = folder
+    _COMMON["spill"] = spill_bytes
+    _COMMON["sent"] = itertools.count()
 
 
 def _call_in_worker(fn: Callable, args: tuple) -> object:
-    return fn(None, *_COMMON["args"], *args)
+    result = fn(None, *_COMMON["args"], *args)
+    folder = _COMMON.get("folder")
+    if folder is None:
+        return result
+    buffers: list[pickle.PickleBuffer] = []
+    data = pickle.dumps(result, protocol=5, buffer_callback=buffers.append)
+    raws = [b.raw() for b in buffers]
+    if sum(r.nbytes for r in raws) < _COMMON["spill"]:  # type: ignore[operator]
+        return result
+    path = os.path.join(folder, f"{os.getpid()}-{next(_COMMON['sent'])}.bin")  # type: ignore[call-overload]
+    with open(path, "wb") as f:
+        for r in raws:
+            f.write(r)
+    return _Spilled(path, data, tuple(r.nbytes for r in raws))
+
+
+def _receive(item: object) -> object:
+    """A worker's result as it was made: a spilled one read back from its file, its arrays
+    mapping the file (read only; the file's name is removed at once, its memory goes with the
+    arrays)."""
+    if not isinstance(item, _Spilled):
+        return item
+    import mmap
+
+    with open(item.path, "rb") as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    os.unlink(item.path)
+    view, views, offset = memoryview(mapped), [], 0
+    for size in item.sizes:
+        views.append(view[offset:offset + size])
+        offset += size
+    return pickle.loads(item.data, buffers=views)
 
 
 def _call_with_common(fn: Callable, model, common: tuple, *args) -> object:
@@ -96,7 +163,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     macOS), which imports the Monte Carlo's modules and kernels once (:mod:`._preload`) and forks
     each worker from itself, so the workers share that memory and start at once; else spawned
     (Windows). Never a fork of this process, which may have threads (Jupyter). The fork server
-    is started on first use and ends with this process."""
+    is started for a run (:func:`prestart`) and stopped after it (:func:`stop_fork_server`)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([PRELOAD])
@@ -120,9 +187,10 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
 
     context = worker_context()
     window = workers  # results waiting to be merged are held here (a result is some 30 MB nationally)
+    folder = _results_folder()
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_pool,
-                                                    initargs=(model, common)) as pool:
+                                                    initargs=(model, common, folder, SPILL_BYTES)) as pool:
             pending: collections.deque = collections.deque()
             it = iter(tasks)
             for args in it:
@@ -130,7 +198,7 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
                 if len(pending) >= window:
                     break
             while pending:
-                result = pending.popleft().result()
+                result = _receive(pending.popleft().result())
                 nxt = next(it, None)
                 if nxt is not None:
                     pending.append(pool.submit(_call_in_worker, fn, nxt))
@@ -142,6 +210,8 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
             "re-import the script), or use workers=1, which gives the same numbers") from exc
     finally:
         stop_fork_server()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)  # results never read (an error, an early stop)
 
 
 def stop_fork_server() -> None:
