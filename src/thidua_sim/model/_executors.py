@@ -124,7 +124,8 @@ def _call_in_worker(fn: Callable, args: tuple) -> object:
     buffers: list[pickle.PickleBuffer] = []
     data = pickle.dumps(result, protocol=5, buffer_callback=buffers.append)
     raws = [b.raw() for b in buffers]
-    if sum(r.nbytes for r in raws) < _COMMON["spill"]:  # type: ignore[operator]
+    size = sum(r.nbytes for r in raws)
+    if size == 0 or size < _COMMON["spill"]:  # type: ignore[operator]
         return result
     path = os.path.join(folder, f"{os.getpid()}-{next(_COMMON['sent'])}.bin")  # type: ignore[call-overload]
     with open(path, "wb") as f:
@@ -143,7 +144,10 @@ def _receive(item: object) -> object:
 
     with open(item.path, "rb") as f:
         mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    os.unlink(item.path)
+    try:
+        os.unlink(item.path)
+    except OSError:  # pragma: no cover - a mapped file cannot be removed on Windows: the run's folder goes at its end
+        pass
     view, views, offset = memoryview(mapped), [], 0
     for size in item.sizes:
         views.append(view[offset:offset + size])
