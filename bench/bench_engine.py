@@ -133,9 +133,11 @@ def _results_files_mb() -> float:
     import glob
     import tempfile
 
+    from thidua_sim.model._executors import RESULTS_PREFIX
+
     total = 0
     for folder in ("/dev/shm", tempfile.gettempdir()):
-        for path in glob.glob(os.path.join(folder, "thidua_results_*", "*")):
+        for path in glob.glob(os.path.join(folder, RESULTS_PREFIX + "*", "*")):
             try:
                 total += os.stat(path).st_blocks * 512
             except OSError:

@@ -117,8 +117,7 @@ def child_national(workers: int) -> dict:
         start, cpu = time.perf_counter(), _cpu()
         result = project(baseline, scenario, params, until=2025, draws=1000, seed=2021, workers=workers,
                          keep_draws=False, progress=False)
-        seconds = time.perf_counter() - start
-        cpu = _cpu() - cpu
+        seconds, cpu = time.perf_counter() - start, _cpu() - cpu
     cells = 10600 * 2
     variates = 8 * 1000 * 4 * cells  # what the run draws: 6 normals for the moves, 1 for new households, 1 uniform
     floor, floor_cpu = floor_seconds(variates, workers, chunk_size(cells) * cells)

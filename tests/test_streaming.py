@@ -235,7 +235,8 @@ def test_results_through_files_in_memory_are_the_same_and_leave_nothing(monkeypa
     assert spilled and set(spilled) == {"_Spilled"}
     np.testing.assert_array_equal(one.table().select_dtypes("number").to_numpy(),
                                   two.table().select_dtypes("number").to_numpy())
-    left = [p for folder in ("/dev/shm", tempfile.gettempdir()) for p in glob.glob(f"{folder}/thidua_results_*")]
+    left = [p for folder in ("/dev/shm", tempfile.gettempdir())
+            for p in glob.glob(f"{folder}/{executors.RESULTS_PREFIX}*")]
     assert left == []
 
 

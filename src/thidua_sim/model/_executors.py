@@ -92,13 +92,17 @@ class _Spilled:
     sizes: tuple[int, ...]
 
 
+RESULTS_PREFIX = "thidua_results_"
+"""Name prefix of the per-run folders of workers' results (in /dev/shm, else the temporary folder)."""
+
+
 def _results_folder() -> str | None:
     """A new folder for the results of one run's workers, in /dev/shm when there is one."""
     import tempfile
 
     for folder in ("/dev/shm", tempfile.gettempdir()):
         try:
-            return tempfile.mkdtemp(prefix="thidua_results_", dir=folder)
+            return tempfile.mkdtemp(prefix=RESULTS_PREFIX, dir=folder)
         except OSError:
             continue
     return None
