@@ -15,6 +15,7 @@ from scipy import special
 
 from thidua_sim.model._coverage import divide_where
 from thidua_sim.model._montecarlo import EXACT_BELOW_VARIANCE
+from thidua_sim.model._stats import QUANTILES
 from thidua_sim.model.engine import PNO, PNP, POP, PON, PPN, PPO
 
 
@@ -262,3 +263,32 @@ def reference_step_year(n, pPN, pPO, pNP, pNO, pOP, pON, gamma, shares, z, u, ou
     new = _formation(moved.reshape(by_group), households.reshape(by_group[1:]), gamma.reshape(by_group[1:]),
                      shares, z[6].reshape(by_group[1:]), u.reshape(by_group[1:]))
     out[...] = moved + new.reshape(moved.shape)
+
+
+def reference_hist_quantiles(hist: np.ndarray, start: np.ndarray, width: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                    draws: int, block: int = 8192) -> tuple[np.ndarray, np.ndarray]:
+    """Quantiles (Q, N) and the width of the bin each was read in, from counts (N, B + 2): the NumPy
+    version the package ran before :func:`thidua_sim.model._kernel.hist_quantiles` (commit 60aa696)."""
+    N, nb = hist.shape
+    B = nb - 2
+    out = np.empty((len(QUANTILES), N))
+    err = np.empty((len(QUANTILES), N))
+    for s in range(0, N, block):
+        h = hist[s:s + block].astype(np.int64)
+        cum = np.cumsum(h, axis=1)
+        rows = np.arange(h.shape[0])
+        st, w, mn, mx = start[s:s + block], width[s:s + block], lo[s:s + block], hi[s:s + block]
+        top = st + w * B
+        for i, q in enumerate(QUANTILES):
+            rank = (draws - 1) * q + 0.5  # the order statistic at NumPy's position, as a continuous rank
+            j = np.minimum((cum <= rank).sum(axis=1), nb - 1)
+            before = np.where(j > 0, cum[rows, np.maximum(j - 1, 0)], 0)
+            inside = np.maximum(h[rows, j], 1)
+            frac = np.clip((rank - before) / inside, 0.0, 1.0)
+            left = np.where(j == 0, mn, np.where(j == nb - 1, top, st + w * (j - 1)))
+            right = np.where(j == 0, np.minimum(st, mx), np.where(j == nb - 1, mx, st + w * j))
+            left = np.maximum(left, mn)
+            right = np.maximum(np.minimum(right, mx), left)
+            out[i, s:s + block] = left + frac * (right - left)
+            err[i, s:s + block] = right - left
+    return out, err

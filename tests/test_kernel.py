@@ -5,7 +5,7 @@ in float32 and float64, and on whole runs, kept and streamed."""
 
 import numpy as np
 import pytest
-from _reference_sampler import reference_step_year, reference_year_statistics
+from _reference_sampler import reference_hist_quantiles, reference_step_year, reference_year_statistics
 from factories import line, make_baseline, make_instrument, make_params, make_rates, make_scenario
 from scipy import special
 
@@ -119,6 +119,42 @@ def test_add_counts_is_np_add_at():
     want = np.zeros((1000, 12), np.int64)
     np.add.at(want, (np.arange(1000)[None, :].repeat(37, 0), bins), 1)
     np.testing.assert_array_equal(hist, want)
+
+
+def test_hist_quantiles_are_the_numpy_ones():
+    """The compiled quantiles against the NumPy reading of the histograms, on histograms with empty
+    rows' ends, every draw in the under- or over-flow bin, one draw, and ties at the ranks."""
+    from thidua_sim.model._stats import QUANTILES
+    from thidua_sim.model._streaming import _hist_quantiles
+
+    rng = np.random.default_rng(8)
+    N, B, draws = 600, 20, 97
+    hist = np.zeros((N, B + 2), np.uint16)
+    for s in range(N):
+        kind = s % 6
+        if kind == 0:
+            hist[s, 0] = draws  # all below the range
+        elif kind == 1:
+            hist[s, -1] = draws  # all above
+        elif kind == 2:
+            hist[s, 1 + s % B] = draws  # one bin holds every draw
+        else:
+            np.add.at(hist[s], rng.integers(0, B + 2, draws), 1)
+    start = rng.normal(size=N) * 10
+    width = rng.uniform(0.1, 3.0, size=N)
+    lo = start - rng.uniform(0.0, 5.0, size=N)
+    hi = start + width * B + rng.uniform(0.0, 5.0, size=N)
+    got = _hist_quantiles(hist, start, width, lo, hi, draws)
+    want = reference_hist_quantiles(hist, start, width, lo, hi, draws)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+    # by hand: 10 draws, 4 in bin 1 [0, 1) and 6 in bin 2 [1, 2). The median's rank is 9 * 0.5 + 0.5 = 5,
+    # one draw into bin 2: 1 + 1/6; the lower quartile's is 2.75, in bin 1: 2.75 / 4
+    one = np.array([[0, 4, 6, 0]], np.uint16)
+    q, err = _hist_quantiles(one, np.zeros(1), np.ones(1), np.zeros(1), np.full(1, 2.0), 10)
+    median, quartile = QUANTILES.index(0.5), QUANTILES.index(0.25)
+    assert q[median, 0] == pytest.approx(1 + 1 / 6) and err[median, 0] == 1.0
+    assert q[quartile, 0] == pytest.approx(2.75 / 4)
 
 
 # -- whole runs: the kernel's draws against the NumPy sampler's ---------------------------------

@@ -5,8 +5,8 @@ out there), compiled: every cell's six household moves (two sequential binomials
 new households are drawn in one pass over memory, from the normals and uniforms NumPy drew for the
 chunk, instead of some forty whole-array NumPy passes. :func:`year_statistics` does the same for
 the streamed statistics of :mod:`._streaming` (counts, households and rates of every population,
-their running sums, extremes and histogram bins), and :func:`add_counts` counts bins into the
-histograms.
+their running sums, extremes and histogram bins), :func:`add_counts` counts bins into the
+histograms and :func:`hist_quantiles` reads the quantiles off them.
 
 Why compiled: the national run (10,600 areas x 2 groups x 4 transitions x 1,000 draws) spent
 three quarters of its time in the NumPy passes around the random numbers it draws (bench/
@@ -34,7 +34,7 @@ import numpy as np
 from numba.extending import overload
 
 __all__ = ["constants", "step_year", "moves", "binomial", "poisson", "formation", "year_statistics",
-           "add_counts", "BLOCK", "STACK_BLOCK"]
+           "add_counts", "hist_quantiles", "BLOCK", "STACK_BLOCK"]
 
 _JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
 _SQRT1_2 = 0.7071067811865476
@@ -499,3 +499,54 @@ def add_counts(hist, bins, block):
             row = bins[d]
             for s in range(start, stop):
                 flat[s * width + row[s]] += 1
+
+
+@numba.njit(**_JIT)
+def _quantile_in_bin(j, before, inside, rank, nb, st, w, mn, mx, top):
+    """The quantile at ``rank`` in bin ``j`` (``before`` draws in the bins below, ``inside`` in it) and
+    the width of that bin, clipped to the extremes ``mn``, ``mx``."""
+    frac = min(max((rank - before) / max(inside, 1), 0.0), 1.0)
+    if j == 0:
+        left, right = mn, min(st, mx)
+    elif j == nb - 1:
+        left, right = top, mx
+    else:
+        left, right = st + w * (j - 1), st + w * j
+    left = max(left, mn)
+    right = max(min(right, mx), left)
+    return left + frac * (right - left), right - left
+
+
+@numba.njit(**_JIT)
+def hist_quantiles(hist, start, width, lo, hi, draws, quantiles, out, err):
+    """Quantiles ``out[i, s]`` of each statistic ``s`` from its histogram ``hist[s]`` (under-flow bin,
+    ``B`` bins of ``width[s]`` from ``start[s]``, over-flow bin) and its exact extremes ``lo``, ``hi``,
+    read off the piecewise-linear distribution function at NumPy's rank ``(draws - 1) q + 1/2``;
+    ``err[i, s]`` is the width of the bin the quantile fell in (clipped to the extremes). One pass
+    over a row's counts for all the ``quantiles`` (ascending) (the rule of :mod:`._streaming`,
+    "quantiles"): quantile ``i`` is in the first bin whose running count exceeds its rank, or in
+    the last bin."""
+    N, nb = hist.shape
+    nq = quantiles.shape[0]
+    B = nb - 2
+    ranks = np.empty(nq)
+    for i in range(nq):
+        ranks[i] = (draws - 1) * quantiles[i] + 0.5
+    for s in range(N):
+        st, w, mn, mx = start[s], width[s], lo[s], hi[s]
+        top = st + w * B
+        acc = 0
+        i = 0
+        for b in range(nb):
+            h = np.int64(hist[s, b])
+            before = acc
+            acc += h
+            while i < nq and acc > ranks[i]:
+                out[i, s], err[i, s] = _quantile_in_bin(b, before, h, ranks[i], nb, st, w, mn, mx, top)
+                i += 1
+            if i == nq:
+                break
+        while i < nq:  # ranks at or past every draw: the last bin
+            h = np.int64(hist[s, nb - 1])
+            out[i, s], err[i, s] = _quantile_in_bin(nb - 1, acc - h, h, ranks[i], nb, st, w, mn, mx, top)
+            i += 1

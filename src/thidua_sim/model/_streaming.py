@@ -296,30 +296,18 @@ def _ranges(values: np.ndarray, n_bins: int) -> tuple[np.ndarray, np.ndarray, in
 
 
 def _hist_quantiles(hist: np.ndarray, start: np.ndarray, width: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-                    draws: int, block: int = 8192) -> tuple[np.ndarray, np.ndarray]:
-    """Quantiles (Q, N) and the width of the bin each was read in, from counts (N, B + 2)."""
-    N, nb = hist.shape
-    B = nb - 2
-    out = np.empty((len(QUANTILES), N))
-    err = np.empty((len(QUANTILES), N))
-    for s in range(0, N, block):
-        h = hist[s:s + block].astype(np.int64)
-        cum = np.cumsum(h, axis=1)
-        rows = np.arange(h.shape[0])
-        st, w, mn, mx = start[s:s + block], width[s:s + block], lo[s:s + block], hi[s:s + block]
-        top = st + w * B
-        for i, q in enumerate(QUANTILES):
-            rank = (draws - 1) * q + 0.5  # the order statistic at NumPy's position, as a continuous rank
-            j = np.minimum((cum <= rank).sum(axis=1), nb - 1)
-            before = np.where(j > 0, cum[rows, np.maximum(j - 1, 0)], 0)
-            inside = np.maximum(h[rows, j], 1)
-            frac = np.clip((rank - before) / inside, 0.0, 1.0)
-            left = np.where(j == 0, mn, np.where(j == nb - 1, top, st + w * (j - 1)))
-            right = np.where(j == 0, np.minimum(st, mx), np.where(j == nb - 1, mx, st + w * j))
-            left = np.maximum(left, mn)
-            right = np.maximum(np.minimum(right, mx), left)
-            out[i, s:s + block] = left + frac * (right - left)
-            err[i, s:s + block] = right - left
+                    draws: int) -> tuple[np.ndarray, np.ndarray]:
+    """Quantiles (Q, N) and the width of the bin each was read in, from counts (N, B + 2)
+    (:func:`._kernel.hist_quantiles`)."""
+    from . import _kernel
+
+    if list(QUANTILES) != sorted(QUANTILES):
+        raise ValueError("QUANTILES must be in ascending order (the histograms are read in one pass)")
+    out = np.empty((len(QUANTILES), hist.shape[0]))
+    err = np.empty_like(out)
+    _kernel.hist_quantiles(hist, np.ascontiguousarray(start, np.float64), np.ascontiguousarray(width, np.float64),
+                           np.ascontiguousarray(lo, np.float64), np.ascontiguousarray(hi, np.float64), int(draws),
+                           np.array(QUANTILES, np.float64), out, err)
     return out, err
 
 
