@@ -2,8 +2,9 @@
 and the household-level microsimulation of support.
 
 Layer 5 (docs/architecture.md). May import: ``errors``, ``core``, ``io``, ``params``, ``data``;
-pure numpy/scipy below the projection, and Numba for the Monte Carlo's compiled loops
-(``_kernel``, imported when a run first draws). The contract is docs/model.md. Calibration
+pure numpy/scipy below the projection, and Numba for the compiled loops: the Monte Carlo's
+(``_kernel``, imported when a run first draws) and the support rule's (``_support``: allocation,
+coverage and adjusted rates, imported when the model first runs a year). The contract is docs/model.md. Calibration
 (:mod:`thidua_sim.model.calibrate`) pulls in scipy.optimize and is imported on first use.
 """
 

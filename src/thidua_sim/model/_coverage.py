@@ -1,7 +1,8 @@
 """Coverage of instruments: who is eligible, how many a sum of money reaches, what is left.
 
-The one implementation of the rule of docs/model.md, "One year, t -> t+1" (step 2), used by the
-expected path, the Monte Carlo (per draw), the report's resource tables and the planner:
+The rule of docs/model.md, "One year, t -> t+1" (step 2), as the expected path, the report's
+resource tables and the planner ask for it; these functions lay the arrays out for its one
+implementation, compiled in :mod:`._support` (which the Monte Carlo runs per draw):
 
 - the households of a cell eligible for instrument ``k`` are its households in every state the
   instrument serves (``eligible[k, s] = 1``), whichever states those are: an instrument built in
@@ -14,11 +15,11 @@ expected path, the Monte Carlo (per draw), the report's resource tables and the 
 
 from __future__ import annotations
 
-import functools
+import math
 
 import numpy as np
 
-__all__ = ["eligible_households", "coverage_shares", "divide_where"]
+__all__ = ["eligible_households", "coverage_shares", "divide_where", "batch_rows"]
 
 
 def divide_where(num: np.ndarray, den: np.ndarray, where: np.ndarray, shape: tuple[int, ...],
@@ -32,39 +33,16 @@ def divide_where(num: np.ndarray, den: np.ndarray, where: np.ndarray, shape: tup
     return np.divide(num, den, out=np.zeros(shape, dtype), where=where)
 
 
-def _cell_totals(stocks: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Eligible households per cell for each distinct eligibility row: ``(totals (P, ..., A, G),
-    index (K,))`` with instrument ``k`` served by pattern ``index[k]``. Instruments serving the same
-    states share one sum (over the states of a cell, in state order), far cheaper than a product
-    over every instrument; the pattern axis comes first so that every sum runs over contiguous
-    memory."""
-    flags = np.asarray(eligible) != 0
-    patterns, index = _patterns(flags.tobytes(), flags.shape)
-    dtype = np.result_type(stocks.dtype, eligible.dtype)
-    totals = np.zeros((len(patterns),) + stocks.shape[:-1], dtype=dtype)
-    for j, states in enumerate(patterns):
-        for s in states:
-            totals[j] += stocks[..., s]
-    return totals, index
+def batch_rows(x: np.ndarray, batch: tuple[int, ...], tail: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+    """``x`` broadcast to ``batch + tail`` with the batch axes as one, (B, *tail), in ``dtype``: the
+    layout of :mod:`._support` (a view where it can be: a broadcast axis keeps its stride 0)."""
+    y = np.broadcast_to(np.asarray(x, dtype=dtype), batch + tail)
+    return y.reshape((math.prod(batch),) + tail)
 
 
-@functools.lru_cache(maxsize=256)
-def _patterns(flags: bytes, shape: tuple[int, int]) -> tuple[tuple[tuple[int, ...], ...], np.ndarray]:
-    """The distinct eligibility rows (as state indices, in first-seen order) and each instrument's
-    row; cached, as a run asks the same question every year."""
-    rows = np.frombuffer(flags, dtype=bool).reshape(shape)
-    patterns: dict[tuple[int, ...], int] = {}
-    index = [patterns.setdefault(tuple(int(s) for s in np.flatnonzero(row)), len(patterns)) for row in rows]
-    out = np.array(index, dtype=np.intp)
-    out.flags.writeable = False
-    return tuple(patterns), out
-
-
-def _per_instrument(by_pattern: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """(patterns, ...) -> (..., K), contiguous, instrument ``k`` taking pattern ``index[k]``."""
-    if not len(index):  # no instruments
-        return np.zeros(by_pattern.shape[1:] + (0,), dtype=by_pattern.dtype)
-    return np.stack([by_pattern[j] for j in index], axis=-1)
+def _states(stocks: np.ndarray, batch: tuple[int, ...], dtype: np.dtype) -> list[np.ndarray]:
+    A, G = stocks.shape[-3], stocks.shape[-2]
+    return [batch_rows(stocks[..., s], batch, (A, G), dtype) for s in range(stocks.shape[-1])]
 
 
 def eligible_households(stocks: np.ndarray, eligible: np.ndarray) -> np.ndarray:
@@ -72,8 +50,13 @@ def eligible_households(stocks: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     ``eligible`` (K, 3) of 0/1 -> (..., A, G, K).
 
     ``stocks`` may be any view (the Monte Carlo passes its state-first arrays moved to the end)."""
-    totals, index = _cell_totals(stocks, eligible)
-    return _per_instrument(totals, index)
+    from . import _support
+
+    dtype = np.result_type(stocks.dtype, eligible.dtype)
+    batch, (A, G) = stocks.shape[:-3], stocks.shape[-3:-1]
+    out = np.empty((math.prod(batch), A, G, eligible.shape[0]), dtype)
+    _support.eligible_households(*_states(stocks, batch, dtype), eligible, dtype.type(0), out)
+    return out.reshape(batch + out.shape[1:])
 
 
 def coverage_shares(stocks: np.ndarray, resources: np.ndarray, costs: np.ndarray, eligible: np.ndarray,
@@ -83,18 +66,21 @@ def coverage_shares(stocks: np.ndarray, resources: np.ndarray, costs: np.ndarray
     ``stocks`` (..., A, G, 3) at the start of the year; ``resources`` (..., A, K) money acting
     that year; ``costs`` (K,) or broadcasting to (..., 1, K) cost per household; ``eligible``
     (K, 3) 0/1. Returns ``(share (..., A, K), beneficiaries (..., A, G, K), unused money
-    (..., A, K))``; with ``details=False`` (the Monte Carlo) only the share, and None twice.
+    (..., A, K))``; with ``details=False`` only the share, and None twice.
     """
-    totals, index = _cell_totals(stocks, eligible)  # (patterns, ..., A, G)
-    area = totals[..., 0].copy()  # (patterns, ..., A): cells first, then the groups of an area
-    for g in range(1, totals.shape[-1]):  # a loop over the 2 groups beats a reduction over a short axis
-        area += totals[..., g]
-    eligible_area = _per_instrument(area, index)  # (..., A, K)
-    wanted = resources / costs
-    covered = np.minimum(wanted, eligible_area, out=wanted)
-    share = divide_where(covered, eligible_area, eligible_area > 0, covered.shape, covered.dtype)
+    from . import _support
+
+    costs = np.asarray(costs)
+    dtype = np.result_type(stocks.dtype, eligible.dtype, resources.dtype, costs.dtype)
+    A, K = stocks.shape[-3], resources.shape[-1]
+    batch = np.broadcast_shapes(stocks.shape[:-3], resources.shape[:-2], costs.shape[:-2])
+    share = np.empty((math.prod(batch), A, K), dtype)
+    covered = np.empty_like(share)
+    _support.coverage(*_states(stocks, batch, dtype), batch_rows(resources, batch, (A, K), dtype),
+                      batch_rows(costs, batch, (A, K), dtype), eligible, dtype.type(0), share, covered)
+    share = share.reshape(batch + (A, K))
     if not details:
         return share, None, None
-    beneficiaries = share[..., None, :] * _per_instrument(totals, index)
-    unused = resources - covered * costs
+    beneficiaries = share[..., None, :] * eligible_households(stocks, eligible)
+    unused = resources - covered.reshape(batch + (A, K)) * costs
     return share, beneficiaries, unused

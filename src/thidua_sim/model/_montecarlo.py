@@ -76,10 +76,7 @@ from .engine import (
     PPO,
     CompiledModel,
     ProjectionError,
-    adjust_rates,
-    allocate_area_resources,
-    coverage_shares,
-    keep_factors,
+    effects_acting,
     normalise_rates,
 )
 
@@ -301,7 +298,7 @@ def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
     the Monte Carlo draws each move (:mod:`._kernel`): exact by inversion below
     EXACT_BELOW_VARIANCE, else the rounded Cornish-Fisher normal, clipped to [0, n]; in ``n``'s
     dtype."""
-    from . import _kernel  # Numba: imported when a run first draws, not with the package
+    from . import _kernel, _support  # Numba: imported when a run first draws, not with the package
     n = np.asarray(n)
     K = _kernel.constants(n.dtype, EXACT_BELOW_VARIANCE)
     out = np.empty(n.shape, n.dtype)
@@ -313,7 +310,7 @@ def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
 def _poisson(lam: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Poisson(lam) per cell from the normals ``z``: exact (by inversion) below
     EXACT_BELOW_VARIANCE, else Cornish-Fisher (:mod:`._kernel`)."""
-    from . import _kernel  # Numba: imported when a run first draws, not with the package
+    from . import _kernel, _support  # Numba: imported when a run first draws, not with the package
     lam = np.asarray(lam)
     K = _kernel.constants(lam.dtype, EXACT_BELOW_VARIANCE)
     out = np.empty(lam.shape, lam.dtype)
@@ -327,7 +324,7 @@ def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray) -> np.nd
 
     ``stocks`` (3, ...) whole numbers as floats (state first); ``r[rate index]`` arrays that
     broadcast to ``stocks[0]``; ``z`` (6, ...) standard normals."""
-    from . import _kernel  # Numba: imported when a run first draws, not with the package
+    from . import _kernel, _support  # Numba: imported when a run first draws, not with the package
     stocks = np.ascontiguousarray(stocks)
     shape, dtype = stocks.shape[1:], stocks.dtype
     K = _kernel.constants(dtype, EXACT_BELOW_VARIANCE)
@@ -349,7 +346,7 @@ def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, ent
     the last axis being the group), ``new_P = ceil(T c1 - u)``, ``new_P + new_N = ceil(T c2 - u)``.
     Each state gets its expected number ``T * share`` rounded up or down, unbiased; the split varies
     less than a multinomial."""
-    from . import _kernel  # Numba: imported when a run first draws, not with the package
+    from . import _kernel, _support  # Numba: imported when a run first draws, not with the package
     moved = np.ascontiguousarray(moved)
     shape, dtype = moved.shape[1:], moved.dtype
     K = _kernel.constants(dtype, EXACT_BELOW_VARIANCE)
@@ -389,7 +386,7 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
     whole-number floats laid out state first, (3, C, A, G) (read only; overwritten later), so that
     a caller can reduce them while they are in cache. ``keep=False``: only ``on_year`` sees the
     stocks (no array of every year; returns None)."""
-    from . import _kernel  # Numba: imported when a run first draws, not with the package
+    from . import _kernel, _support  # Numba: imported when a run first draws, not with the package
     C = sample.rates.shape[0]
     T, (A, G, S) = model.steps, model.stocks0.shape
     wd = _work_dtype(model)
@@ -405,6 +402,10 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
         base[i] = np.empty((C, A, G), wd)
         base[i][...] = rates[..., i]
     effects = sample.effects.astype(wd)
+    acts = effects_acting(effects)
+    K_ = sample.costs.shape[-1]
+    one, zero = wd(1), wd(0)
+    adjusted = {i: np.empty((C, A, G), wd) for i in (PPN, PPO, PNP, PNO)}  # the rates support changes
     costs = np.empty((C, A, sample.costs.shape[-1]), wd)  # (C, A, K): contiguous, like the rates
     costs[...] = sample.costs[:, None, :]
     eligible = model.eligible.astype(wd)
@@ -426,13 +427,14 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
             model.periods.apply_draws(t, n, sample.rebasing)
         r = base
         if model.fixed_resources[t].any() or model.rule_totals[t].any():
-            stocks = np.moveaxis(n, 0, -1)  # (C, A, G, 3) view of the state-first arrays
-            resources, _ = allocate_area_resources(model, t, stocks)  # (C, A, K)
-            share, _, _ = coverage_shares(stocks, resources, costs, eligible, details=False)
-            keeps = tuple(np.broadcast_to(k, (C, A, G)).copy() for k in keep_factors(share, eligible, effects))
-            r = dict(base)
-            r[PPN], r[PPO], r[PNP], r[PNO] = adjust_rates(base[PPN], base[PPO], base[PNP], base[PNO], keeps)
-        flat = [np.ascontiguousarray(r[i], dtype=wd).reshape(-1) for i in (PPN, PPO, PNP, PNO, POP, PON, GAMMA)]
+            # allocation, coverage and the adjusted rates, one draw after another (_support.support)
+            totals = np.broadcast_to(model.rule_totals[t].astype(wd), (C, K_, 2))
+            _support.support(n[0], n[1], n[2], np.broadcast_to(model.fixed_resources[t].astype(wd), (C, A, K_)),
+                             totals, np.array([totals[0, :, 0].any(), totals[0, :, 1].any()]), costs, eligible,
+                             effects, acts, base[PPN], base[PPO], base[PNP], base[PNO], one, zero,
+                             *(adjusted[i] for i in (PPN, PPO, PNP, PNO)))
+            r = {**base, **adjusted}
+        flat = [r[i].reshape(-1) for i in (PPN, PPO, PNP, PNO, POP, PON, GAMMA)]
         _kernel.step_year(n.reshape(3, -1), *flat, entry, use_entry, z.reshape(7, -1), u.reshape(-1), K,
                           moved.reshape(3, -1))
         n, moved = moved, n

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernel, _montecarlo, _streaming  # noqa: F401  (imported to be shared)
+from . import _kernel, _montecarlo, _streaming, _support  # noqa: F401  (imported to be shared)
 
 
 def _warm() -> None:
@@ -20,6 +20,12 @@ def _warm() -> None:
         n = np.zeros((3, 2), dtype)
         _kernel.step_year(n, row, row, row, row, row, row, row, np.zeros((2, 2), dtype), False,
                           np.zeros((7, 2), dtype), row, K, n.copy())
+        cells = np.zeros((1, 2, 2), dtype)  # (C, A, G), and the layouts simulate_chunk passes
+        _support.support(cells, cells, cells, np.broadcast_to(np.zeros((2, 1), dtype), (1, 2, 1)),
+                         np.broadcast_to(np.zeros((1, 2), dtype), (1, 1, 2)), np.zeros(2, bool),
+                         np.ones((1, 2, 1), dtype), np.zeros((1, 3), dtype), np.zeros((1, 1, 4), dtype),
+                         np.zeros((1, 4), bool), cells, cells, cells, cells, dtype(1), dtype(0),
+                         *(cells.copy() for _ in range(4)))
         stocks = np.zeros((3, 1, 1, 2), dtype)
         stats = [np.zeros((6, 1)) for _ in range(6)]
         for bins in (np.zeros((1, 1, 6, 1), np.uint8), np.zeros((1, 1, 6, 1), np.uint16)):

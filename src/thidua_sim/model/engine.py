@@ -9,6 +9,7 @@ Array axes: (draw,) year, area, group, state; instruments on the last axis ``K``
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -25,10 +26,10 @@ from ..core.types import (
     Params,
     Scenario,
 )
-from ._coverage import coverage_shares, divide_where, eligible_households
+from ._coverage import batch_rows, coverage_shares, divide_where, eligible_households
 from ..errors import ProjectionError  # noqa: F401 (re-exported: callers import it from here)
 
-__all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates",
+__all__ = ["CompiledModel", "compile_model", "expected_path", "primed_rates", "keep_factors", "adjust_rates", "effects_acting",
            "allocate_area_resources",
            "coverage_shares", "eligible_households", "transition", "step_expected", "ExpectedStep",
            "ProjectionError", "MAX_HORIZON"]
@@ -197,75 +198,68 @@ def normalise_rates(rates: np.ndarray) -> np.ndarray:
 def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
                             rule_totals: np.ndarray | None = None,
                             fixed_resources: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Money per area and instrument acting in transition ``t``.
+    """Money per area and instrument acting in transition ``t`` (:mod:`._support`, step 1).
 
     ``stocks``: (..., A, G, 3) at the start of the transition. Returns ``(resources (..., A, K),
     unallocated (..., K))``: district totals spread by poor households (or poor dtts households);
     a total with nowhere to go (no poor households at all) is unallocated and reported.
     """
+    from . import _support
+
     fixed = model.fixed_resources[t] if fixed_resources is None else fixed_resources
     totals = model.rule_totals[t] if rule_totals is None else rule_totals  # (..., K, 2)
-    poor_dtts = stocks[..., 0, P]  # (..., A)
-    poor_all = poor_dtts.copy()
-    for g in range(1, stocks.shape[-2]):  # a loop over the 2 groups beats a reduction over a short axis
-        poor_all += stocks[..., g, P]
     dtype = np.result_type(stocks.dtype, np.float32)  # float32 in the Monte Carlo, float64 on the expected path
-    resources = np.broadcast_to(fixed, stocks.shape[:-2] + fixed.shape[-1:]).astype(dtype, copy=True)
-    unallocated = np.zeros(stocks.shape[:-3] + (totals.shape[-2],), dtype=dtype)
-    for rule, weights in ((0, poor_all), (1, poor_dtts)):
-        amount = totals[..., rule].astype(dtype)  # (..., K)
-        if not np.any(amount):
-            continue
-        wsum = weights.sum(axis=-1, keepdims=True)  # (..., 1)
-        share = divide_where(weights, wsum, wsum > 0, weights.shape, dtype)  # (..., A)
-        # share * amount, one instrument at a time and only those with money under this rule (adding
-        # zero changes nothing): several times faster than one product broadcast over the few instruments
-        # (or a matmul of inner size 1), with the same numbers
-        spent = np.any(amount != 0, axis=tuple(range(amount.ndim - 1)))
-        for k in np.flatnonzero(spent):
-            resources[..., k] += share * amount[..., k, None]
-        unallocated += np.where(wsum > 0, 0.0, amount).astype(dtype)
-    return resources, unallocated
+    (A, G), K = stocks.shape[-3:-1], totals.shape[-2]
+    batch = np.broadcast_shapes(stocks.shape[:-3], np.shape(fixed)[:-2], np.shape(totals)[:-2])
+    totals = batch_rows(totals, batch, (K, 2), dtype)
+    active = np.array([np.any(totals[..., 0]), np.any(totals[..., 1])])
+    resources = np.empty((math.prod(batch), A, K), dtype)
+    unallocated = np.empty((math.prod(batch), K), dtype)
+    _support.allocate(batch_rows(stocks[..., P], batch, (A, G), dtype), batch_rows(fixed, batch, (A, K), dtype),
+                      totals, active, dtype.type(0), resources, unallocated)
+    return resources.reshape(batch + (A, K)), unallocated.reshape(batch + (K,))
+
+
+def effects_acting(effects: np.ndarray) -> np.ndarray:
+    """(K, 4): which effects act at all, in any row of ``effects`` (..., K, 4) (the others are skipped:
+    their factor is 1)."""
+    effects = np.asarray(effects)
+    return np.any(effects != 0, axis=tuple(range(effects.ndim - 2)))
 
 
 def keep_factors(share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> tuple[np.ndarray, ...]:
-    """``prod_k (1 - s_k e_k)`` for each effect e in EFFECT_NAMES order (uPO, uPN, uNO, dNP).
+    """``prod_k (1 - s_k e_k)`` for each effect e in EFFECT_NAMES order (uPO, uPN, uNO, dNP)
+    (:mod:`._support`, step 3).
 
     ``share`` (..., A, K); ``eligible`` (K, 3); ``effects`` (..., K, 4). The poor-row effects count
     only instruments poor households are eligible for, the near-poor-row effects only those
     near-poor households are eligible for. Returns four arrays (..., A, 1) (to broadcast over G).
     """
-    keeps = []
-    # (K, 4): which effects act at all (in any draw), asked once instead of once per instrument and effect
-    acts = np.any(effects != 0, axis=tuple(range(effects.ndim - 2)))
-    # shares laid out (K, A, ...): each instrument's shares contiguous, and a draw's effect (...,)
-    # broadcasting along the last axis (a long inner loop); the same products in the same order
-    by_instrument = np.ascontiguousarray(np.moveaxis(share, (-1, -2), (0, 1)))
-    for state, e in ((P, UPO), (P, UPN), (N, UNO), (N, DNP)):
-        keep = np.ones(by_instrument.shape[1:], dtype=share.dtype)  # (A, ...)
-        for k in range(share.shape[-1]):  # a loop over instruments beats a reduction over a short axis
-            if not eligible[k, state] or not acts[k, e]:
-                continue
-            u = effects[..., k, e]  # (...,): one value per draw, or a scalar
-            factor = by_instrument[k] * (-np.asarray(u, dtype=share.dtype))
-            factor += 1.0
-            keep *= factor
-        keeps.append(np.moveaxis(keep, 0, -1)[..., None])  # (..., A, 1)
-    return tuple(keeps)
+    from . import _support
+
+    dtype = share.dtype
+    A, K = share.shape[-2:]
+    batch = np.broadcast_shapes(share.shape[:-2], np.shape(effects)[:-2])
+    keeps = np.empty((4, math.prod(batch), A), dtype)
+    _support.keep_factors(batch_rows(share, batch, (A, K), dtype), eligible,
+                          batch_rows(effects, batch, (K, 4), dtype), effects_acting(effects), dtype.type(1), keeps)
+    return tuple(keeps[e].reshape(batch + (A, 1)) for e in range(4))
 
 
 def adjust_rates(pPN: np.ndarray, pPO: np.ndarray, pNP: np.ndarray, pNO: np.ndarray,
                  keeps: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The four rates instruments change, from base rates and :func:`keep_factors` (docs/model.md,
-    "One year, t -> t+1", step 3). Returns ``(pPN', pPO', pNP', pNO')``; ``pNP'`` is capped at
-    ``1 - pNO'``."""
-    keep_PO, keep_PN, keep_NO, keep_NP = keeps
-    new_pPO = 1.0 - (1.0 - pPO) * keep_PO
-    stay_ratio = divide_where(pPN, 1.0 - pPO, pPO < 1.0, pPN.shape, pPN.dtype)
-    new_pPN = (1.0 - new_pPO) * (1.0 - (1.0 - stay_ratio) * keep_PN)
-    new_pNO = 1.0 - (1.0 - pNO) * keep_NO
-    new_pNP = np.minimum(pNP * keep_NP, 1.0 - new_pNO)
-    return new_pPN, new_pPO, new_pNP, new_pNO
+    "One year, t -> t+1", step 3; :mod:`._support`). Returns ``(pPN', pPO', pNP', pNO')``, each of
+    the inputs' broadcast shape; ``pNP'`` is capped at ``1 - pNO'``."""
+    from . import _support
+
+    arrays = [np.asarray(x) for x in (pPN, pPO, pNP, pNO, *keeps)]
+    shape = np.broadcast_shapes(*(x.shape for x in arrays))
+    dtype = np.result_type(*arrays)
+    flat = [np.ascontiguousarray(np.broadcast_to(x, shape), dtype).reshape(-1) for x in arrays]
+    out = np.empty((4, flat[0].size), dtype)
+    _support.adjust(*flat, dtype.type(1), dtype.type(0), out)
+    return out[0].reshape(shape), out[1].reshape(shape), out[2].reshape(shape), out[3].reshape(shape)
 
 
 def primed_rates(rates: np.ndarray, share: np.ndarray, eligible: np.ndarray, effects: np.ndarray) -> np.ndarray:
