@@ -49,7 +49,7 @@ def eligible_households(stocks: np.ndarray, eligible: np.ndarray) -> np.ndarray:
     """Households of each cell eligible for each instrument: ``stocks`` (..., A, G, 3) and
     ``eligible`` (K, 3) of 0/1 -> (..., A, G, K).
 
-    ``stocks`` may be any view (the Monte Carlo passes its state-first arrays moved to the end)."""
+    ``stocks`` may be any view (e.g. state-first arrays with the state axis moved to the end)."""
     from . import _support
 
     dtype = np.result_type(stocks.dtype, eligible.dtype)

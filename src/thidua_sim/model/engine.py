@@ -1,8 +1,10 @@
 """The projection engine: household stocks per area and group, year by year.
 
 Implements docs/model.md, "One year, t -> t+1 (expected path)" on expected counts (the
-*expected path*). The step functions broadcast over any leading axes, so the Monte Carlo layer
-(``_montecarlo.py``) reuses them with a leading draw axis.
+*expected path*). The step functions broadcast over any leading axes (money batches, parameter
+samples). The support rule (allocation, coverage, keep factors, adjusted rates) is compiled in
+``_support.py``; the functions here lay arrays out for it, and the Monte Carlo (``_montecarlo.py``)
+runs the same compiled rule draw by draw.
 
 Array axes: (draw,) year, area, group, state; instruments on the last axis ``K``.
 """
@@ -208,7 +210,7 @@ def allocate_area_resources(model: CompiledModel, t: int, stocks: np.ndarray,
 
     fixed = model.fixed_resources[t] if fixed_resources is None else fixed_resources
     totals = model.rule_totals[t] if rule_totals is None else rule_totals  # (..., K, 2)
-    dtype = np.result_type(stocks.dtype, np.float32)  # float32 in the Monte Carlo, float64 on the expected path
+    dtype = np.result_type(stocks.dtype, np.float32)  # float64 on the expected path, float32 for float32 stocks
     (A, G), K = stocks.shape[-3:-1], totals.shape[-2]
     batch = np.broadcast_shapes(stocks.shape[:-3], np.shape(fixed)[:-2], np.shape(totals)[:-2])
     totals = batch_rows(totals, batch, (K, 2), dtype)
