@@ -298,7 +298,7 @@ def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
     the Monte Carlo draws each move (:mod:`._kernel`): exact by inversion below
     EXACT_BELOW_VARIANCE, else the rounded Cornish-Fisher normal, clipped to [0, n]; in ``n``'s
     dtype."""
-    from . import _kernel, _support  # Numba: imported when a run first draws, not with the package
+    from . import _kernel  # Numba: imported when a run first draws, not with the package
     n = np.asarray(n)
     K = _kernel.constants(n.dtype, EXACT_BELOW_VARIANCE)
     out = np.empty(n.shape, n.dtype)
@@ -310,7 +310,7 @@ def _binomial(n: np.ndarray, p: np.ndarray, z: np.ndarray) -> np.ndarray:
 def _poisson(lam: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Poisson(lam) per cell from the normals ``z``: exact (by inversion) below
     EXACT_BELOW_VARIANCE, else Cornish-Fisher (:mod:`._kernel`)."""
-    from . import _kernel, _support  # Numba: imported when a run first draws, not with the package
+    from . import _kernel  # Numba: imported when a run first draws, not with the package
     lam = np.asarray(lam)
     K = _kernel.constants(lam.dtype, EXACT_BELOW_VARIANCE)
     out = np.empty(lam.shape, lam.dtype)
@@ -324,7 +324,7 @@ def _moves(stocks: np.ndarray, r: dict[int, np.ndarray], z: np.ndarray) -> np.nd
 
     ``stocks`` (3, ...) whole numbers as floats (state first); ``r[rate index]`` arrays that
     broadcast to ``stocks[0]``; ``z`` (6, ...) standard normals."""
-    from . import _kernel, _support  # Numba: imported when a run first draws, not with the package
+    from . import _kernel  # Numba: imported when a run first draws, not with the package
     stocks = np.ascontiguousarray(stocks)
     shape, dtype = stocks.shape[1:], stocks.dtype
     K = _kernel.constants(dtype, EXACT_BELOW_VARIANCE)
@@ -346,7 +346,7 @@ def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, ent
     the last axis being the group), ``new_P = ceil(T c1 - u)``, ``new_P + new_N = ceil(T c2 - u)``.
     Each state gets its expected number ``T * share`` rounded up or down, unbiased; the split varies
     less than a multinomial."""
-    from . import _kernel, _support  # Numba: imported when a run first draws, not with the package
+    from . import _kernel  # Numba: imported when a run first draws, not with the package
     moved = np.ascontiguousarray(moved)
     shape, dtype = moved.shape[1:], moved.dtype
     K = _kernel.constants(dtype, EXACT_BELOW_VARIANCE)
