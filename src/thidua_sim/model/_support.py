@@ -32,7 +32,6 @@ import numpy as np
 __all__ = ["eligible_households", "allocate", "coverage", "keep_factors", "adjust", "support"]
 
 _JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
-_P, _N = 0, 1
 _EFFECT_STATES = (0, 0, 1, 1)  # uPO, uPN act on the poor row, uNO, dNP on the near-poor row
 
 
