@@ -73,6 +73,70 @@ def test_normal_distribution_function_is_scipys_to_the_last_bits():
     assert ulp[z >= -0.5].max() <= 2
 
 
+def test_the_log_phi_table_bounds_log_phi_from_above_and_closely():
+    # the sure-zero shortcut of the exact draws rests on this bound (model/_kernel.py)
+    rng = np.random.default_rng(11)
+    z = np.concatenate([rng.standard_normal(20_000), np.linspace(-7.99, 7.99, 4_001)]).astype(np.float32)
+    bound = np.array([kernel._log_phi_above(np.float64(x)) for x in z])
+    log_phi = np.log(special.ndtr(z.astype(np.float64)))
+    assert (log_phi <= bound).all()
+    inside = np.abs(z) < 6
+    # one grid step (1/256) of log Phi, whose slope phi/Phi is below 7 on [-6, 6]
+    assert (bound - log_phi)[inside].max() < 7 / 256
+    assert (bound[np.abs(z) > 8.5] == 0).all() if (np.abs(z) > 8.5).any() else True
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_exact_draws_decided_without_erf_are_the_exact_ones_at_the_step(flip):
+    # normals packed around the first step of the distribution, Phi(z) = P(0), where a wrong bound
+    # would call a 1 a 0: the moves must be the NumPy sampler's there
+    from _reference_sampler import _exact_binomial
+
+    cases = [(n, q) for n in (1, 2, 3, 5, 10, 30, 100) for q in (1e-4, 0.003, 0.03, 0.1, 0.3, 0.5)
+             if n * q * (1 - q) < mc.EXACT_BELOW_VARIANCE]
+    n_cells, p_cells, z_cells = [], [], []
+    for n, q in cases:
+        z0 = special.ndtri((1 - q) ** n)
+        z = z0 + np.linspace(-0.03, 0.03, 601)
+        n_cells.append(np.full(z.size, n))
+        p_cells.append(np.full(z.size, 1 - q if flip else q))
+        z_cells.append(-z if flip else z)
+    n = np.concatenate(n_cells).astype(np.float32)
+    p = np.concatenate(p_cells).astype(np.float32)
+    z = np.concatenate(z_cells).astype(np.float32)
+    surely = np.array([kernel._surely_none_binomial(a, b, c) for a, b, c in zip(n, p, z)])
+    zero = _exact_binomial(n, p, z) == np.where(p > 0.5, n, 0)  # p = 1/2 is not flipped
+    assert 0.3 < surely.mean() < zero.mean()  # the shortcut takes most of the zeros, and only zeros
+    assert not (surely & ~zero).any()
+    stocks = np.zeros((3, n.size), np.float32)
+    stocks[0] = n
+    none = np.zeros_like(p)
+    got = np.empty_like(stocks)
+    kernel.moves(stocks, none, p, none, none, none, none, np.stack([z] + [np.zeros_like(z)] * 6),
+                 kernel.constants(np.float32, mc.EXACT_BELOW_VARIANCE), got)
+    np.testing.assert_array_equal(n - got[0], _exact_binomial(n, p, z))
+
+
+def test_new_households_decided_without_erf_are_the_exact_ones_at_the_step():
+    from _reference_sampler import _exact_poisson
+
+    lam = np.repeat(np.array([1e-4, 0.01, 0.1, 0.4, 0.9]), 601)
+    z = (special.ndtri(np.exp(-lam)) + np.tile(np.linspace(-0.03, 0.03, 601), 5)).astype(np.float32)
+    lam = lam.astype(np.float32)
+    surely = np.array([kernel._surely_none_poisson(a, c) for a, c in zip(lam, z)])
+    zero = _exact_poisson(lam, z) == 0
+    assert 0.3 < surely.mean() < zero.mean()
+    assert not (surely & ~zero).any()
+    households = np.ones(lam.size, np.float32)
+    moved = np.zeros((3, lam.size), np.float32)
+    moved[2] = 1
+    entry, use_entry = mc._entry_shares(None, 1, np.dtype(np.float32))
+    out = moved.copy()
+    kernel.formation(moved, households, lam, z, np.full(lam.size, 0.5, np.float32), entry, use_entry,
+                     kernel.constants(np.float32, mc.EXACT_BELOW_VARIANCE), out)
+    np.testing.assert_array_equal((out - moved).sum(axis=0), _exact_poisson(lam, z))
+
+
 @pytest.mark.parametrize("bins_dtype", [np.uint8, np.uint16])
 def test_year_statistics_match_a_numpy_reduction(bins_dtype):
     rng = np.random.default_rng(3)
