@@ -75,6 +75,33 @@ def test_streamed_numbers_do_not_depend_on_workers(small_chunks):
     assert not np.array_equal(one.summary.mean, other_seed.summary.mean)
 
 
+def test_bins_batched_across_tasks_count_as_np_add_at():
+    # a batch of 3 rows fed results of 2, 5 and 1 draws: filled, flushed mid-result, flushed at the end
+    rng = np.random.default_rng(5)
+    N, width = 7, 12
+    hist = np.zeros((N, width), np.uint16)
+    batch = streaming._BinBatch(hist, nbytes=3 * N)
+    parts = [rng.integers(0, width, size=(d, N)).astype(np.uint8) for d in (2, 5, 1)]
+    for part in parts:
+        batch.add(part)
+    assert hist.sum() == 6 * N  # two full batches counted, two rows still waiting
+    batch.flush()
+    want = np.zeros((N, width), np.int64)
+    for part in parts:
+        for row in part:
+            np.add.at(want, (np.arange(N), row.astype(np.int64)), 1)
+    np.testing.assert_array_equal(hist, want)
+
+
+def test_streamed_quantiles_do_not_depend_on_the_batch_of_bins(small_chunks, monkeypatch):
+    whole = _run(200, False).summary
+    monkeypatch.setattr(streaming, "ADD_BATCH_BYTES", 1)  # one draw a batch
+    one_by_one = _run(200, False).summary
+    np.testing.assert_array_equal(whole.quantiles, one_by_one.quantiles)
+    np.testing.assert_array_equal(whole.quantile_error, one_by_one.quantile_error)
+    assert whole.bins > 0
+
+
 def test_target_probabilities_are_counted_exactly(small_chunks):
     full, stream = _run(200, True), _run(200, False)
     seen = set()
