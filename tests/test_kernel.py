@@ -175,6 +175,27 @@ def test_year_statistics_match_a_numpy_reduction(bins_dtype):
     assert results[0][6][0, 3] == results[0][5][0, 2, 5, 5]
 
 
+def test_district_and_group_counts_are_the_exact_integer_sums():
+    # float64 stocks (a country of large cells) summed over 40,000 cells in any order: the
+    # whole-number sums are exact, equal to Python's integer sums
+    rng = np.random.default_rng(8)
+    S, C, A, G = 3, 2, 20_000, 2
+    whole = rng.integers(0, 2**31, size=(S, C, A, G))
+    n = whole.astype(np.float64)
+    kinds, indices = np.array([0, 1, 1], np.int64), np.array([0, 0, 1], np.int64)
+    M, Q = 6, 3
+    values = np.zeros((C, 1, M, Q))
+    none = np.zeros((M, Q))
+    kernel.year_statistics(n, kinds, indices, none, none.copy(), none.copy(), np.full((M, Q), np.inf),
+                           np.full((M, Q), -np.inf), False, none, none, 0, np.zeros((1, 1, 1, 1), np.uint8), values,
+                           0, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((C, 1)))
+    for c in range(C):
+        for s_ in range(S):
+            assert values[c, 0, s_, 0] == sum(int(x) for x in whole[s_, c].ravel())
+            for g in range(G):
+                assert values[c, 0, s_, 1 + g] == sum(int(x) for x in whole[s_, c, :, g])
+
+
 def test_add_counts_is_np_add_at():
     rng = np.random.default_rng(4)
     bins = rng.integers(0, 12, size=(37, 1000)).astype(np.uint8)

@@ -406,6 +406,17 @@ def formation(moved, households, gamma, z, u, entry, use_entry, K, out):
 
 # -- streamed statistics ------------------------------------------------------------------------
 
+@numba.njit(**_JIT, fastmath={"reassoc"})
+def _whole_sum(row, start, step):
+    """Sum of ``row[start::step]`` in float64. The rows are whole numbers and so are their sums
+    (below 2^53), exactly, in any order: the compiler may reorder the additions (``reassoc``) and
+    run them on SIMD registers, with the numbers of the sequential sum."""
+    acc = 0.0
+    for i in range(start, row.shape[0], step):
+        acc += row[i]
+    return acc
+
+
 @numba.njit(**_JIT)
 def _counts(nf, c, kind, index, G, out):
     """Poor, near-poor and other households of one population of draw ``c`` (float64, exact) from
@@ -415,11 +426,9 @@ def _counts(nf, c, kind, index, G, out):
     for s in range(3):
         acc = 0.0
         if kind == 0:
-            for i in range(cells):
-                acc += nf[s, c, i]
+            acc = _whole_sum(nf[s, c], 0, 1)
         elif kind == 1:
-            for i in range(index, cells, G):
-                acc += nf[s, c, i]
+            acc = _whole_sum(nf[s, c], index, G)
         elif kind == 2:
             for g in range(G):
                 acc += nf[s, c, index * G + g]
@@ -472,8 +481,9 @@ def _row_bins(x_, scale, offset, top, out, w):
         out[j] = int(min(max(b, 0.0), top))
 
 
-STACK_BLOCK = 256
-"""Populations per block of :func:`year_statistics` (its scratch rows stay in the first-level cache)."""
+STACK_BLOCK = 2048
+"""Populations per block of :func:`year_statistics` (its scratch rows, about 0.5 MB, stay in the
+second-level cache; 256 was about 10 % slower on the national run)."""
 
 
 @numba.njit(**_JIT)
