@@ -292,3 +292,38 @@ def test_a_streamed_run_with_histograms_matches_the_numpy_reduction(monkeypatch)
     theirs = project(baseline, scenario, params, until=2025, draws=400, seed=9, keep_draws=False, progress=False)
     np.testing.assert_array_equal(ours.table().select_dtypes("number").to_numpy(),
                                   theirs.table().select_dtypes("number").to_numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_order_statistics_are_the_values_np_partition_puts_there(dtype):
+    rng = np.random.default_rng(21)
+    n = 3_001
+    rows = [
+        rng.random(n) * 40,  # spread
+        np.full(n, 2.5),  # constant
+        rng.integers(0, 3, n) * 12.5,  # three values, many ties
+        np.r_[np.zeros(n - 1), 1e6],  # one outlier: every other value in the first bin
+        np.r_[-1e6, rng.normal(size=n - 2), 1e6],  # both ends far out
+        -rng.exponential(size=n),  # negative
+        100.0 * rng.integers(0, 40, n) / np.maximum(rng.integers(0, 400, n), 1),  # rates of whole numbers
+    ]
+    rows = np.array(rows, dtype)
+    kth = np.array([0, 1, 150, 151, 1500, 1501, 2849, 2850, n - 2, n - 1], np.int64)
+    got = np.empty((len(rows), len(kth)), dtype)
+    kernel.order_statistics(rows, kth, got)
+    np.testing.assert_array_equal(got, np.partition(rows, kth, axis=-1)[:, kth])
+    # and by hand: the ends are the extremes, the middle of 0..n-1 shuffled is its middle
+    assert (got[:, 0] == rows.min(axis=1)).all() and (got[:, -1] == rows.max(axis=1)).all()
+    shuffled = rng.permutation(np.arange(n, dtype=dtype))[None]
+    middle = np.empty((1, 1), dtype)
+    kernel.order_statistics(shuffled, np.array([1500], np.int64), middle)
+    assert middle[0, 0] == 1500
+
+
+def test_order_statistics_of_tiny_rows():
+    for n in (1, 2, 3):
+        rows = np.random.default_rng(n).random((4, n))
+        kth = np.arange(n, dtype=np.int64)
+        got = np.empty((4, n))
+        kernel.order_statistics(rows, kth, got)
+        np.testing.assert_array_equal(got, np.sort(rows, axis=1))

@@ -40,7 +40,7 @@ import numpy as np
 from numba.extending import overload
 
 __all__ = ["constants", "step_year", "moves", "binomial", "poisson", "formation", "year_statistics",
-           "add_counts", "hist_quantiles", "BLOCK", "STACK_BLOCK"]
+           "add_counts", "hist_quantiles", "order_statistics", "BLOCK", "STACK_BLOCK"]
 
 _JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
 _SQRT1_2 = 0.7071067811865476
@@ -626,3 +626,66 @@ def hist_quantiles(hist, start, width, lo, hi, draws, quantiles, out, err):
             h = np.int64(hist[s, nb - 1])
             out[i, s], err[i, s] = _quantile_in_bin(nb - 1, acc - h, h, ranks[i], nb, st, w, mn, mx, top)
             i += 1
+
+
+SELECT_BINS = 1024
+"""Bins of :func:`order_statistics`'s one counting pass per row."""
+
+
+@numba.njit(**_JIT)
+def order_statistics(rows, kth, out):
+    """``out[r, j]``: the ``kth[j]``-th smallest (0-based; ``kth`` ascending) of the finite values
+    of ``rows[r]``, the value ``np.partition(rows[r], kth)[kth[j]]`` holds. Three passes a row: its
+    extremes; a count of its values in SELECT_BINS equal bins (the bin is a non-decreasing
+    function of the value, so the k-th smallest lies in the bin where the running count passes k);
+    the values of the bins holding a wanted rank, copied out and sorted (a few dozen each)."""
+    R, n = rows.shape
+    NB = SELECT_BINS
+    counts = np.empty(NB, np.int64)
+    first = np.empty(NB, np.int64)  # where a wanted bin's values start in ``picked``
+    filled = np.empty(NB, np.int64)
+    wanted = np.empty(NB, np.bool_)
+    picked = np.empty(n, rows.dtype)
+    J = kth.shape[0]
+    for r in range(R):
+        row = rows[r]
+        lo = row[0]
+        hi = row[0]
+        for i in range(n):
+            lo = min(lo, row[i])
+            hi = max(hi, row[i])
+        if lo == hi:
+            for j in range(J):
+                out[r, j] = lo
+            continue
+        scale = NB / (np.float64(hi) - np.float64(lo))
+        counts[:] = 0
+        for i in range(n):
+            counts[min(int((np.float64(row[i]) - np.float64(lo)) * scale), NB - 1)] += 1
+        wanted[:] = False
+        cum = 0
+        j = 0
+        m = 0
+        for b in range(NB):
+            if j < J and kth[j] < cum + counts[b]:
+                wanted[b] = True
+                first[b] = m
+                filled[b] = m
+                m += counts[b]
+                while j < J and kth[j] < cum + counts[b]:
+                    j += 1
+            cum += counts[b]
+        for i in range(n):
+            b = min(int((np.float64(row[i]) - np.float64(lo)) * scale), NB - 1)
+            if wanted[b]:
+                picked[filled[b]] = row[i]
+                filled[b] += 1
+        cum = 0
+        j = 0
+        for b in range(NB):
+            if wanted[b]:
+                part = np.sort(picked[first[b]:first[b] + counts[b]])
+                while j < J and kth[j] < cum + counts[b]:
+                    out[r, j] = part[kth[j] - cum]
+                    j += 1
+            cum += counts[b]

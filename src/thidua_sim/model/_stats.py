@@ -80,15 +80,25 @@ def population_sums(source: np.ndarray, parsed: list[tuple[int | None, int | Non
 def _lerp_quantiles(sorted_rows: np.ndarray) -> np.ndarray:
     """Quantiles of rows sorted along the last axis (or partitioned at the order statistics the
     quantiles read), by NumPy's linear method: (Q, ...)."""
-    n = sorted_rows.shape[-1]
-    out = np.empty((len(QUANTILES), *sorted_rows.shape[:-1]))
+    return _lerp(lambda k: sorted_rows[..., k], sorted_rows.shape[-1], sorted_rows.shape[:-1])
+
+
+def _order_positions(n: int) -> list[int]:
+    """The order statistics (0-based, ascending) NumPy's linear method reads for QUANTILES of n values."""
+    return sorted({k for q in QUANTILES for k in (int(np.floor((n - 1) * q)), min(int(np.floor((n - 1) * q)) + 1, n - 1))})
+
+
+def _lerp(order_statistic, n: int, shape: tuple[int, ...]) -> np.ndarray:
+    """QUANTILES by NumPy's linear method from ``order_statistic(k)``, the k-th smallest (0-based)
+    of each of the ``shape`` rows of ``n`` values: (Q, *shape)."""
+    out = np.empty((len(QUANTILES), *shape))
     for i, q in enumerate(QUANTILES):
         h = (n - 1) * q
         lo = int(np.floor(h))
         hi = min(lo + 1, n - 1)
         t = h - lo
-        a = sorted_rows[..., lo].astype(np.float64)
-        b = sorted_rows[..., hi].astype(np.float64)
+        a = order_statistic(lo).astype(np.float64)
+        b = order_statistic(hi).astype(np.float64)
         diff = b - a
         # numpy's _lerp: a + t (b - a), and b - (1 - t)(b - a) for t >= 0.5 (the same rounding)
         out[i] = b - diff * (1.0 - t) if t >= 0.5 else a + diff * t
@@ -181,11 +191,17 @@ def exact_statistics(per_draw: np.ndarray) -> np.ndarray:
 
 
 def _partitioned_quantiles(rows: np.ndarray) -> np.ndarray:
-    """(R, D) rows -> (Q, R) quantiles by NumPy's linear method, from a partition of each row at
-    the order statistics the quantiles read (cheaper than a sort; the same values)."""
-    n = rows.shape[-1]
-    kth = sorted({k for q in QUANTILES for k in (int(np.floor((n - 1) * q)), min(int(np.floor((n - 1) * q)) + 1, n - 1))})
-    return _lerp_quantiles(np.partition(rows, kth, axis=-1))
+    """(R, D) rows of finite floats -> (Q, R) quantiles by NumPy's linear method, from the order
+    statistics the quantiles read, selected in one compiled pass per row
+    (:func:`._kernel.order_statistics`: the values ``np.partition`` puts there, about ten times faster)."""
+    from . import _kernel  # Numba: loaded by the first run that draws, before any table
+
+    R, n = rows.shape
+    kth = _order_positions(n)
+    found = np.empty((R, len(kth)), rows.dtype)
+    _kernel.order_statistics(np.ascontiguousarray(rows), np.array(kth, np.int64), found)
+    column = {k: j for j, k in enumerate(kth)}
+    return _lerp(lambda k: found[:, column[k]], n, (R,))
 
 
 def _whole_rows(draws: np.ndarray, parsed: list[tuple[int | None, int | None]], cache: dict,
@@ -225,8 +241,8 @@ def draw_statistics(draws: np.ndarray, parsed: list[tuple[int | None, int | None
     ``exact_statistics(population_sums(draws, parsed))``, computed on integer rows laid out draws
     last: counts and households summed exactly (int64), their mean and sd from exact integer
     sums of x and x^2 (while ``D^2 max(x)^2`` stays below 2^62; else NumPy's two-pass sd), their
-    quantiles counted (:func:`_sorted_quantiles`); the rates' quantiles from a partition of each
-    row at the order statistics they read. The baseline year (the same in every draw) needs no
+    quantiles counted (:func:`_sorted_quantiles`); the rates' quantiles from the order statistics
+    they read (:func:`_partitioned_quantiles`). The baseline year (the same in every draw) needs no
     pass over the draws."""
     cache = {} if cache is None else cache
     D, Y, A, G, S = draws.shape
