@@ -213,11 +213,21 @@ def _formation(moved: np.ndarray, households: np.ndarray, gamma: np.ndarray, ent
 
 # -- the streamed statistics of one year, in NumPy (model/_streaming.py before the kernel) ------
 
-def reference_year_statistics(n, kinds, indices, shift, s1, s2, lo, hi, with_bins, scale, offset, n_bins, bins,
-                              values, t, t_rows, t_measure, t_pos, rates):
-    """What :func:`thidua_sim.model._kernel.year_statistics` computes, with whole-array NumPy:
-    the measures of every population of the stack (sums over its cells), their running sums
-    around ``shift``, extremes, and histogram bins (or values), and the target rates."""
+def reference_year_statistics(n, bounds, kinds, indices, shift, s1, s2, lo, hi, with_bins, scale, offset, n_bins,
+                              bins, values, t, t_rows, t_measure, t_pos, rates):
+    """What :func:`thidua_sim.model._kernel.year_statistics` computes, with whole-array NumPy, chunk
+    after chunk (draws ``bounds[k]:bounds[k + 1]``): the measures of every population of the stack
+    (sums over its cells), their running sums around ``shift``, extremes, and histogram bins (or
+    values), and the target rates."""
+    for k in range(len(bounds) - 1):
+        c = slice(bounds[k], bounds[k + 1])
+        _reference_chunk_statistics(n[:, c], kinds, indices, shift, s1, s2, lo, hi, with_bins, scale, offset,
+                                    n_bins, bins[c] if with_bins else bins, values if with_bins else values[c], t,
+                                    t_rows, t_measure, t_pos, rates[c])
+
+
+def _reference_chunk_statistics(n, kinds, indices, shift, s1, s2, lo, hi, with_bins, scale, offset, n_bins, bins,
+                                values, t, t_rows, t_measure, t_pos, rates):
     S, C, A, G = n.shape
     flat = n.reshape(S, C, A * G).astype(np.float64)
     counts = np.empty((S, C, len(kinds)))

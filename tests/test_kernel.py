@@ -152,21 +152,32 @@ def test_year_statistics_match_a_numpy_reduction(bins_dtype):
     scale, offset = 1.0 / width, 1.0 - start / width
     n_bins = 200 if bins_dtype == np.uint8 else 900
     t_rows, t_measure, t_pos = (np.array(x, np.int64) for x in ([0, 3], [4, 5], [0, 5]))
+    bounds = np.array([0, 1, 4], np.int64)  # two chunks of draws, reduced in one call
     results = []
-    for fn in (kernel.year_statistics, reference_year_statistics):
+
+    def by_chunk(n, bounds, *args):  # the kernel called chunk by chunk, as the Monte Carlo did before
+        *stats, with_bins, scale, offset, n_bins, bins, values, t, t_rows, t_measure, t_pos, rates = args
+        for k in range(len(bounds) - 1):
+            c = slice(bounds[k], bounds[k + 1])
+            kernel.year_statistics(np.ascontiguousarray(n[:, c]), np.array([0, c.stop - c.start], np.int64),
+                                   *stats, with_bins, scale, offset, n_bins, bins[c] if with_bins else bins,
+                                   values if with_bins else values[c], t, t_rows, t_measure, t_pos, rates[c])
+
+    for fn in (kernel.year_statistics, reference_year_statistics, by_chunk):
         s1, s2 = np.full((M, Q), 0.5), np.full((M, Q), 2.0)
         lo, hi = np.full((M, Q), np.inf), np.full((M, Q), -np.inf)
         lo[0, 0], hi[0, 0] = -1.0, 1e9  # extremes carried over from earlier chunks
         bins = np.zeros((C, Y1, M, Q), bins_dtype)
         values = np.zeros((C, Y1, M, Q))
         rates = np.full((C, 4), -1.0)
-        fn(n, kinds, indices, shift, s1, s2, lo, hi, True, scale, offset, n_bins, bins, values, t, t_rows, t_measure,
-           t_pos, rates)
-        fn(n, kinds, indices, shift, s1, s2, lo, hi, False, scale, offset, n_bins, bins, values, t + 1, t_rows,
+        fn(n, bounds, kinds, indices, shift, s1, s2, lo, hi, True, scale, offset, n_bins, bins, values, t, t_rows,
+           t_measure, t_pos, rates)
+        fn(n, bounds, kinds, indices, shift, s1, s2, lo, hi, False, scale, offset, n_bins, bins, values, t + 1, t_rows,
            t_measure, t_pos, rates)
         results.append((s1, s2, lo, hi, bins, values, rates))
-    for got, want in zip(*results):
-        np.testing.assert_array_equal(got, want)
+    for other in results[1:]:
+        for got, want in zip(results[0], other):
+            np.testing.assert_array_equal(got, want)
     # and by hand: the district's poor households of draw 2, area 4's households, a cell's rate
     assert results[0][5][2, 2, 0, 0] == n[0, 2].sum()
     assert results[0][5][1, 2, 3, 4] == n[:, 1, 4].sum()
@@ -186,7 +197,8 @@ def test_district_and_group_counts_are_the_exact_integer_sums():
     M, Q = 6, 3
     values = np.zeros((C, 1, M, Q))
     none = np.zeros((M, Q))
-    kernel.year_statistics(n, kinds, indices, none, none.copy(), none.copy(), np.full((M, Q), np.inf),
+    kernel.year_statistics(n, np.array([0, C], np.int64), kinds, indices, none, none.copy(), none.copy(),
+                           np.full((M, Q), np.inf),
                            np.full((M, Q), -np.inf), False, none, none, 0, np.zeros((1, 1, 1, 1), np.uint8), values,
                            0, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((C, 1)))
     for c in range(C):

@@ -487,18 +487,20 @@ second-level cache; 256 was about 10 % slower on the national run)."""
 
 
 @numba.njit(**_JIT)
-def year_statistics(n, kinds, indices, shift, s1, s2, lo, hi, with_bins, scale, offset, n_bins, bins, values,
-                    t, t_rows, t_measure, t_pos, rates):
-    """Reduce one year of a chunk's stocks ``n`` (3, C, A, G) to the statistics of the stack of
-    populations (``kinds``, ``indices``: see :func:`_counts`), as :mod:`._streaming` describes.
+def year_statistics(n, bounds, kinds, indices, shift, s1, s2, lo, hi, with_bins, scale, offset, n_bins, bins,
+                    values, t, t_rows, t_measure, t_pos, rates):
+    """Reduce one year of the stocks ``n`` (3, C, A, G) of one or more chunks of draws (chunk ``k``:
+    draws ``bounds[k]:bounds[k + 1]``) to the statistics of the stack of populations (``kinds``,
+    ``indices``: see :func:`_counts`), as :mod:`._streaming` describes.
 
     For each measure m and population q: ``s1[m, q] += sum_c (x - shift[m, q])``, ``s2`` the same of
-    the squares (the chunk's sum first, then added: the order of the NumPy reduction), ``lo`` and
-    ``hi`` the extremes; with ``with_bins`` the bin ``clip(x * scale + offset, 0, n_bins + 1)`` of each
-    draw into ``bins[c, t, m, q]``, else the values into ``values[c, t, m, q]``. Target rates:
-    ``rates[c, row]`` gets measure ``t_measure[j]`` of population ``t_pos[j]`` for row ``t_rows[j]``.
-    The populations are taken a block at a time, every draw of the chunk, each measure over the
-    whole block.
+    the squares (each chunk's sum first, then added, chunk after chunk: the order of the NumPy
+    reduction chunk by chunk), ``lo`` and ``hi`` the extremes; with ``with_bins`` the bin
+    ``clip(x * scale + offset, 0, n_bins + 1)`` of each draw into ``bins[c, t, m, q]``, else the
+    values into ``values[c, t, m, q]``. Target rates: ``rates[c, row]`` gets measure ``t_measure[j]``
+    of population ``t_pos[j]`` for row ``t_rows[j]``. The populations are taken a block at a time,
+    every draw of every chunk, each measure over the whole block: the block's running sums are read
+    and written once for all the chunks (with one chunk a call they were the memory traffic).
     """
     S, C, A, G = n.shape
     nf = n.reshape(S, C, A * G)
@@ -514,52 +516,62 @@ def year_statistics(n, kinds, indices, shift, s1, s2, lo, hi, with_bins, scale, 
     top = np.float64(n_bins + 1)
     for q0 in range(0, Q, W):
         w = min(Q, q0 + W) - q0
-        for c in range(C):
-            for j in range(w):
-                q = q0 + j
-                kind = kinds[q]
-                index = indices[q]
-                if kind == 3:  # a cell
-                    V[0, j] = nf[0, c, index]
-                    V[1, j] = nf[1, c, index]
-                    V[2, j] = nf[2, c, index]
-                elif kind == 2:  # an area: the sum over its groups, as _counts adds them
-                    first = index * G
-                    for s in range(3):
-                        acc = 0.0
-                        for g in range(G):
-                            acc += nf[s, c, first + g]
-                        V[s, j] = acc
-                else:
-                    _counts(nf, c, kind, index, G, v)
-                    V[0, j] = v[0]
-                    V[1, j] = v[1]
-                    V[2, j] = v[2]
-            for j in range(w):
-                h = V[0, j] + V[1, j]
-                h = h + V[2, j]
-                V[3, j] = h
-                whole = max(h, 1.0)  # whole numbers: P / max(H, 1) is P / H, and 0 where H = 0
-                V[4, j] = V[0, j] / whole * 100.0
-                V[5, j] = V[1, j] / whole * 100.0
+        for k in range(bounds.shape[0] - 1):
+            _block_statistics(nf, bounds[k], bounds[k + 1], q0, w, kinds, indices, G, M, shift, with_bins, scale,
+                              offset, top, bins, values, t, v, V, d1, d2, mn, mx)
             for m in range(M):
-                _row_statistics(c == 0, V[m], shift[m, q0:q0 + w], d1[m], d2[m], mn[m], mx[m], w)
-                if with_bins:
-                    _row_bins(V[m], scale[m, q0:q0 + w], offset[m, q0:q0 + w], top, bins[c, t, m, q0:q0 + w], w)
-                else:
-                    values[c, t, m, q0:q0 + w] = V[m, :w]
-        for m in range(M):
-            for j in range(w):
-                q = q0 + j
-                s1[m, q] += d1[m, j]
-                s2[m, q] += d2[m, j]
-                lo[m, q] = min(lo[m, q], mn[m, j])
-                hi[m, q] = max(hi[m, q], mx[m, j])
+                for j in range(w):
+                    q = q0 + j
+                    s1[m, q] += d1[m, j]
+                    s2[m, q] += d2[m, j]
+                    lo[m, q] = min(lo[m, q], mn[m, j])
+                    hi[m, q] = max(hi[m, q], mx[m, j])
     for j in range(t_rows.shape[0]):
         q = t_pos[j]
         for c in range(C):
             _measures(nf, c, kinds[q], indices[q], G, v)
             rates[c, t_rows[j]] = v[t_measure[j]]
+
+
+@numba.njit(**_JIT)
+def _block_statistics(nf, c0, c1, q0, w, kinds, indices, G, M, shift, with_bins, scale, offset, top, bins, values,
+                      t, v, V, d1, d2, mn, mx):
+    """:func:`year_statistics` of the block ``q0:q0 + w`` of the stack for the draws ``c0:c1`` (one
+    chunk): their sums and extremes into ``d1, d2, mn, mx`` (started by the chunk's first draw)."""
+    for c in range(c0, c1):
+        for j in range(w):
+            q = q0 + j
+            kind = kinds[q]
+            index = indices[q]
+            if kind == 3:  # a cell
+                V[0, j] = nf[0, c, index]
+                V[1, j] = nf[1, c, index]
+                V[2, j] = nf[2, c, index]
+            elif kind == 2:  # an area: the sum over its groups, as _counts adds them
+                first = index * G
+                for s in range(3):
+                    acc = 0.0
+                    for g in range(G):
+                        acc += nf[s, c, first + g]
+                    V[s, j] = acc
+            else:
+                _counts(nf, c, kind, index, G, v)
+                V[0, j] = v[0]
+                V[1, j] = v[1]
+                V[2, j] = v[2]
+        for j in range(w):
+            h = V[0, j] + V[1, j]
+            h = h + V[2, j]
+            V[3, j] = h
+            whole = max(h, 1.0)  # whole numbers: P / max(H, 1) is P / H, and 0 where H = 0
+            V[4, j] = V[0, j] / whole * 100.0
+            V[5, j] = V[1, j] / whole * 100.0
+        for m in range(M):
+            _row_statistics(c == c0, V[m], shift[m, q0:q0 + w], d1[m], d2[m], mn[m], mx[m], w)
+            if with_bins:
+                _row_bins(V[m], scale[m, q0:q0 + w], offset[m, q0:q0 + w], top, bins[c, t, m, q0:q0 + w], w)
+            else:
+                values[c, t, m, q0:q0 + w] = V[m, :w]
 
 
 @numba.njit(**_JIT)

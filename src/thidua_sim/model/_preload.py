@@ -29,7 +29,7 @@ def _warm() -> None:
         stocks = np.zeros((3, 1, 1, 2), dtype)
         stats = [np.zeros((6, 1)) for _ in range(6)]
         for bins in (np.zeros((1, 1, 6, 1), np.uint8), np.zeros((1, 1, 6, 1), np.uint16)):
-            _kernel.year_statistics(stocks, np.zeros(1, np.int64), np.zeros(1, np.int64),
+            _kernel.year_statistics(stocks, np.array([0, 1], np.int64), np.zeros(1, np.int64), np.zeros(1, np.int64),
                                     stats[0], stats[1], stats[2], stats[3], stats[4], True, stats[5], stats[5], 1,
                                     bins, np.zeros((1, 1, 6, 1)), 0, none, none, none, np.zeros((1, 1)))
 

@@ -186,8 +186,9 @@ def _stack_values(n: np.ndarray, layout: _Layout) -> np.ndarray:
     M, Q = S + 3, len(kinds)
     values = np.empty((C, M, Q))
     zeros = np.zeros((M, Q))
-    _kernel.year_statistics(np.ascontiguousarray(n), kinds, indices, zeros, zeros.copy(), zeros.copy(),
-                            np.full((M, Q), np.inf), np.full((M, Q), -np.inf), False, zeros, zeros, 0,
+    _kernel.year_statistics(np.ascontiguousarray(n), np.array([0, C], np.int64), kinds, indices, zeros,
+                            zeros.copy(), zeros.copy(), np.full((M, Q), np.inf), np.full((M, Q), -np.inf), False,
+                            zeros, zeros, 0,
                             np.zeros((1, 1, 1, 1), np.uint8), values[:, None], 0, np.zeros(0, np.int64),
                             np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((C, 1)))
     return np.moveaxis(values, 0, 1)
@@ -254,27 +255,38 @@ def _task(model, spec: _TaskSpec, ranges: tuple[np.ndarray, np.ndarray, int] | N
         n_bins = 0
     no_bins = np.zeros((1, 1, 1, 1), bin_dtype if ranges is not None else np.uint8)  # stand-ins (never written)
     no_values = np.zeros((1, 1, 1, 1))
-    # the task's values (the pilot) or bin indices, written in place chunk by chunk (no copies)
+    # the task's values (the pilot) or bin indices, written in place (no copies)
     task_values = np.empty((total, Y1, M, Q)) if ranges is None else None
     task_bins = np.empty((total, Y1, M, Q), bin_dtype) if ranges is not None else None
-    rates, count = [], 0
-    for sample, seq in zip(samples, seqs):
+    rates = np.broadcast_to(spec.target_base, (total, T, 2)).copy()
+    # every chunk's stocks of every year (state first, as simulate_chunk passes them), then each
+    # year reduced once for all the chunks: the statistics' running sums are read and written once
+    # a year per task, not once per chunk (in the national run they were the reduction's memory
+    # traffic); the chunks' sums are still added chunk after chunk, the same numbers
+    A, G = model.stocks0.shape[:2]
+    stocks: np.ndarray | None = None
+    bounds = np.zeros(len(samples) + 1, np.int64)
+    count = 0
+    for i, (sample, seq) in enumerate(zip(samples, seqs)):
         C = sample.rates.shape[0]
-        vals = task_values[count:count + C] if task_values is not None else None
-        b = task_bins[count:count + C] if task_bins is not None else None
-        r = np.broadcast_to(spec.target_base, (C, T, 2)).copy()
 
-        def on_year(t: int, n: np.ndarray) -> None:
-            rows, measure, pos = year_targets.get(t, no_targets)
-            _kernel.year_statistics(n, kinds, indices, shift[t], s1[t], s2[t], lo[t], hi[t], b is not None,
-                                    scale[t], offset[t], n_bins, b if b is not None else no_bins,
-                                    vals if vals is not None else no_values, t, rows, measure, pos,
-                                    r.reshape(C, -1))
+        def on_year(t: int, n: np.ndarray, at: int = count, C: int = C) -> None:
+            nonlocal stocks
+            if stocks is None:
+                stocks = np.empty((Y1, 3, total, A, G), n.dtype)
+            stocks[t, :, at:at + C] = n
 
         simulate_chunk(model, sample, seq, keep=False, on_year=on_year)
-        rates.append(r)
         count += C
-    return _TaskResult(count, s1.reshape(-1), s2.reshape(-1), lo.reshape(-1), hi.reshape(-1), np.concatenate(rates),
+        bounds[i + 1] = count
+    for t in range(Y1):
+        rows, measure, pos = year_targets.get(t, no_targets)
+        _kernel.year_statistics(stocks[t], bounds, kinds, indices, shift[t], s1[t], s2[t], lo[t], hi[t],
+                                task_bins is not None, scale[t], offset[t], n_bins,
+                                task_bins if task_bins is not None else no_bins,
+                                task_values if task_values is not None else no_values, t, rows, measure, pos,
+                                rates.reshape(total, -1))
+    return _TaskResult(count, s1.reshape(-1), s2.reshape(-1), lo.reshape(-1), hi.reshape(-1), rates,
                        None if task_values is None else task_values.reshape(count, -1),
                        None if task_bins is None else task_bins.reshape(count, -1))
 
