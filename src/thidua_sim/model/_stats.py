@@ -78,14 +78,14 @@ def population_sums(source: np.ndarray, parsed: list[tuple[int | None, int | Non
 
 
 def _lerp_quantiles(sorted_rows: np.ndarray) -> np.ndarray:
-    """Quantiles of rows sorted along the last axis (or partitioned at the order statistics the
-    quantiles read), by NumPy's linear method: (Q, ...)."""
+    """Quantiles of rows sorted along the last axis, by NumPy's linear method: (Q, ...)."""
     return _lerp(lambda k: sorted_rows[..., k], sorted_rows.shape[-1], sorted_rows.shape[:-1])
 
 
 def _order_positions(n: int) -> list[int]:
     """The order statistics (0-based, ascending) NumPy's linear method reads for QUANTILES of n values."""
-    return sorted({k for q in QUANTILES for k in (int(np.floor((n - 1) * q)), min(int(np.floor((n - 1) * q)) + 1, n - 1))})
+    lows = [int(np.floor((n - 1) * q)) for q in QUANTILES]
+    return sorted({k for lo in lows for k in (lo, min(lo + 1, n - 1))})
 
 
 def _lerp(order_statistic, n: int, shape: tuple[int, ...]) -> np.ndarray:

@@ -18,19 +18,20 @@ population (district, groups, areas, groups within areas), measure and year:
 * **target success counts**: for each target given, the draws meeting it, by the caller's rule
   on the per-draw rates at the target's start and end years (exact).
 
-A task reduces each year of a chunk as soon as it is drawn (``simulate_chunk(on_year=...)``),
-from the sampler's own state-first arrays, in one compiled pass
-(:func:`._kernel.year_statistics`): the areas, groups and district are summed for every
-population asked for (the *stack* of :class:`_Layout`), and the draws are never written out as
-int32 arrays. The statistics are laid out (year, measure, population of the stack); the
-histograms are counted by the driver, a block of statistics at a time over every draw of several
-tasks (:func:`._kernel.add_counts`, :class:`_BinBatch`). The layout and the histograms' ranges go to each worker once,
-not with every task (``map_ordered(common=...)``).
+A task keeps its chunks' stocks year by year, from the sampler's own state-first arrays
+(``simulate_chunk(on_year=...)``), and reduces each year once for all its chunks in one compiled
+pass (:func:`._kernel.year_statistics`, the chunks' sums added chunk after chunk): the areas,
+groups and district are summed for every population asked for (the *stack* of
+:class:`_Layout`), and the draws are never written out as int32 arrays. The statistics are laid
+out (year, measure, population of the stack); the histograms are counted by the driver, a block
+of statistics at a time over every draw of several tasks (:func:`._kernel.add_counts`,
+:class:`_BinBatch`). The layout and the histograms' ranges go to each worker once, not with
+every task (``map_ordered(common=...)``).
 
 Memory is the histograms (about :data:`HIST_BYTES`), the pilot's values, one task in flight
-per worker (about :data:`TASK_BYTES` of bin indices, and four float64 sums per statistic) and
-the driver's batch of bins (:data:`ADD_BATCH_BYTES`): it
-does not grow with draws x cells. Tasks are groups of consecutive chunks whose
+per worker (about :data:`TASK_BYTES` of bin indices, four float64 sums per statistic, and its
+chunks' stocks: 21 MB a national task of 2021-2025) and the driver's batch of bins
+(:data:`ADD_BATCH_BYTES`): it does not grow with draws x cells. Tasks are groups of consecutive chunks whose
 size depends only on the number of cells; their partial sums are merged in task order, so the
 numbers are identical for 1 process, several processes or a Dask cluster
 (:mod:`._executors`).
