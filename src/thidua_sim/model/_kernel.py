@@ -63,20 +63,11 @@ def _ndtr(a):
     return 1.0 - y if x > 0.0 else y
 
 
-def _phi(a: float) -> float:
-    """Phi(a) as :func:`_ndtr` computes it, in Python (for the table below)."""
-    x = a * _SQRT1_2
-    z = abs(x)
-    if z < 1.0:
-        return 0.5 + 0.5 * math.erf(x)
-    y = 0.5 * math.erfc(z)
-    return 1.0 - y if x > 0.0 else y
-
-
 _GRID_LO, _GRID_STEP, _GRID_CELLS = -8.0, 1.0 / 256.0, 4096
-_LOG_PHI = np.log(np.array([_phi(_GRID_LO + i * _GRID_STEP) for i in range(_GRID_CELLS + 1)]))
-"""log Phi at the grid points -8, -8 + 1/256, ..., 8: Phi is increasing, so for z in
-[z_i, z_(i+1)] log Phi(z) <= _LOG_PHI[i + 1] (:func:`_log_phi_above`)."""
+_LOG_PHI = np.log(np.array([_ndtr.py_func(_GRID_LO + i * _GRID_STEP) for i in range(_GRID_CELLS + 1)]))
+"""log Phi at the grid points -8, -8 + 1/256, ..., 8 (:func:`_ndtr`'s formula run by Python, on
+Python's erf and erfc): Phi is increasing, so for z in [z_i, z_(i+1)] log Phi(z) <=
+_LOG_PHI[i + 1] (:func:`_log_phi_above`)."""
 _MARGIN = 1e-9
 """Absolute margin (in log) of the sure-zero bounds, far above the float64 rounding of
 log Phi, exp and log1p (about 1e-15) and the gap between libm's and Python's erf."""
