@@ -267,6 +267,43 @@ def test_results_through_files_in_memory_are_the_same_and_leave_nothing(monkeypa
     assert left == []
 
 
+def test_a_run_removes_what_drivers_that_are_gone_left_in_memory(monkeypatch, tmp_path):
+    # a driver killed mid-run (SIGKILL: its clean-up never runs) leaves its results folder, with a
+    # result in it, and its kept draws' file; the next run removes them, and nothing of a living
+    # process or unrelated
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import thidua_sim.model._executors as executors
+
+    monkeypatch.setattr(executors, "SCRATCH_DIRS", (str(tmp_path),))
+    code = ("import os, sys\n"
+            "import numpy as np\n"
+            "import thidua_sim.model._executors as e\n"
+            "import thidua_sim.model._montecarlo as mc\n"
+            "e.SCRATCH_DIRS = (sys.argv[1],)\n"
+            "folder = e._results_folder()\n"
+            "open(os.path.join(folder, 'task-0'), 'wb').write(bytes(4096))\n"
+            "path, draws = mc._shared_output((1000,), np.int32)\n"
+            "draws[:] = 7\n"
+            "os.kill(os.getpid(), 9)\n")
+    killed = subprocess.run([sys.executable, "-c", code, str(tmp_path)], timeout=120)
+    assert killed.returncode == -9
+    (stale,) = tmp_path.glob(f"{executors.RESULTS_PREFIX}*")
+    (stale_draws,) = tmp_path.glob(f"{executors.DRAWS_PREFIX}*")
+    assert (stale / "task-0").exists() and stale_draws.stat().st_size == 4000
+    running = tmp_path / f"{executors.RESULTS_PREFIX}{os.getpid()}_inuse"  # this process's own run
+    running.mkdir()
+    unrelated = tmp_path / "unrelated_folder"
+    unrelated.mkdir()
+    new = Path(executors._results_folder())
+    assert not stale.exists() and not stale_draws.exists()
+    assert running.exists() and unrelated.exists() and new.exists()
+    assert new.name.startswith(f"{executors.RESULTS_PREFIX}{os.getpid()}_")
+
+
 def test_a_spilled_result_reads_back_as_it_was_made(monkeypatch, tmp_path):
     import itertools
 

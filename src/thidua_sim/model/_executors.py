@@ -93,19 +93,78 @@ class _Spilled:
 
 
 RESULTS_PREFIX = "thidua_results_"
-"""Name prefix of the per-run folders of workers' results (in /dev/shm, else the temporary folder)."""
+"""Name prefix of the per-run folders of workers' results (:func:`scratch_dirs`), followed by the
+driver's process id: ``thidua_results_<pid>_<random>``."""
+DRAWS_PREFIX = "thidua_draws_"
+"""The same for the file of a run's kept draws (``_montecarlo._shared_output``)."""
+SCRATCH_DIRS: tuple[str, ...] | None = None
+"""Where those go, in order of preference; None: /dev/shm, then the temporary folder."""
+
+
+def scratch_dirs() -> tuple[str, ...]:
+    """The folders a run's files in memory may go to, in order of preference. The files and
+    folders of drivers that are gone (killed mid-run, so their own clean-up never ran) are removed
+    first: in /dev/shm they would hold memory until the machine restarts."""
+    import tempfile
+
+    folders = SCRATCH_DIRS if SCRATCH_DIRS is not None else ("/dev/shm", tempfile.gettempdir())
+    for folder in folders:
+        _remove_stale(folder)
+    return folders
+
+
+def scratch_prefix(prefix: str) -> str:
+    """``prefix`` with this process's id: the name a later run reads to know the owner is gone."""
+    return f"{prefix}{os.getpid()}_"
 
 
 def _results_folder() -> str | None:
     """A new folder for the results of one run's workers, in /dev/shm when there is one."""
     import tempfile
 
-    for folder in ("/dev/shm", tempfile.gettempdir()):
+    for folder in scratch_dirs():
         try:
-            return tempfile.mkdtemp(prefix=RESULTS_PREFIX, dir=folder)
+            return tempfile.mkdtemp(prefix=scratch_prefix(RESULTS_PREFIX), dir=folder)
         except OSError:
             continue
     return None
+
+
+def _remove_stale(folder: str) -> None:
+    """Remove this user's results folders and draws files in ``folder`` whose driver process no
+    longer exists (POSIX only: Windows has no signal 0 to ask, and its runs spawn no fork-server
+    workers)."""
+    if os.name != "posix":
+        return
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        prefix = next((p for p in (RESULTS_PREFIX, DRAWS_PREFIX) if entry.name.startswith(p)), None)
+        pid = entry.name[len(prefix):].split("_", 1)[0] if prefix else ""
+        if not pid.isdigit() or _process_exists(int(pid)):
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue
+
+
+def _process_exists(pid: int) -> bool:
+    """Whether process ``pid`` exists (signal 0: nothing is sent); another user's counts as existing."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _init_pool(model, common: tuple, folder: str | None = None, spill_bytes: int = SPILL_BYTES) -> None:

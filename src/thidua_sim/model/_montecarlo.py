@@ -514,18 +514,21 @@ def _worker_chunk(args: tuple[int, int, ParameterSample, np.random.SeedSequence,
 
 def _shared_output(shape: tuple[int, ...], dtype: type) -> tuple[str, np.ndarray] | None:
     """A file-backed array the worker processes write into directly (no copies through pipes):
-    in /dev/shm when it has room, else in the temporary folder; space reserved up front so that a
-    full disk is an error here, not a crash later. None when neither works."""
+    in /dev/shm when it has room, else in the temporary folder (``_executors.scratch_dirs``, named
+    by this process); space reserved up front so that a full disk is an error here, not a crash
+    later. None when neither works."""
     import os
     import tempfile
 
+    from ._executors import DRAWS_PREFIX, scratch_dirs, scratch_prefix
+
     nbytes = max(int(np.prod(shape)) * np.dtype(dtype).itemsize, 1)
-    for folder in ("/dev/shm", tempfile.gettempdir()):
+    for folder in scratch_dirs():
         try:
             st = os.statvfs(folder)
             if st.f_bavail * st.f_frsize < nbytes * 1.05:
                 continue
-            fd, path = tempfile.mkstemp(prefix="thidua_draws_", suffix=".bin", dir=folder)
+            fd, path = tempfile.mkstemp(prefix=scratch_prefix(DRAWS_PREFIX), suffix=".bin", dir=folder)
         except (OSError, AttributeError):  # no such folder, or no statvfs (Windows)
             continue
         try:
