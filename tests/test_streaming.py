@@ -269,11 +269,12 @@ def test_results_through_files_in_memory_are_the_same_and_leave_nothing(monkeypa
 
 def test_a_run_removes_what_drivers_that_are_gone_left_in_memory(monkeypatch, tmp_path):
     # a driver killed mid-run (SIGKILL: its clean-up never runs) leaves its results folder, with a
-    # result in it, and its kept draws' file; the next run removes them, and nothing of a living
-    # process or unrelated
+    # result in it, and its kept draws' file; a later run removes them once they are old, and
+    # nothing of a living process or unrelated
     import os
     import subprocess
     import sys
+    import time
     from pathlib import Path
 
     import thidua_sim.model._executors as executors
@@ -294,10 +295,19 @@ def test_a_run_removes_what_drivers_that_are_gone_left_in_memory(monkeypatch, tm
     (stale,) = tmp_path.glob(f"{executors.RESULTS_PREFIX}*")
     (stale_draws,) = tmp_path.glob(f"{executors.DRAWS_PREFIX}*")
     assert (stale / "task-0").exists() and stale_draws.stat().st_size == 4000
+    # just left: kept (its driver might live in another PID namespace); then untouched for longer
+    # than STALE_SECONDS: removed
+    executors._results_folder()
+    assert stale.exists() and stale_draws.exists()
+    old = time.time() - executors.STALE_SECONDS - 5
+    for path in (stale, stale_draws):
+        os.utime(path, (old, old))
     running = tmp_path / f"{executors.RESULTS_PREFIX}{os.getpid()}_inuse"  # this process's own run
     running.mkdir()
+    os.utime(running, (old, old))
     unrelated = tmp_path / "unrelated_folder"
     unrelated.mkdir()
+    os.utime(unrelated, (old, old))
     new = Path(executors._results_folder())
     assert not stale.exists() and not stale_draws.exists()
     assert running.exists() and unrelated.exists() and new.exists()

@@ -99,6 +99,10 @@ DRAWS_PREFIX = "thidua_draws_"
 """The same for the file of a run's kept draws (``_montecarlo._shared_output``)."""
 SCRATCH_DIRS: tuple[str, ...] | None = None
 """Where those go, in order of preference; None: /dev/shm, then the temporary folder."""
+STALE_SECONDS = 600
+"""A results folder or draws file is removed by a later run only when its driver is gone **and** it
+has not changed for this long: a process of another PID namespace sharing /dev/shm (containers
+run with the host's IPC) looks gone from here while its run still writes."""
 
 
 def scratch_dirs() -> tuple[str, ...]:
@@ -132,10 +136,12 @@ def _results_folder() -> str | None:
 
 def _remove_stale(folder: str) -> None:
     """Remove this user's results folders and draws files in ``folder`` whose driver process no
-    longer exists (POSIX only: Windows has no signal 0 to ask, and its runs spawn no fork-server
-    workers)."""
+    longer exists and that have not changed for :data:`STALE_SECONDS` (POSIX only: Windows has no
+    signal 0 to ask, and its runs spawn no fork-server workers)."""
     if os.name != "posix":
         return
+    import time
+
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -146,7 +152,8 @@ def _remove_stale(folder: str) -> None:
         if not pid.isdigit() or _process_exists(int(pid)):
             continue
         try:
-            if entry.stat(follow_symlinks=False).st_uid != os.getuid():
+            st = entry.stat(follow_symlinks=False)
+            if st.st_uid != os.getuid() or time.time() - st.st_mtime < STALE_SECONDS:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)
