@@ -314,6 +314,80 @@ def test_a_run_removes_what_drivers_that_are_gone_left_in_memory(monkeypatch, tm
     assert new.name.startswith(f"{executors.RESULTS_PREFIX}{os.getpid()}_")
 
 
+def _children() -> dict[int, list[int]]:
+    """Living processes by parent (Linux /proc; zombies left out)."""
+    import os
+
+    out: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", encoding="utf-8", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            out.setdefault(int(fields[1]), []).append(int(name))
+    return out
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc")
+                    or "forkserver" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="needs Linux's /proc and a fork server")
+def test_the_workers_of_a_killed_driver_end_and_take_the_fork_server_with_them(tmp_path):
+    # a driver killed mid-run (a Jupyter kernel restarted): its workers would wait for work forever,
+    # keeping the fork server and the resource tracker alive with them; they end within a second
+    import glob
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import thidua_sim.model._executors as executors
+
+    script = tmp_path / "driver.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from factories import make_baseline, make_params, make_rates, make_scenario\n"
+        "from thidua_sim import project\n"
+        "if __name__ == '__main__':\n"
+        "    baseline = make_baseline([[(30, 20, 150), (10, 5, 80)]] * 300)\n"
+        "    params = make_params([], rates=make_rates(interval=0.2))\n"
+        "    project(baseline, make_scenario(), params, until=2024, draws=200_000, seed=1, workers=2,\n"
+        "            keep_draws=False, progress=False)\n", encoding="utf-8")
+    driver = subprocess.Popen([sys.executable, str(script)], cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 180
+        started: list[int] = []
+        while time.monotonic() < deadline and driver.poll() is None:
+            tree = _children()
+            servers = [c for c in tree.get(driver.pid, []) if len(tree.get(c, [])) >= 2]
+            if servers:
+                started = tree[driver.pid] + [w for c in servers for w in tree[c]]
+                break
+            time.sleep(0.2)
+        assert started, "the run's worker processes never started"
+        driver.kill()
+        driver.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            living = {p for ps in _children().values() for p in ps}
+            left = [p for p in started if p in living]
+            if not left:
+                break
+            time.sleep(0.2)
+        assert not left, f"still running after the driver was killed: {left}"
+    finally:
+        if driver.poll() is None:
+            driver.kill()
+        for folder in glob.glob(f"/dev/shm/{executors.RESULTS_PREFIX}{driver.pid}_*"):
+            shutil.rmtree(folder, ignore_errors=True)  # the killed driver's, removed by a run 10 minutes on
+
+
 def test_a_spilled_result_reads_back_as_it_was_made(monkeypatch, tmp_path):
     import itertools
 

@@ -163,6 +163,30 @@ def _remove_stale(folder: str) -> None:
             continue
 
 
+DRIVER_POLL_SECONDS = 0.5
+"""How often a local worker checks that its driver still exists (:func:`watch_driver`)."""
+
+
+def watch_driver(driver: int | None) -> None:
+    """In a local worker process: end it within :data:`DRIVER_POLL_SECONDS` of the ``driver``
+    process being gone (killed, e.g. a Jupyter kernel restarted mid-run). Otherwise it would wait
+    for work forever: it holds both ends of the pool's queues, so it never sees them close, and it
+    keeps the fork server and the resource tracker alive with it (about 200 MB each, and the
+    run's semaphores never removed). POSIX only (signal 0); None: no watch."""
+    if driver is None or os.name != "posix":
+        return
+    import threading
+    import time
+
+    def watch() -> None:
+        while True:
+            time.sleep(DRIVER_POLL_SECONDS)
+            if not _process_exists(driver):
+                os._exit(70)  # EX_SOFTWARE: nothing to clean up that the driver would read
+
+    threading.Thread(target=watch, name="thidua-driver-watch", daemon=True).start()
+
+
 def _process_exists(pid: int) -> bool:
     """Whether process ``pid`` exists (signal 0: nothing is sent); another user's counts as existing."""
     try:
@@ -174,12 +198,14 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
-def _init_pool(model, common: tuple, folder: str | None = None, spill_bytes: int = SPILL_BYTES) -> None:
+def _init_pool(model, common: tuple, folder: str | None = None, spill_bytes: int = SPILL_BYTES,
+               driver: int | None = None) -> None:
     """A local worker process: the model and the arguments common to every task, received once,
-    and the folder its results above ``spill_bytes`` of arrays go to."""
+    the folder its results above ``spill_bytes`` of arrays go to, and the ``driver`` process to
+    outlive by no more than a moment (:func:`watch_driver`)."""
     from ._montecarlo import _init_worker
 
-    _init_worker(model, None)
+    _init_worker(model, None, driver)
     _COMMON["args"] = common
     _COMMON["folder"] = folder
     _COMMON["spill"] = spill_bytes
@@ -264,7 +290,8 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
     folder = _results_folder()
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_pool,
-                                                    initargs=(model, common, folder, SPILL_BYTES)) as pool:
+                                                    initargs=(model, common, folder, SPILL_BYTES,
+                                                              os.getpid())) as pool:
             pending: collections.deque = collections.deque()
             it = iter(tasks)
             for args in it:

@@ -53,6 +53,7 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import multiprocessing
+import os
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -491,7 +492,13 @@ def _keep_freed_memory() -> None:
     mallopt(M_TRIM_THRESHOLD, 512 * 2**20)
 
 
-def _init_worker(model: CompiledModel, shared: tuple[str, tuple[int, ...], str] | None) -> None:
+def _init_worker(model: CompiledModel, shared: tuple[str, tuple[int, ...], str] | None,
+                 driver: int | None = None) -> None:
+    """A local worker process: the model, the shared output of kept draws (path, shape, dtype) if
+    any, and the ``driver`` process it must not outlive (``_executors.watch_driver``)."""
+    from ._executors import watch_driver
+
+    watch_driver(driver)
     _WORKER["model"] = model
     _keep_freed_memory()
     _WORKER["hugepages"] = _no_hugepage_advice()
@@ -517,7 +524,6 @@ def _shared_output(shape: tuple[int, ...], dtype: type) -> tuple[str, np.ndarray
     in /dev/shm when it has room, else in the temporary folder (``_executors.scratch_dirs``, named
     by this process); space reserved up front so that a full disk is an error here, not a crash
     later. None when neither works."""
-    import os
     import tempfile
 
     from ._executors import DRAWS_PREFIX, scratch_dirs, scratch_prefix
@@ -546,8 +552,6 @@ def _shared_output(shape: tuple[int, ...], dtype: type) -> tuple[str, np.ndarray
 
 
 def _unlink(path: str) -> None:
-    import os
-
     try:
         os.unlink(path)
     except OSError:  # pragma: no cover - e.g. still open on Windows
@@ -689,7 +693,8 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
     try:
         with concurrent.futures.ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_init_worker,
-                initargs=(model, None if shared is None else (shared[0], shape, np.dtype(dtype).str))) as pool:
+                initargs=(model, None if shared is None else (shared[0], shape, np.dtype(dtype).str),
+                          os.getpid())) as pool:
             jobs = [(start, stop, *task) for (i, start, stop), task in zip(chunks, tasks)]
             for (i, start, stop), result in zip(chunks, pool.map(_worker_chunk, jobs)):
                 if result is not None:
