@@ -26,6 +26,8 @@ import pickle
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 
+from ..io._atomic import process_alive
+
 __all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env", "worker_context", "prestart", "stop_fork_server"]
 
 SCHEDULER_ENV = "THIDUA_SCHEDULER"
@@ -149,7 +151,7 @@ def _remove_stale(folder: str) -> None:
     for entry in entries:
         prefix = next((p for p in (RESULTS_PREFIX, DRAWS_PREFIX) if entry.name.startswith(p)), None)
         pid = entry.name[len(prefix):].split("_", 1)[0] if prefix else ""
-        if not pid.isdigit() or _process_exists(int(pid)):
+        if not pid.isdigit() or process_alive(int(pid)):
             continue
         try:
             st = entry.stat(follow_symlinks=False)
@@ -181,21 +183,10 @@ def watch_driver(driver: int | None) -> None:
     def watch() -> None:
         while True:
             time.sleep(DRIVER_POLL_SECONDS)
-            if not _process_exists(driver):
+            if not process_alive(driver):
                 os._exit(70)  # EX_SOFTWARE: nothing to clean up that the driver would read
 
     threading.Thread(target=watch, name="thidua-driver-watch", daemon=True).start()
-
-
-def _process_exists(pid: int) -> bool:
-    """Whether process ``pid`` exists (signal 0: nothing is sent); another user's counts as existing."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
 
 
 def _init_pool(model, common: tuple, folder: str | None = None, spill_bytes: int = SPILL_BYTES,
