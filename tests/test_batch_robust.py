@@ -161,6 +161,47 @@ def test_ctrl_c_stops_promptly_ends_kernels_and_leaves_no_temporaries(tmp_path):
     assert not list(control.glob("release"))
 
 
+@pytest.mark.slow
+def test_a_killed_batch_leaves_no_worker_or_kernel_running(tmp_path):
+    # the batch's main process killed (SIGKILL: no clean-up of its own) while a kernel runs a brief:
+    # its workers would wait for work forever, with their kernels; they end them and themselves
+    import psutil
+
+    notebooks = _write_fake_notebooks(tmp_path / "nb")
+    control = tmp_path / "control"
+    control.mkdir()
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "thidua_sim.apps.cli", "briefs", "--scenario", str(SCENARIO), "--data", str(DATA),
+               "--params", str(PARAMS), "--areas", "dak_rong", "--no-district", "--jobs", "1", "--quiet",
+               "--notebooks", str(notebooks), "-p", f"control_dir={control}", "--out", str(out),
+               "--cell-timeout", "600"]
+    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(control.glob("pid-dak_rong-*")):  # the kernel runs the (waiting) brief
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the batch did not get going"
+            time.sleep(0.2)
+        kernels = [int(p.name.rsplit("-", 1)[1]) for p in control.glob("pid-dak_rong-*")]
+        started = [p.pid for p in psutil.Process(proc.pid).children(recursive=True)] + kernels
+        assert len(started) >= 2  # a worker and its kernel at least
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in started) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        left = [pid for pid in started if _alive(pid)]
+    finally:
+        for pid in [proc.pid] + (started if "started" in locals() else []):
+            try:
+                os.kill(pid, signal.SIGKILL)  # what is left, so that the pipes close
+            except OSError:
+                pass
+        proc.communicate(timeout=60)
+        _kill_recorded_kernels(control)
+    assert not left, f"still running after the batch was killed: {left}"
+
+
 def test_socket_folders_of_killed_runs_are_removed_and_live_ones_kept(tmp_path, monkeypatch):
     import tempfile
 

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["write_atomic", "atomic_path", "TMP_MARK", "FILE_MODE", "temporary_owner_alive", "process_alive"]
+__all__ = ["write_atomic", "atomic_path", "TMP_MARK", "FILE_MODE", "temporary_owner_alive", "process_alive",
+           "watch_driver"]
 
 TMP_MARK = ".thidua-tmp"
 """Every temporary file has this in its name, before the final file's extension (which pandas,
@@ -96,6 +97,35 @@ def process_alive(pid: int) -> bool:
     except PermissionError:  # alive, owned by another user
         return True
     return True
+
+
+DRIVER_POLL_SECONDS = 0.5
+"""How often a worker process checks that the process it works for still runs (:func:`watch_driver`)."""
+
+
+def watch_driver(driver: int | None, on_gone: Callable[[], object] | None = None) -> None:
+    """In a worker process: end it within :data:`DRIVER_POLL_SECONDS` of the ``driver`` process
+    being gone (killed, e.g. a Jupyter kernel restarted mid-run), after ``on_gone`` (given 5 s at
+    most). A pool's worker holds both ends of the pool's queues, so it never sees them close: it
+    would wait for work forever, and keep a fork server, Python's resource tracker (and the run's
+    semaphores) or its own kernels with it. POSIX only (signal 0); None: no watch."""
+    if driver is None or os.name != "posix":
+        return
+    import threading
+    import time
+
+    def watch() -> None:
+        while process_alive(driver):
+            time.sleep(DRIVER_POLL_SECONDS)
+        if on_gone is not None:
+            threading.Timer(5.0, os._exit, args=(70,)).start()  # whatever on_gone waits for
+            try:
+                on_gone()
+            except Exception:  # noqa: BLE001 - the process ends either way
+                pass
+        os._exit(70)  # EX_SOFTWARE: nobody is left to read a result
+
+    threading.Thread(target=watch, name="thidua-driver-watch", daemon=True).start()
 
 
 def _fsync(path: Path) -> None:

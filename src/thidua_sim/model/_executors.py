@@ -165,35 +165,11 @@ def _remove_stale(folder: str) -> None:
             continue
 
 
-DRIVER_POLL_SECONDS = 0.5
-"""How often a local worker checks that its driver still exists (:func:`watch_driver`)."""
-
-
-def watch_driver(driver: int | None) -> None:
-    """In a local worker process: end it within :data:`DRIVER_POLL_SECONDS` of the ``driver``
-    process being gone (killed, e.g. a Jupyter kernel restarted mid-run). Otherwise it would wait
-    for work forever: it holds both ends of the pool's queues, so it never sees them close, and it
-    keeps the fork server and the resource tracker alive with it (about 200 MB each, and the
-    run's semaphores never removed). POSIX only (signal 0); None: no watch."""
-    if driver is None or os.name != "posix":
-        return
-    import threading
-    import time
-
-    def watch() -> None:
-        while True:
-            time.sleep(DRIVER_POLL_SECONDS)
-            if not process_alive(driver):
-                os._exit(70)  # EX_SOFTWARE: nothing to clean up that the driver would read
-
-    threading.Thread(target=watch, name="thidua-driver-watch", daemon=True).start()
-
-
 def _init_pool(model, common: tuple, folder: str | None = None, spill_bytes: int = SPILL_BYTES,
                driver: int | None = None) -> None:
     """A local worker process: the model and the arguments common to every task, received once,
     the folder its results above ``spill_bytes`` of arrays go to, and the ``driver`` process to
-    outlive by no more than a moment (:func:`watch_driver`)."""
+    outlive by no more than a moment (``io._atomic.watch_driver``)."""
     from ._montecarlo import _init_worker
 
     _init_worker(model, None, driver)

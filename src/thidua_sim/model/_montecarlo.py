@@ -495,8 +495,8 @@ def _keep_freed_memory() -> None:
 def _init_worker(model: CompiledModel, shared: tuple[str, tuple[int, ...], str] | None,
                  driver: int | None = None) -> None:
     """A local worker process: the model, the shared output of kept draws (path, shape, dtype) if
-    any, and the ``driver`` process it must not outlive (``_executors.watch_driver``)."""
-    from ._executors import watch_driver
+    any, and the ``driver`` process it must not outlive (``io._atomic.watch_driver``)."""
+    from ..io._atomic import watch_driver
 
     watch_driver(driver)
     _WORKER["model"] = model

@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
+from ...io._atomic import watch_driver
 from ...io._digest import inputs_hash
 from ._index import render_index
 from ._io import process_alive, remove_stale_temporaries, temporary_path, write_atomic
@@ -654,7 +655,7 @@ def _run_parallel(to_run: list[BriefJob], jobs: int, results: dict[str, BriefRes
     bar = None
     queue = sorted(to_run, key=_longest_first)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker,
-                             initargs=(warm,)) as pool:
+                             initargs=(warm, os.getpid())) as pool:
         try:
             allocation = None  # (future of the allocation part, the other parts, the file, inputs)
             if shared_results is not None:
@@ -757,13 +758,16 @@ KERNELS_LOG = "kernels.log"
 """Under ``logs/``: the standard error of the warm kernels (started before any brief's log)."""
 
 
-def _init_worker(warm: tuple | None = None) -> None:
-    """Workers leave Ctrl-C to the main process, which stops them and their kernels. With
-    ``warm`` (kernel name, folder, start timeout, environment, log file) the worker starts its
-    warm kernel now, which imports what a brief imports while the batch computes its results."""
+def _init_worker(warm: tuple | None = None, driver: int | None = None) -> None:
+    """Workers leave Ctrl-C to the main process, which stops them and their kernels; if the main
+    process (``driver``) is killed, a worker ends its kernels and itself within a second
+    (``io._atomic.watch_driver``). With ``warm`` (kernel name, folder, start timeout, environment,
+    log file) the worker starts its warm kernel now, which imports what a brief imports while the
+    batch computes its results."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    watch_driver(driver, on_gone=_end_kernels)
     _skip_iri_parsers()
     if warm is None:
         return
@@ -784,6 +788,21 @@ def _init_worker(warm: tuple | None = None) -> None:
         sys.stderr.flush()
         os.dup2(saved, 2)
         os.close(saved)
+
+
+def _end_kernels() -> None:
+    """In a worker whose batch is gone: kill its kernels (children in their own sessions), then
+    remove their sockets and connection files."""
+    import psutil
+
+    from . import _warm
+
+    for child in psutil.Process().children(recursive=True):
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass
+    _warm.shutdown_all()
 
 
 def _stop_workers(pool: ProcessPoolExecutor, grace: float = 3.0) -> None:
