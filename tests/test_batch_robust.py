@@ -127,8 +127,9 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.slow
-def test_ctrl_c_stops_promptly_ends_kernels_and_leaves_no_temporaries(tmp_path):
+def _batch_inside_a_brief(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
+    """A one-brief batch (its own session) whose kernel runs a brief that waits for a release file
+    (the fake notebooks of tests/test_batch.py): (the process, its control folder, its output)."""
     notebooks = _write_fake_notebooks(tmp_path / "nb")
     control = tmp_path / "control"
     control.mkdir()
@@ -138,13 +139,24 @@ def test_ctrl_c_stops_promptly_ends_kernels_and_leaves_no_temporaries(tmp_path):
                "--notebooks", str(notebooks), "-p", f"control_dir={control}", "--out", str(out),
                "--cell-timeout", "600"]
     proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return proc, control, out
+
+
+def _wait_for_the_kernel(proc: subprocess.Popen, control: Path) -> list[int]:
+    """The process ids of the kernels running the waiting brief, once they do."""
+    deadline = time.monotonic() + 120
+    while not list(control.glob("pid-dak_rong-*")):  # the kernel runs the (waiting) brief
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the batch did not get going"
+        time.sleep(0.2)
+    return [int(p.name.rsplit("-", 1)[1]) for p in control.glob("pid-dak_rong-*")]
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_promptly_ends_kernels_and_leaves_no_temporaries(tmp_path):
+    proc, control, out = _batch_inside_a_brief(tmp_path)
     try:
-        deadline = time.monotonic() + 120
-        while not list(control.glob("pid-dak_rong-*")):  # the kernel runs the (waiting) brief
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the batch did not get going"
-            time.sleep(0.2)
-        kernels = [int(p.name.rsplit("-", 1)[1]) for p in control.glob("pid-dak_rong-*")]
+        kernels = _wait_for_the_kernel(proc, control)
         assert list(out.rglob(f"*{TMP_MARK}*"))  # papermill is writing the executed notebook
         proc.send_signal(signal.SIGINT)  # Ctrl-C, to the main process only
         proc.wait(timeout=60)  # a hang guard: the brief itself would wait 120 s for its release file
@@ -167,22 +179,9 @@ def test_a_killed_batch_leaves_no_worker_or_kernel_running(tmp_path):
     # its workers would wait for work forever, with their kernels; they end them and themselves
     import psutil
 
-    notebooks = _write_fake_notebooks(tmp_path / "nb")
-    control = tmp_path / "control"
-    control.mkdir()
-    out = tmp_path / "out"
-    command = [sys.executable, "-m", "thidua_sim.apps.cli", "briefs", "--scenario", str(SCENARIO), "--data", str(DATA),
-               "--params", str(PARAMS), "--areas", "dak_rong", "--no-district", "--jobs", "1", "--quiet",
-               "--notebooks", str(notebooks), "-p", f"control_dir={control}", "--out", str(out),
-               "--cell-timeout", "600"]
-    proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc, control, out = _batch_inside_a_brief(tmp_path)
     try:
-        deadline = time.monotonic() + 120
-        while not list(control.glob("pid-dak_rong-*")):  # the kernel runs the (waiting) brief
-            assert proc.poll() is None, proc.communicate()
-            assert time.monotonic() < deadline, "the batch did not get going"
-            time.sleep(0.2)
-        kernels = [int(p.name.rsplit("-", 1)[1]) for p in control.glob("pid-dak_rong-*")]
+        kernels = _wait_for_the_kernel(proc, control)
         started = [p.pid for p in psutil.Process(proc.pid).children(recursive=True)] + kernels
         assert len(started) >= 2  # a worker and its kernel at least
         proc.kill()
