@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["write_atomic", "atomic_path", "TMP_MARK", "FILE_MODE", "temporary_owner_alive", "process_alive",
-           "watch_driver"]
+           "remove_left_by_dead", "watch_driver"]
 
 TMP_MARK = ".thidua-tmp"
 """Every temporary file has this in its name, before the final file's extension (which pandas,
@@ -97,6 +97,39 @@ def process_alive(pid: int) -> bool:
     except PermissionError:  # alive, owned by another user
         return True
     return True
+
+
+def remove_left_by_dead(folder: str | os.PathLike[str], prefixes: tuple[str, ...], min_age: float = 0.0) -> None:
+    """Remove this user's files and folders directly in ``folder`` named ``<prefix><pid>...`` (one
+    of ``prefixes``, then the owner's process id) whose owner no longer runs (killed, so its own
+    clean-up never ran) and that have not changed for ``min_age`` seconds. POSIX only (signal 0)."""
+    if os.name != "posix":
+        return
+    import shutil
+    import time
+
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        prefix = next((p for p in prefixes if entry.name.startswith(p)), None)
+        if prefix is None:
+            continue
+        rest = entry.name[len(prefix):]
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        if digits == 0 or process_alive(int(rest[:digits])):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if st.st_uid != os.getuid() or time.time() - st.st_mtime < min_age:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue
 
 
 DRIVER_POLL_SECONDS = 0.5

@@ -26,7 +26,7 @@ import pickle
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 
-from ..io._atomic import process_alive
+from ..io._atomic import remove_left_by_dead
 
 __all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env", "worker_context", "prestart", "stop_fork_server"]
 
@@ -115,7 +115,7 @@ def scratch_dirs() -> tuple[str, ...]:
 
     folders = SCRATCH_DIRS if SCRATCH_DIRS is not None else ("/dev/shm", tempfile.gettempdir())
     for folder in folders:
-        _remove_stale(folder)
+        remove_left_by_dead(folder, (RESULTS_PREFIX, DRAWS_PREFIX), STALE_SECONDS)
     return folders
 
 
@@ -134,35 +134,6 @@ def _results_folder() -> str | None:
         except OSError:
             continue
     return None
-
-
-def _remove_stale(folder: str) -> None:
-    """Remove this user's results folders and draws files in ``folder`` whose driver process no
-    longer exists and that have not changed for :data:`STALE_SECONDS` (POSIX only: Windows has no
-    signal 0 to ask, and its runs spawn no fork-server workers)."""
-    if os.name != "posix":
-        return
-    import time
-
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        prefix = next((p for p in (RESULTS_PREFIX, DRAWS_PREFIX) if entry.name.startswith(p)), None)
-        pid = entry.name[len(prefix):].split("_", 1)[0] if prefix else ""
-        if not pid.isdigit() or process_alive(int(pid)):
-            continue
-        try:
-            st = entry.stat(follow_symlinks=False)
-            if st.st_uid != os.getuid() or time.time() - st.st_mtime < STALE_SECONDS:
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                os.unlink(entry.path)
-        except OSError:
-            continue
 
 
 def _init_pool(model, common: tuple, folder: str | None = None, spill_bytes: int = SPILL_BYTES,

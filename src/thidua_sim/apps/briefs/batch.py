@@ -34,10 +34,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ...core.defaults import BRIEF_DRAWS, DEFAULT_HORIZON, DEFAULT_SEED
-from ...io._atomic import watch_driver
+from ...io._atomic import remove_left_by_dead, watch_driver
 from ...io._digest import inputs_hash
 from ._index import render_index
-from ._io import process_alive, remove_stale_temporaries, temporary_path, write_atomic
+from ._io import remove_stale_temporaries, temporary_path, write_atomic
 from ...errors import BatchError, ThiduaError  # noqa: F401 (BatchError re-exported: callers import it from here)
 from ...report.i18n import check_language, t
 
@@ -517,11 +517,7 @@ def _socket_folder():
     import shutil
     import tempfile
 
-    root = Path(tempfile.gettempdir())
-    for old in root.glob("thidua-briefs-p*-*"):  # left by a run that was killed (SIGKILL): no cleanup ran
-        owner = old.name.split("-")[2][1:]
-        if owner.isdigit() and not process_alive(int(owner)):
-            shutil.rmtree(old, ignore_errors=True)
+    remove_left_by_dead(tempfile.gettempdir(), ("thidua-briefs-p",))  # by runs killed (SIGKILL): no cleanup ran
     folder = tempfile.mkdtemp(prefix=f"thidua-briefs-p{os.getpid()}-")
     try:
         yield folder
