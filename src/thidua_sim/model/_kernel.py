@@ -2,8 +2,8 @@
 
 The sampler of docs/model.md, "Monte Carlo", and of :mod:`._montecarlo` (its rules are written
 out there), compiled: every cell's six household moves (two sequential binomials per row) and its
-new households are drawn in one pass over memory, from the normals and uniforms NumPy drew for the
-chunk, instead of some forty whole-array NumPy passes. :func:`year_statistics` does the same for
+new households are drawn in one pass over memory, from the normals and uniforms drawn for the
+chunk (NumPy's, by :mod:`._variates`), instead of some forty whole-array NumPy passes. :func:`year_statistics` does the same for
 the streamed statistics of :mod:`._streaming` (counts, households and rates of every population,
 their running sums, extremes and histogram bins), :func:`add_counts` counts bins into the
 histograms and :func:`hist_quantiles` reads the quantiles off them.

@@ -387,7 +387,7 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
     whole-number floats laid out state first, (3, C, A, G) (read only; overwritten later), so that
     a caller can reduce them while they are in cache. ``keep=False``: only ``on_year`` sees the
     stocks (no array of every year; returns None)."""
-    from . import _kernel, _support  # Numba: imported when a run first draws, not with the package
+    from . import _kernel, _support, _variates  # Numba: imported when a run first draws, not with the package
     C = sample.rates.shape[0]
     T, (A, G, S) = model.steps, model.stocks0.shape
     wd = _work_dtype(model)
@@ -421,9 +421,7 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
         out[:, 0] = np.rint(model.stocks0)
     for t, year_seq in enumerate(seq.spawn(T)):
         normal_seq = year_seq.spawn(1)[0]  # the first child (a second was the exact draws' stream)
-        common = np.random.Generator(np.random.SFC64(normal_seq))  # fixed shapes: same noise in every scenario
-        common.standard_normal(dtype=wd, out=z)
-        common.random(dtype=wd, out=u)
+        _variates.fill(normal_seq, z, u)  # as Generator(SFC64(normal_seq)); fixed shapes: same noise in every scenario
         if model.periods is not None:  # units merged or split, stocks re-based into years[t + 1] (_periods.py)
             model.periods.apply_draws(t, n, sample.rebasing)
         r = base
