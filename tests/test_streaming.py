@@ -257,7 +257,7 @@ def test_results_through_files_in_memory_are_the_same_and_leave_nothing(monkeypa
     monkeypatch.setattr(mc, "POOL_MIN_CELL_YEARS", 0)
     spilled = []
     real = executors._receive
-    monkeypatch.setattr(executors, "_receive", lambda item: spilled.append(type(item).__name__) or real(item))
+    monkeypatch.setattr(executors, "_receive", lambda item, *slots: spilled.append(type(item).__name__) or real(item, *slots))
     two = _run(120, False, workers=2)
     assert spilled and set(spilled) == {"_Spilled"}
     np.testing.assert_array_equal(one.table().select_dtypes("number").to_numpy(),
@@ -386,6 +386,39 @@ def test_the_workers_of_a_killed_driver_end_and_take_the_fork_server_with_them(t
             driver.kill()
         for folder in glob.glob(f"/dev/shm/{executors.RESULTS_PREFIX}{driver.pid}_*"):
             shutil.rmtree(folder, ignore_errors=True)  # the killed driver's, removed by a run 10 minutes on
+
+
+def test_a_result_in_a_reused_slot_is_not_written_over_while_it_is_read(monkeypatch):
+    # results come back through a few files reused from task to task (model/_executors.py,
+    # _Slots): while the caller reads one result the workers go on with the next tasks, and none
+    # may write into the file of the result being read; results of different sizes make a slot's
+    # file longer (mapped again) and shorter (written over at its start)
+    import os
+    import time
+
+    import thidua_sim.model._executors as executors
+    from _pool_tasks import filled
+
+    folders: list[str] = []
+    real_folder, real_receive = executors._results_folder, executors._receive
+    monkeypatch.setattr(executors, "_results_folder", lambda: folders.append(real_folder()) or folders[-1])
+    slots_used = []
+    monkeypatch.setattr(executors, "_receive",
+                        lambda item, *rest: slots_used.append(getattr(item, "slot", None)) or real_receive(item, *rest))
+    sizes = [2**19 + 1, 2**20, 3 * 2**18]  # 4, 8 and 6 MB; the three slots take turns, so each
+    size = [sizes[(i // 3) % 3] for i in range(12)]  # slot gets 4, then 8, 6 and 4 MB
+    tasks = [(i, size[i]) for i in range(12)]
+    seen = []
+    for result in executors.map_ordered(filled, tasks, workers=2):
+        value = result["value"]
+        time.sleep(0.15)  # the workers finish the tasks in flight meanwhile
+        assert result["array"].shape == (size[value],)
+        assert np.all(result["array"] == value), f"result {value} was written over while it was read"
+        assert set(os.listdir(folders[0])) <= {executors.INIT_FILE, "slot-0.bin", "slot-1.bin", "slot-2.bin"}
+        seen.append(value)
+    assert seen == list(range(12))
+    assert set(slots_used) == {0, 1, 2}  # two tasks in flight and the result being read, no more
+    assert not os.path.exists(folders[0])
 
 
 def test_a_spilled_result_reads_back_as_it_was_made(monkeypatch, tmp_path):

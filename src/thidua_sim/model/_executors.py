@@ -81,17 +81,65 @@ SPILL_BYTES = 4 * 2**20
 """A local worker's result holding more array data than this comes back through a file in memory
 (``/dev/shm`` where it has room) that this process maps, instead of through the pipe: the pipe
 copies every byte four times (pickle, write, read in 64 KB pieces, unpickle), which took the
-driver of a 2-worker national run about a third of a core (33 MB a task)."""
+driver of a 2-worker national run about a third of a core (33 MB a task).
+
+The files are **slots**, reused from task to task (:class:`_Slots`): a new file for every result
+made the kernel allocate, zero and free its memory every time, about 4 s of system time in a
+2-worker national run (16-19 ms to write a new 25 MB file in /dev/shm, 4-6 ms to write over a kept
+one). So a result's arrays are valid until the next result is asked for: a caller keeps a copy of
+what it keeps (the streamed statistics add every result into their own sums)."""
 
 
 @dataclasses.dataclass(frozen=True)
 class _Spilled:
-    """A result whose arrays wait in ``path``, one after the other (``sizes`` bytes each);
-    ``data``: the rest of it, pickled with those arrays out of band (pickle protocol 5)."""
+    """A result whose arrays wait in ``path``, one after the other from its start (``sizes``
+    bytes each); ``data``: the rest of it, pickled with those arrays out of band (pickle protocol
+    5); ``slot``: the slot file it was written to, or None for a file of its own (its name is
+    removed once it is mapped)."""
 
     path: str
     data: bytes
     sizes: tuple[int, ...]
+    slot: int | None = None
+
+
+class _Slots:
+    """The result files of a pool's tasks, in ``folder``: one per task in flight and one for the
+    result being merged (``count``). The driver hands a free slot to each task it submits and takes
+    it back when the next result is asked for; it keeps each file mapped (read only) for the run,
+    so the pages are allocated and mapped once, not once a task."""
+
+    def __init__(self, folder: str, count: int):
+        self.folder = folder
+        self.free = collections.deque(range(count))
+        self.maps: dict[int, object] = {}
+
+    def path(self, slot: int) -> str:
+        return os.path.join(self.folder, f"slot-{slot}.bin")
+
+    def take(self) -> int:
+        return self.free.popleft()
+
+    def give(self, slot: int) -> None:
+        self.free.append(slot)
+
+    def mapped(self, slot: int, size: int) -> memoryview:
+        """The slot's file, mapped, at least ``size`` bytes (mapped again when a task made it
+        longer; an older, shorter mapping is dropped, closed with its last array)."""
+        import mmap
+
+        mapped = self.maps.get(slot)
+        if mapped is None or len(mapped) < size:  # type: ignore[arg-type]
+            with open(self.path(slot), "rb") as f:
+                mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            self.maps[slot] = mapped
+        return memoryview(mapped)  # type: ignore[arg-type]
+
+
+INIT_FILE = "init.pickle"
+"""The model and the arguments common to every task, written once to the results folder for the
+local workers to read at their start: through the fork server's pipe each worker received them in
+64 KB pieces, one worker after the other (22 MB nationally: 0.3-0.66 s a worker)."""
 
 
 RESULTS_PREFIX = "thidua_results_"
@@ -137,12 +185,16 @@ def _results_folder() -> str | None:
 
 
 def _init_pool(model, common: tuple, folder: str | None = None, spill_bytes: int = SPILL_BYTES,
-               driver: int | None = None) -> None:
-    """A local worker process: the model and the arguments common to every task, received once,
-    the folder its results above ``spill_bytes`` of arrays go to, and the ``driver`` process to
-    outlive by no more than a moment (``io._atomic.watch_driver``)."""
+               driver: int | None = None, from_file: bool = False) -> None:
+    """A local worker process: the model and the arguments common to every task, received once
+    (``from_file``: read from :data:`INIT_FILE` in ``folder``), the folder its results above
+    ``spill_bytes`` of arrays go to, and the ``driver`` process to outlive by no more than a moment
+    (``io._atomic.watch_driver``)."""
     from ._montecarlo import _init_worker
 
+    if from_file:
+        with open(os.path.join(folder, INIT_FILE), "rb") as f:  # type: ignore[arg-type]
+            model, common = pickle.load(f)
     _init_worker(model, None, driver)
     _COMMON["args"] = common
     _COMMON["folder"] = folder
@@ -150,7 +202,9 @@ def _init_pool(model, common: tuple, folder: str | None = None, spill_bytes: int
     _COMMON["sent"] = itertools.count()
 
 
-def _call_in_worker(fn: Callable, args: tuple) -> object:
+def _call_in_worker(fn: Callable, args: tuple, slot: int | None = None) -> object:
+    """``fn`` on a task in a local worker; its result written to the file of ``slot`` (else to a
+    new file) when its arrays are large (see :data:`SPILL_BYTES`)."""
     result = fn(None, *_COMMON["args"], *args)
     folder = _COMMON.get("folder")
     if folder is None:
@@ -161,28 +215,38 @@ def _call_in_worker(fn: Callable, args: tuple) -> object:
     size = sum(r.nbytes for r in raws)
     if size == 0 or size < _COMMON["spill"]:  # type: ignore[operator]
         return result
-    path = os.path.join(folder, f"{os.getpid()}-{next(_COMMON['sent'])}.bin")  # type: ignore[call-overload]
-    with open(path, "wb") as f:
+    if slot is None:
+        path = os.path.join(folder, f"{os.getpid()}-{next(_COMMON['sent'])}.bin")  # type: ignore[call-overload]
+        mode = "wb"
+    else:  # written over, never shortened: the pages stay allocated (and mapped by the driver)
+        path = os.path.join(folder, f"slot-{slot}.bin")
+        mode = "r+b" if os.path.exists(path) else "wb"
+    with open(path, mode) as f:
         for r in raws:
             f.write(r)
-    return _Spilled(path, data, tuple(r.nbytes for r in raws))
+    return _Spilled(path, data, tuple(r.nbytes for r in raws), slot)
 
 
-def _receive(item: object) -> object:
+def _receive(item: object, slots: _Slots | None = None) -> object:
     """A worker's result as it was made: a spilled one read back from its file, its arrays
-    mapping the file (read only; the file's name is removed at once, its memory goes with the
-    arrays)."""
+    mapping the file (read only). A file of its own: its name is removed at once, its memory goes
+    with the arrays. A slot's file: ``slots`` keeps it mapped; the arrays are valid until the slot
+    is given to another task."""
     if not isinstance(item, _Spilled):
         return item
-    import mmap
+    if item.slot is not None and slots is not None:
+        view = slots.mapped(item.slot, sum(item.sizes))
+    else:
+        import mmap
 
-    with open(item.path, "rb") as f:
-        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-    try:
-        os.unlink(item.path)
-    except OSError:  # pragma: no cover - a mapped file cannot be removed on Windows: the run's folder goes at its end
-        pass
-    view, views, offset = memoryview(mapped), [], 0
+        with open(item.path, "rb") as f:
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            os.unlink(item.path)
+        except OSError:  # pragma: no cover - a mapped file cannot be removed on Windows: the run's folder goes at its end
+            pass
+        view = memoryview(mapped)
+    views, offset = [], 0
     for size in item.sizes:
         views.append(view[offset:offset + size])
         offset += size
@@ -226,22 +290,36 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
     context = worker_context()
     window = workers  # results waiting to be merged are held here (a result is some 30 MB nationally)
     folder = _results_folder()
+    slots = _Slots(folder, window + 1) if folder is not None else None
+    initargs: tuple = (model, common, folder, SPILL_BYTES, os.getpid())
+    if folder is not None:  # one file every worker reads, not a pipe to each (INIT_FILE); the
+        # run's own scratch folder, read only once the pool starts: no atomic write needed
+        with open(os.path.join(folder, INIT_FILE), "wb") as f:
+            pickle.dump((model, common), f, protocol=5)
+        initargs = (None, (), folder, SPILL_BYTES, os.getpid(), True)
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_pool,
-                                                    initargs=(model, common, folder, SPILL_BYTES,
-                                                              os.getpid())) as pool:
+                                                    initargs=initargs) as pool:
             pending: collections.deque = collections.deque()
+
+            def submit(args: tuple) -> None:
+                slot = slots.take() if slots is not None else None
+                pending.append((pool.submit(_call_in_worker, fn, args, slot), slot))
+
             it = iter(tasks)
             for args in it:
-                pending.append(pool.submit(_call_in_worker, fn, args))
+                submit(args)
                 if len(pending) >= window:
                     break
             while pending:
-                result = _receive(pending.popleft().result())
+                future, slot = pending.popleft()
+                result = _receive(future.result(), slots)
                 nxt = next(it, None)
                 if nxt is not None:
-                    pending.append(pool.submit(_call_in_worker, fn, nxt))
+                    submit(nxt)
                 yield result
+                if slots is not None:  # the next result is asked for: this one's arrays are not read again
+                    slots.give(slot)  # type: ignore[arg-type]
     except (concurrent.futures.process.BrokenProcessPool, RuntimeError, ConnectionError, EOFError) as exc:
         raise ProjectionError(
             f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, "

@@ -1,0 +1,11 @@
+"""Tasks for the local worker pool's own tests (tests/test_streaming.py): module-level, so that the
+worker processes can import them (``tests`` is on their path, as on the driver's)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def filled(model: object, value: int, size: int) -> dict:
+    """``size`` float64 numbers, all ``value``: past 4 MB the result comes back through a file."""
+    return {"value": value, "array": np.full(size, float(value))}
