@@ -127,17 +127,33 @@ def _pss_mb(pid: int) -> float:
     return 0.0
 
 
-def _results_files_mb() -> float:
-    """Workers' results waiting in files in memory (thidua_sim's results folders in /dev/shm and the
-    temporary folder): memory no process maps yet, so no PSS counts it."""
+def _mapped_files(pids: list[int]) -> set[str]:
+    """The files mapped by any of ``pids`` (their pages are in those processes' PSS already)."""
+    mapped: set[str] = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/maps") as f:
+                mapped.update(line.split(None, 5)[5].strip() for line in f if line.count(" ") >= 5 and "/" in line)
+        except OSError:
+            pass
+    return mapped
+
+
+def _results_files_mb(pids: list[int]) -> float:
+    """Files in thidua_sim's results folders (in /dev/shm and the temporary folder) that none of
+    ``pids`` maps: results waiting to be read, the workers' start-up file. Their memory is in no
+    PSS; a file the driver maps (a result slot) is counted there, and not again here."""
     import glob
     import tempfile
 
     from thidua_sim.model._executors import RESULTS_PREFIX
 
+    mapped = _mapped_files(pids)
     total = 0
     for folder in ("/dev/shm", tempfile.gettempdir()):
         for path in glob.glob(os.path.join(folder, RESULTS_PREFIX + "*", "*")):
+            if os.path.realpath(path) in mapped:
+                continue
             try:
                 total += os.stat(path).st_blocks * 512
             except OSError:
@@ -170,7 +186,8 @@ class PeakMemory:
     def _run(self, interval: float) -> None:
         me = os.getpid()
         while not self._stop.is_set():
-            total = _pss_mb(me) + sum(_pss_mb(c) for c in _children(me)) + _results_files_mb()
+            pids = [me, *_children(me)]
+            total = sum(_pss_mb(p) for p in pids) + _results_files_mb(pids)
             self.peak = max(self.peak, total)
             self._stop.wait(interval)
 
