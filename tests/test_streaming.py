@@ -254,6 +254,7 @@ def test_results_through_files_in_memory_are_the_same_and_leave_nothing(monkeypa
 
     one = _run(120, False, workers=1)
     monkeypatch.setattr(executors, "SPILL_BYTES", 0)
+    monkeypatch.setattr(executors, "HELP_WHILE_STARTING", False)  # every task in a worker
     monkeypatch.setattr(mc, "POOL_MIN_CELL_YEARS", 0)
     spilled = []
     real = executors._receive
@@ -399,6 +400,7 @@ def test_a_result_in_a_reused_slot_is_not_written_over_while_it_is_read(monkeypa
     import thidua_sim.model._executors as executors
     from _pool_tasks import filled
 
+    monkeypatch.setattr(executors, "HELP_WHILE_STARTING", False)  # every task in a worker
     folders: list[str] = []
     real_folder, real_receive = executors._results_folder, executors._receive
     monkeypatch.setattr(executors, "_results_folder", lambda: folders.append(real_folder()) or folders[-1])
@@ -419,6 +421,24 @@ def test_a_result_in_a_reused_slot_is_not_written_over_while_it_is_read(monkeypa
     assert seen == list(range(12))
     assert set(slots_used) == {0, 1, 2}  # two tasks in flight and the result being read, no more
     assert not os.path.exists(folders[0])
+
+
+def test_this_process_runs_the_first_tasks_while_the_workers_start():
+    # the workers fork from a server that first imports the Monte Carlo (a second or two); this
+    # process meanwhile runs the next tasks itself: a prefix of them, yielded in order, then the
+    # workers take the rest (model/_executors.py, HELP_WHILE_STARTING)
+    import os
+
+    import thidua_sim.model._executors as executors
+    from _pool_tasks import whoami
+
+    assert executors.HELP_WHILE_STARTING
+    results = list(executors.map_ordered(whoami, [(i, 0.02) for i in range(400)], workers=2))
+    assert [value for value, _ in results] == list(range(400))
+    here = [value for value, pid in results if pid == os.getpid()]
+    assert here, "this process ran no task while the workers started"
+    assert here == list(range(len(here)))  # the first tasks, and only those
+    assert len({pid for _, pid in results} - {os.getpid()}) >= 1  # then the workers
 
 
 def test_a_spilled_result_reads_back_as_it_was_made(monkeypatch, tmp_path):

@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import pickle
 import shutil
+import threading
 from collections.abc import Callable, Iterator, Sequence
 
 from ..io._atomic import remove_left_by_dead
@@ -253,6 +254,18 @@ def _receive(item: object, slots: _Slots | None = None) -> object:
     return pickle.loads(item.data, buffers=views)
 
 
+def _started() -> None:
+    """A task that returns at once: done when a worker has started (:data:`HELP_WHILE_STARTING`)."""
+
+
+HELP_WHILE_STARTING = True
+"""While no local worker has started yet (they fork from a server that first imports the Monte Carlo
+and loads its kernels: 1.2-1.9 s, most of a second's work on a national run), this process runs the
+next tasks itself, in order, and yields each at once; the workers take the tasks after them. The
+numbers are the same: a task's result does not depend on the process, and the results are merged in
+task order. Tests that need every task in a worker turn it off."""
+
+
 def _call_with_common(fn: Callable, model, common: tuple, *args) -> object:
     return fn(model, *common, *args)
 
@@ -307,6 +320,32 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
                 pending.append((pool.submit(_call_in_worker, fn, args, slot), slot))
 
             it = iter(tasks)
+            if HELP_WHILE_STARTING:
+                # the first submit starts the workers and waits for the fork server's imports: from
+                # a thread, while this process runs tasks (never forked: safe with threads)
+                started: list = []
+
+                def start() -> None:
+                    try:
+                        started.append(pool.submit(_started))
+                    except BaseException as exc:  # noqa: BLE001 - raised again below, in this thread
+                        started.append(exc)
+
+                starter = threading.Thread(target=start, name="thidua-pool-start", daemon=True)
+                starter.start()
+                while not (started and (isinstance(started[0], BaseException) or started[0].done())):
+                    args = next(it, None)
+                    if args is None:
+                        break
+                    from ._montecarlo import _no_hugepage_advice
+
+                    with _no_hugepage_advice():
+                        result = fn(model, *common, *args)
+                    yield result
+                starter.join()
+                if isinstance(started[0], BaseException):
+                    raise started[0]
+                started[0].result()  # a pool that could not start fails here, however far this process got
             for args in it:
                 submit(args)
                 if len(pending) >= window:

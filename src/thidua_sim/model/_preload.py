@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _kernel, _montecarlo, _streaming, _support  # noqa: F401  (imported to be shared)
+from . import _kernel, _montecarlo, _streaming, _support, _variates  # noqa: F401  (imported to be shared)
 
 
 def _warm() -> None:
     """Load the kernels' machine code (from Numba's cache) for the types a run passes them: both
     working dtypes, both widths of histogram bins."""
     none = np.zeros(0, np.int64)
+    _variates.fill(np.random.SeedSequence(0), np.zeros(7, np.float32), np.zeros(1, np.float32))
     for dtype in (np.float32, np.float64):
         K = _kernel.constants(dtype, _montecarlo.EXACT_BELOW_VARIANCE)
         row = np.zeros(2, dtype)
