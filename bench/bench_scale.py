@@ -11,7 +11,10 @@ Parts (all by default, as ``make bench`` runs it):
   (7 normals and 1 uniform a cell-year, float32, SFC64: what the run draws; every move and new
   household is a function of them) on the same number of processes; goal <= 2.5x, peak
   memory <= 1 GB (summed PSS of the process and its workers). CPU seconds of both sides are
-  printed beside the wall-clock ratio (a shared machine slows wall time unevenly);
+  printed beside the wall-clock ratio (a shared machine slows wall time unevenly). The run draws
+  those numbers with its own compiled copy of NumPy's generator (model/_variates.py, the same
+  numbers bit for bit), about 4x faster than NumPy's own: the floor the issue names is NumPy's,
+  and the 1-worker line also prints the run against its own generator;
 * ``peer``: draws per second of ``project(draws=10000)`` on Kbang against EMA Workbench running
   the same cohort model (bench/_ema_peer.py: a plain Python + NumPy function of one parameter
   set, as an EMA user writes one, checked against thidua_sim's expected path by
@@ -82,6 +85,22 @@ def _variates(n: int, size: int) -> tuple[float, float]:
     return time.perf_counter() - start, time.process_time() - cpu
 
 
+def _own_variates(n: int, size: int) -> float:
+    """Wall seconds for the run's own generator (model/_variates.py: NumPy's numbers, compiled) to
+    generate the same ``n`` variates in one process, a stream a chunk-year as the run seeds them."""
+    import numpy as np
+
+    from thidua_sim.model import _variates
+
+    z = np.empty((7, size), np.float32)
+    u = np.empty(size, np.float32)
+    _variates.fill(np.random.SeedSequence(0), z[:, :1].copy(), u[:1].copy())  # load the kernel first
+    start = time.perf_counter()
+    for i in range(-(-n // (8 * size))):
+        _variates.fill(np.random.SeedSequence([1, i]), z, u)
+    return time.perf_counter() - start
+
+
 def floor_seconds(variates: int, workers: int, size: int) -> tuple[float, float]:
     """Wall time for ``workers`` processes to generate ``variates`` numbers between them, and the
     CPU time they used."""
@@ -121,8 +140,9 @@ def child_national(workers: int) -> dict:
     cells = 10600 * 2
     variates = 8 * 1000 * 4 * cells  # what the run draws: 6 normals for the moves, 1 for new households, 1 uniform
     floor, floor_cpu = floor_seconds(variates, workers, chunk_size(cells) * cells)
+    own = _own_variates(variates, chunk_size(cells) * cells) if workers == 1 else None
     return {"seconds": seconds, "floor": floor, "cpu": cpu, "floor_cpu": floor_cpu, "peak_mb": memory.peak,
-            "variates": variates, "bins": result.summary.bins}
+            "variates": variates, "bins": result.summary.bins, "own": own}
 
 
 def part_floor() -> None:
@@ -135,6 +155,11 @@ def part_floor() -> None:
               f"(goal <= 1024 MB: {verdict(fig['peak_mb'] <= 1024)}); {fig['bins']} histogram bins; CPU "
               f"{fig['cpu']:.1f} s against {fig['floor_cpu']:.1f} s -> {fig['cpu'] / fig['floor_cpu']:.2f}x (less "
               f"sensitive to the load); {load()}")
+        if fig["own"] is not None:
+            print(f"  the run draws them with its own compiled copy of NumPy's generator (model/_variates.py, the "
+                  f"same numbers): {fig['own']:.1f} s for the {fig['variates'] / 1e6:.0f} M variates in one process, "
+                  f"{fig['floor'] / fig['own']:.1f}x faster than the NumPy floor; the run is "
+                  f"{fig['seconds'] / fig['own']:.1f}x its own generator")
 
 
 # -- peer: EMA Workbench ----------------------------------------------------------------------
