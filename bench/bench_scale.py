@@ -13,7 +13,7 @@ Parts (all by default, as ``make bench`` runs it):
   memory <= 1 GB (summed PSS of the process and its workers). CPU seconds of both sides are
   printed beside the wall-clock ratio (a shared machine slows wall time unevenly). The run draws
   those numbers with its own compiled copy of NumPy's generator (model/_variates.py, the same
-  numbers bit for bit), about 4x faster than NumPy's own: the floor the issue names is NumPy's,
+  numbers bit for bit), 3-4x faster than NumPy's own: the floor the issue names is NumPy's,
   and the 1-worker line also prints the run against its own generator;
 * ``peer``: draws per second of ``project(draws=10000)`` on Kbang against EMA Workbench running
   the same cohort model (bench/_ema_peer.py: a plain Python + NumPy function of one parameter

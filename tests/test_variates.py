@@ -60,7 +60,10 @@ def test_fill_gives_numpys_numbers_in_place_for_either_working_dtype(dtype):
     np.testing.assert_array_equal(u, u_ref, strict=True)
 
 
-def test_fill_refuses_an_array_it_cannot_fill_in_place():
+def test_fill_refuses_an_array_it_cannot_fill_in_place_or_mixed_dtypes():
     z = np.empty((7, 20), np.float32)[:, ::2]
     with pytest.raises(ValueError, match="C-contiguous"):
         _variates.fill(np.random.SeedSequence(1), z, np.empty(10, np.float32))
+    # float32 normals with float64 uniforms would be float32 uniforms widened, not NumPy's float64 ones
+    with pytest.raises(ValueError, match="one dtype"):
+        _variates.fill(np.random.SeedSequence(1), np.empty(7, np.float32), np.empty(1, np.float64))

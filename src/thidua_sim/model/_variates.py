@@ -124,6 +124,8 @@ def fill(seq: np.random.SeedSequence, z: np.ndarray, u: np.ndarray) -> None:
     out=z); g.random(dtype=u.dtype, out=u)`` fills them (C-contiguous arrays of one dtype)."""
     if not (z.flags.c_contiguous and u.flags.c_contiguous):
         raise ValueError("the normals and uniforms are filled in place: pass C-contiguous arrays")
+    if z.dtype != u.dtype:
+        raise ValueError(f"normals {z.dtype} and uniforms {u.dtype}: pass arrays of one dtype (the run's working dtype)")
     generator = np.random.SFC64(seq)
     if z.dtype != np.float32:
         common = np.random.Generator(generator)
