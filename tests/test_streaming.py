@@ -441,6 +441,30 @@ def test_this_process_runs_the_first_tasks_while_the_workers_start():
     assert len({pid for _, pid in results} - {os.getpid()}) >= 1  # then the workers
 
 
+def test_a_streamed_run_asks_for_no_huge_pages_and_gives_the_setting_back(monkeypatch, small_chunks):
+    # NumPy's huge-page advice is one setting for the whole process; faulting huge pages in made the
+    # end of a national run twice as slow (model/_streaming.py, run_summary). Off for the run, the
+    # caller's setting back after it
+    from numpy._core import multiarray
+
+    def advice() -> bool:
+        now = multiarray._set_madvise_hugepage(False)
+        multiarray._set_madvise_hugepage(now)
+        return bool(now)
+
+    seen = []
+    real = streaming._hist_quantiles
+    monkeypatch.setattr(streaming, "_hist_quantiles", lambda *a: seen.append(advice()) or real(*a))
+    before = multiarray._set_madvise_hugepage(True)
+    try:
+        stream = _run(300, False)
+        after = advice()
+    finally:
+        multiarray._set_madvise_hugepage(before)
+    assert stream.summary.bins > 0 and seen == [False]  # the quantiles were read off histograms, advice off
+    assert after is True
+
+
 def test_a_spilled_result_reads_back_as_it_was_made(monkeypatch, tmp_path):
     import itertools
 
