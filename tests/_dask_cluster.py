@@ -2,7 +2,8 @@
 processes on 127.0.0.1 only, no dashboards, one process and one thread per worker.
 
 :func:`cluster` is a context manager yielding a :class:`Cluster`; everything it started is
-stopped in ``finally`` (terminate, then kill), whatever the test did.
+stopped in ``finally`` (terminate, then kill), whatever the test did, and the named semaphores a
+killed worker's process group leaves in /dev/shm are removed (:func:`_remove_left_semaphores`).
 """
 
 from __future__ import annotations
@@ -76,9 +77,48 @@ def _stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=15)
 
 
+SEMAPHORES = Path("/dev/shm")
+"""Where Python's multiprocessing keeps its named semaphores (``sem.mp-*``) on Linux."""
+
+
+def _semaphores() -> set[str]:
+    try:
+        return {name for name in os.listdir(SEMAPHORES) if name.startswith("sem.mp-")}
+    except OSError:  # no /dev/shm (not Linux)
+        return set()
+
+
+def _mapped_semaphores() -> set[str]:
+    """The named semaphores some living process has mapped (every process that uses one maps it)."""
+    mapped: set[str] = set()
+    for pid in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/maps") as f:
+                mapped.update(line.split(f"{SEMAPHORES}/", 1)[1].split()[0] for line in f if f"{SEMAPHORES}/sem.mp-" in line)
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+    return mapped
+
+
+def _remove_left_semaphores(before: set[str]) -> list[str]:
+    """Remove the semaphores that appeared since ``before`` and that no process maps any more.
+
+    A worker's multiprocessing keeps its semaphores named until its resource tracker unlinks them;
+    killing the worker's whole process group (a lost machine, :meth:`Cluster.kill`) kills the
+    tracker too, and they would stay in /dev/shm until the machine restarts."""
+    left = sorted((_semaphores() - before) - _mapped_semaphores())
+    for name in left:
+        with contextlib.suppress(FileNotFoundError):
+            (SEMAPHORES / name).unlink()
+    return left
+
+
 @contextlib.contextmanager
 def cluster(folder: Path, workers: int = 2) -> Iterator[Cluster]:
     folder = Path(folder)
+    semaphores_before = _semaphores()
     folder.mkdir(parents=True, exist_ok=True)
     info = folder / "scheduler.json"
     log = open(folder / "scheduler.log", "wb")
@@ -111,3 +151,4 @@ def cluster(folder: Path, workers: int = 2) -> Iterator[Cluster]:
         for proc in (c.workers if c else []):
             _stop(proc)
         _stop(scheduler)
+        _remove_left_semaphores(semaphores_before)
