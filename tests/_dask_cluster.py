@@ -3,7 +3,7 @@ processes on 127.0.0.1 only, no dashboards, one process and one thread per worke
 
 :func:`cluster` is a context manager yielding a :class:`Cluster`; everything it started is
 stopped in ``finally`` (terminate, then kill), whatever the test did, and the named semaphores a
-killed worker's process group leaves in /dev/shm are removed (:func:`_remove_left_semaphores`).
+killed worker's process group leaves in /dev/shm are removed (tests/_semaphores.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import _semaphores
 
 import thidua_sim
 
@@ -65,60 +67,24 @@ class Cluster:
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
+    """Stop ``proc`` and every process of its group (a ``dask worker`` starts the worker process in
+    it): terminate, then kill what is left after 15 s."""
+    if proc.poll() is None:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=15)
-
-
-SEMAPHORES = Path("/dev/shm")
-"""Where Python's multiprocessing keeps its named semaphores (``sem.mp-*``) on Linux."""
-
-
-def _semaphores() -> set[str]:
-    try:
-        return {name for name in os.listdir(SEMAPHORES) if name.startswith("sem.mp-")}
-    except OSError:  # no /dev/shm (not Linux)
-        return set()
-
-
-def _mapped_semaphores() -> set[str]:
-    """The named semaphores some living process has mapped (every process that uses one maps it)."""
-    mapped: set[str] = set()
-    for pid in os.listdir("/proc") if os.path.isdir("/proc") else ():
-        if not pid.isdigit():
-            continue
+            os.killpg(proc.pid, signal.SIGTERM)
         try:
-            with open(f"/proc/{pid}/maps") as f:
-                mapped.update(line.split(f"{SEMAPHORES}/", 1)[1].split()[0] for line in f if f"{SEMAPHORES}/sem.mp-" in line)
-        except OSError:  # gone meanwhile, or not ours to read
-            continue
-    return mapped
-
-
-def _remove_left_semaphores(before: set[str]) -> list[str]:
-    """Remove the semaphores that appeared since ``before`` and that no process maps any more.
-
-    A worker's multiprocessing keeps its semaphores named until its resource tracker unlinks them;
-    killing the worker's whole process group (a lost machine, :meth:`Cluster.kill`) kills the
-    tracker too, and they would stay in /dev/shm until the machine restarts."""
-    left = sorted((_semaphores() - before) - _mapped_semaphores())
-    for name in left:
-        with contextlib.suppress(FileNotFoundError):
-            (SEMAPHORES / name).unlink()
-    return left
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+    _semaphores.wait_group_gone(proc.pid)  # the rest of the group, before its semaphores are looked at
 
 
 @contextlib.contextmanager
 def cluster(folder: Path, workers: int = 2) -> Iterator[Cluster]:
     folder = Path(folder)
-    semaphores_before = _semaphores()
+    semaphores_before = _semaphores.named()
     folder.mkdir(parents=True, exist_ok=True)
     info = folder / "scheduler.json"
     log = open(folder / "scheduler.log", "wb")
@@ -151,4 +117,4 @@ def cluster(folder: Path, workers: int = 2) -> Iterator[Cluster]:
         for proc in (c.workers if c else []):
             _stop(proc)
         _stop(scheduler)
-        _remove_left_semaphores(semaphores_before)
+        _semaphores.remove_left(semaphores_before)

@@ -16,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+import _semaphores
 import nbformat
 import pytest
 
@@ -265,6 +266,7 @@ def test_interrupted_run_leaves_no_half_files_and_resumes(tmp_path):
     command = [sys.executable, "-m", "thidua_sim.apps.cli", "briefs", "--scenario", str(SCENARIO), "--data", str(DATA),
                "--params", str(PARAMS), "--areas", "kbang", "dak_rong", "--no-district", "--jobs", "2", "--quiet",
                "--notebooks", str(notebooks), "-p", f"control_dir={control}", "--out", str(out)]
+    semaphores = _semaphores.named()
     proc = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120
@@ -279,6 +281,8 @@ def test_interrupted_run_leaves_no_half_files_and_resumes(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
         _kill_recorded_kernels(control)
+        _semaphores.wait_group_gone(proc.pid)
+        _semaphores.remove_left(semaphores)  # the killed pool's: its resource tracker went with it
     finals = [p for p in out.rglob("*") if p.is_file() and TMP_MARK not in p.name]
     assert all(_complete(p) for p in finals)
     assert (out / "commune_kbang.html").exists() and not (out / "commune_dak_rong.html").exists()

@@ -131,20 +131,20 @@ def test_no_scheduler_at_the_address_is_a_plain_error(monkeypatch, capsys):
     assert f"--scheduler {address}: no Dask scheduler answers there" in err and "Traceback" not in err
 
 
-def test_the_cluster_removes_the_semaphores_its_killed_workers_leave(monkeypatch, tmp_path):
+def test_the_semaphores_a_killed_group_leaves_are_removed_and_nothing_else(monkeypatch, tmp_path):
     # a worker's process group killed like a lost machine takes its resource tracker with it, and its
-    # named semaphores would stay in /dev/shm; the cluster removes, when it stops, those that appeared
-    # while it ran and that no process maps any more, and nothing else (tests/_dask_cluster.py)
+    # named semaphores would stay in /dev/shm; the cluster (and the killed-batch test) removes those
+    # that appeared meanwhile and that no process maps any more, and nothing else (tests/_semaphores.py)
     import mmap
 
-    import _dask_cluster
+    import _semaphores
 
-    monkeypatch.setattr(_dask_cluster, "SEMAPHORES", tmp_path)
+    monkeypatch.setattr(_semaphores, "FOLDER", tmp_path)
     (tmp_path / "sem.mp-before").write_bytes(b"\0" * 32)  # older than the cluster: not its own
-    before = _dask_cluster._semaphores()
+    before = _semaphores.named()
     for name in ("sem.mp-left", "sem.mp-in-use", "unrelated"):
         (tmp_path / name).write_bytes(b"\0" * 32)
     with open(tmp_path / "sem.mp-in-use", "r+b") as f, mmap.mmap(f.fileno(), 0) as in_use:  # a living user
-        assert _dask_cluster._remove_left_semaphores(before) == ["sem.mp-left"]
+        assert _semaphores.remove_left(before) == ["sem.mp-left"]
         assert in_use[:1] == b"\0"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sem.mp-before", "sem.mp-in-use", "unrelated"]
