@@ -18,3 +18,21 @@ def whoami(model: object, value: int, seconds: float) -> tuple[int, int]:
 
     time.sleep(seconds)
     return value, os.getpid()
+
+
+def failing(model: object, value: int, fail_at: int) -> int:
+    """``value``, or the task's own RuntimeError at ``fail_at``."""
+    if value == fail_at:
+        raise RuntimeError(f"task {value} failed on its own")
+    return value
+
+
+def dies(model: object, value: int, at: int, driver: int) -> int:
+    """``value``; the task ``at`` kills its worker process (never the ``driver``), as the system's
+    out-of-memory killer would."""
+    import os
+    import signal
+
+    if value == at and os.getpid() != driver:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return value

@@ -441,6 +441,31 @@ def test_this_process_runs_the_first_tasks_while_the_workers_start():
     assert len({pid for _, pid in results} - {os.getpid()}) >= 1  # then the workers
 
 
+@pytest.mark.parametrize("help_while_starting", [False, True])
+def test_a_tasks_own_error_reaches_the_caller_as_it_was_raised(monkeypatch, help_while_starting):
+    # not as "the worker processes could not start": that message is for a pool that did not start
+    import thidua_sim.model._executors as executors
+    from _pool_tasks import failing
+
+    monkeypatch.setattr(executors, "HELP_WHILE_STARTING", help_while_starting)
+    # the first task, before any worker answered: run here while the workers start, or by a worker
+    with pytest.raises(RuntimeError, match="task 0 failed on its own"):
+        list(executors.map_ordered(failing, [(i, 0) for i in range(8)], workers=2))
+
+
+def test_a_worker_killed_mid_run_is_told_as_such(monkeypatch):
+    import os
+
+    import thidua_sim.model._executors as executors
+    from _pool_tasks import dies
+    from thidua_sim.errors import ProjectionError
+
+    monkeypatch.setattr(executors, "HELP_WHILE_STARTING", False)  # every task in a worker
+    with pytest.raises(ProjectionError, match="a worker process ended in the middle of the run") as caught:
+        list(executors.map_ordered(dies, [(i, 4, os.getpid()) for i in range(12)], workers=2))
+    assert "could not start" not in str(caught.value) and "workers=1" in str(caught.value)
+
+
 def test_a_streamed_run_asks_for_no_huge_pages_and_gives_the_setting_back(monkeypatch, small_chunks):
     # NumPy's huge-page advice is one setting for the whole process; faulting huge pages in made the
     # end of a national run twice as slow (model/_streaming.py, run_summary). Off for the run, the

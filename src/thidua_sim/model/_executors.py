@@ -297,6 +297,15 @@ def prestart(workers: int, scheduler: str | None = None) -> None:
     forkserver.ensure_running()  # returns once the server is started; it imports on its own
 
 
+def _could_not_start(workers: int, exc: BaseException) -> Exception:
+    from ._montecarlo import ProjectionError
+
+    return ProjectionError(
+        f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, put the "
+        "code that calls project(...) under `if __name__ == \"__main__\":` (worker processes re-import the "
+        "script), or use workers=1, which gives the same numbers")
+
+
 def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tuple) -> Iterator[object]:
     from ._montecarlo import ProjectionError
 
@@ -310,6 +319,8 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
         with open(os.path.join(folder, INIT_FILE), "wb") as f:
             pickle.dump((model, common), f, protocol=5)
         initargs = (None, (), folder, SPILL_BYTES, os.getpid(), True)
+    started_ok = False  # a worker answered (the start-up probe, or a result): the pool had started
+    task_failed = False  # a task raised an error of its own (in a worker or here): not the pool's
     try:
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_init_pool,
                                                     initargs=initargs) as pool:
@@ -339,31 +350,50 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
                         break
                     from ._montecarlo import _no_hugepage_advice
 
-                    with _no_hugepage_advice():
-                        result = fn(model, *common, *args)
+                    try:
+                        with _no_hugepage_advice():
+                            result = fn(model, *common, *args)
+                    except BaseException:
+                        task_failed = True
+                        raise
                     yield result
                 starter.join()
                 if isinstance(started[0], BaseException):
                     raise started[0]
                 started[0].result()  # a pool that could not start fails here, however far this process got
+                started_ok = True
             for args in it:
                 submit(args)
                 if len(pending) >= window:
                     break
             while pending:
                 future, slot = pending.popleft()
-                result = _receive(future.result(), slots)
+                try:
+                    item = future.result()
+                except concurrent.futures.process.BrokenProcessPool:
+                    raise
+                except BaseException:
+                    task_failed = True
+                    raise
+                started_ok = True
+                result = _receive(item, slots)
                 nxt = next(it, None)
                 if nxt is not None:
                     submit(nxt)
                 yield result
                 if slots is not None:  # the next result is asked for: this one's arrays are not read again
                     slots.give(slot)  # type: ignore[arg-type]
-    except (concurrent.futures.process.BrokenProcessPool, RuntimeError, ConnectionError, EOFError) as exc:
-        raise ProjectionError(
-            f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, "
-            "put the code that calls project(...) under `if __name__ == \"__main__\":` (worker processes "
-            "re-import the script), or use workers=1, which gives the same numbers") from exc
+    except concurrent.futures.process.BrokenProcessPool as exc:
+        if started_ok:  # a worker ended mid-run (killed; often the system, short of memory)
+            raise ProjectionError(
+                f"workers = {workers}: a worker process ended in the middle of the run ({type(exc).__name__}); "
+                "it was killed, often by the system when memory runs short. Run again with fewer workers or "
+                "fewer draws, or with workers=1, which gives the same numbers") from exc
+        raise _could_not_start(workers, exc) from exc
+    except (RuntimeError, ConnectionError, EOFError) as exc:
+        if task_failed or started_ok:  # a task's own error, or one after the start: as it was raised
+            raise
+        raise _could_not_start(workers, exc) from exc
     finally:
         stop_fork_server()
         if folder is not None:
