@@ -104,6 +104,11 @@ class _Spilled:
     slot: int | None = None
 
 
+def _slot_path(folder: str, slot: int) -> str:
+    """The file of result slot ``slot`` in a run's results folder (the worker writes it, the driver maps it)."""
+    return os.path.join(folder, f"slot-{slot}.bin")
+
+
 class _Slots:
     """The result files of a pool's tasks, in ``folder``: one per task in flight and one for the
     result being merged (``count``). The driver hands a free slot to each task it submits and takes
@@ -114,9 +119,6 @@ class _Slots:
         self.folder = folder
         self.free = collections.deque(range(count))
         self.maps: dict[int, object] = {}
-
-    def path(self, slot: int) -> str:
-        return os.path.join(self.folder, f"slot-{slot}.bin")
 
     def take(self) -> int:
         return self.free.popleft()
@@ -131,7 +133,7 @@ class _Slots:
 
         mapped = self.maps.get(slot)
         if mapped is None or len(mapped) < size:  # type: ignore[arg-type]
-            with open(self.path(slot), "rb") as f:
+            with open(_slot_path(self.folder, slot), "rb") as f:
                 mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
             self.maps[slot] = mapped
         return memoryview(mapped)  # type: ignore[arg-type]
@@ -220,7 +222,7 @@ def _call_in_worker(fn: Callable, args: tuple, slot: int | None = None) -> objec
         path = os.path.join(folder, f"{os.getpid()}-{next(_COMMON['sent'])}.bin")  # type: ignore[call-overload]
         mode = "wb"
     else:  # written over, never shortened: the pages stay allocated (and mapped by the driver)
-        path = os.path.join(folder, f"slot-{slot}.bin")
+        path = _slot_path(folder, slot)
         mode = "r+b" if os.path.exists(path) else "wb"
     with open(path, mode) as f:
         for r in raws:
