@@ -187,6 +187,44 @@ def test_year_statistics_match_a_numpy_reduction(bins_dtype):
     assert results[0][6][0, 3] == results[0][5][0, 2, 5, 5]
 
 
+@pytest.mark.parametrize("G", [2, 3])
+def test_year_statistics_of_whole_stacks_across_blocks(G):
+    # the stack a run reports (the district, every group, every area, every cell) is read in runs of
+    # consecutive cells and areas, and its blocks of STACK_BLOCK populations start inside those runs;
+    # a stack with gaps and a group missing is read population by population: both as NumPy does
+    rng = np.random.default_rng(11)
+    S, C, A = 3, 3, 2500
+    n = rng.integers(0, 60, size=(S, C, A, G)).astype(np.float32)
+    whole = ([0], list(range(G)), list(range(A)), list(range(A * G)))
+    gaps = ([], [G - 1], [a for a in range(A) if a % 7], [c for c in range(A * G) if c % 5 != 2])
+    for stack in (whole, gaps):
+        kinds = np.concatenate([np.full(len(ix), k, np.int64) for k, ix in enumerate(stack)])
+        indices = np.concatenate([np.array(ix, np.int64) for ix in stack])
+        assert len(kinds) > 2 * kernel.STACK_BLOCK
+        M, Q = 6, len(kinds)
+        shift = rng.normal(size=(M, Q))
+        width = np.full((M, Q), 3.0)
+        scale, offset = 1.0 / width, 1.0 - (shift - 40.0) / width
+        results = []
+        for fn in (kernel.year_statistics, reference_year_statistics):
+            s1, s2 = np.zeros((M, Q)), np.zeros((M, Q))
+            lo, hi = np.full((M, Q), np.inf), np.full((M, Q), -np.inf)
+            bins = np.zeros((C, 1, M, Q), np.uint8)
+            fn(n, np.array([0, 1, C], np.int64), kinds, indices, shift, s1, s2, lo, hi, True, scale, offset, 60,
+               bins, np.zeros((1, 1, 1, 1)), 0, np.zeros(0, np.int64), np.zeros(0, np.int64),
+               np.zeros(0, np.int64), np.zeros((C, 0)))
+            results.append((s1, s2, lo, hi, bins))
+        for got, want in zip(*results):
+            np.testing.assert_array_equal(got, want)
+        # by hand: the largest and smallest draw of the last area's households, and of the district's poor
+        last = int(stack[2][-1])
+        pos = len(stack[0]) + len(stack[1]) + len(stack[2]) - 1
+        households = n[:, :, last].sum(axis=(0, 2))
+        assert results[0][3][3, pos] == households.max() and results[0][2][3, pos] == households.min()
+        if stack[0]:
+            assert results[0][3][0, 0] == n[0].sum(axis=(1, 2)).max()
+
+
 def test_district_and_group_counts_are_the_exact_integer_sums():
     # float64 stocks (a country of large cells) summed over 40,000 cells in any order: the
     # whole-number sums are exact, equal to Python's integer sums

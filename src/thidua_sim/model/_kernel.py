@@ -505,18 +505,19 @@ def year_statistics(n, bounds, kinds, indices, shift, s1, s2, lo, hi, with_bins,
     mn = np.empty((6, W))
     mx = np.empty((6, W))
     top = np.float64(n_bins + 1)
+    runs = np.empty(W + 1, np.int64)
+    groups = np.empty((3, G))
     for q0 in range(0, Q, W):
         w = min(Q, q0 + W) - q0
+        n_runs = _runs(kinds, indices, q0, w, runs)
         for k in range(bounds.shape[0] - 1):
-            _block_statistics(nf, bounds[k], bounds[k + 1], q0, w, kinds, indices, G, M, shift, with_bins, scale,
-                              offset, top, bins, values, t, v, V, d1, d2, mn, mx)
-            for m in range(M):
-                for j in range(w):
-                    q = q0 + j
-                    s1[m, q] += d1[m, j]
-                    s2[m, q] += d2[m, j]
-                    lo[m, q] = min(lo[m, q], mn[m, j])
-                    hi[m, q] = max(hi[m, q], mx[m, j])
+            _block_statistics(nf, bounds[k], bounds[k + 1], q0, w, kinds, indices, runs, n_runs, G, M, shift,
+                              with_bins, scale, offset, top, bins, values, t, groups, V, d1, d2, mn, mx)
+            for m in range(M):  # the chunk's sums added in: one array a loop (on SIMD registers)
+                _add_row(s1[m, q0:q0 + w], d1[m], w)
+                _add_row(s2[m, q0:q0 + w], d2[m], w)
+                _min_row(lo[m, q0:q0 + w], mn[m], w)
+                _max_row(hi[m, q0:q0 + w], mx[m], w)
     for j in range(t_rows.shape[0]):
         q = t_pos[j]
         for c in range(C):
@@ -525,31 +526,110 @@ def year_statistics(n, bounds, kinds, indices, shift, s1, s2, lo, hi, with_bins,
 
 
 @numba.njit(**_JIT)
-def _block_statistics(nf, c0, c1, q0, w, kinds, indices, G, M, shift, with_bins, scale, offset, top, bins, values,
-                      t, v, V, d1, d2, mn, mx):
-    """:func:`year_statistics` of the block ``q0:q0 + w`` of the stack for the draws ``c0:c1`` (one
-    chunk): their sums and extremes into ``d1, d2, mn, mx`` (started by the chunk's first draw)."""
+def _add_row(acc, x, w):
+    """``acc[:w] += x[:w]``."""
+    for j in range(w):
+        acc[j] += x[j]
+
+
+@numba.njit(**_JIT)
+def _min_row(acc, x, w):
+    """``acc[:w] = min(acc[:w], x[:w])`` (the extremes are never NaN: whole numbers and rates)."""
+    for j in range(w):
+        acc[j] = min(acc[j], x[j])
+
+
+@numba.njit(**_JIT)
+def _max_row(acc, x, w):
+    """``acc[:w] = max(acc[:w], x[:w])``."""
+    for j in range(w):
+        acc[j] = max(acc[j], x[j])
+
+
+@numba.njit(**_JIT)
+def _runs(kinds, indices, q0, w, runs):
+    """Split the block ``q0:q0 + w`` of the stack into runs of populations of one kind with
+    consecutive indices (the whole stack of a run is four such runs: the district, the groups, the
+    areas, the cells): run ``r`` is ``runs[r]:runs[r + 1]`` (block positions). Returns the number
+    of runs."""
+    n_runs = 0
+    runs[0] = 0
+    for j in range(1, w):
+        q = q0 + j
+        if kinds[q] != kinds[q - 1] or indices[q] != indices[q - 1] + 1:
+            n_runs += 1
+            runs[n_runs] = j
+    n_runs += 1
+    runs[n_runs] = w
+    return n_runs
+
+
+@numba.njit(**_JIT, fastmath={"reassoc"})
+def _group_sums(nf, c, G, out):
+    """Poor, near-poor and other households of each group of draw ``c`` into ``out`` (3, G), in
+    float64, one pass over the cells (whole numbers: exact in any order, as :func:`_whole_sum`)."""
+    for s in range(3):
+        row = nf[s, c]
+        if G == 2:  # the groups of every run (dtts, other): two running sums, on SIMD registers
+            a0 = 0.0
+            a1 = 0.0
+            for i in range(0, row.shape[0] - 1, 2):
+                a0 += row[i]
+                a1 += row[i + 1]
+            out[s, 0] = a0
+            out[s, 1] = a1
+        else:
+            for g in range(G):
+                out[s, g] = _whole_sum(row, g, G)
+
+
+@numba.njit(**_JIT)
+def _block_statistics(nf, c0, c1, q0, w, kinds, indices, runs, n_runs, G, M, shift, with_bins, scale, offset, top,
+                      bins, values, t, groups, V, d1, d2, mn, mx):
+    """:func:`year_statistics` of the block ``q0:q0 + w`` of the stack (its runs: :func:`_runs`) for
+    the draws ``c0:c1`` (one chunk): their sums and extremes into ``d1, d2, mn, mx`` (started by the
+    chunk's first draw). The counts of a run of cells or areas are read off the stocks' consecutive
+    cells in one loop (no lookup per population); the district and the groups come from one pass
+    over the cells, the same whole-number sums as :func:`_counts` makes."""
     for c in range(c0, c1):
-        for j in range(w):
-            q = q0 + j
-            kind = kinds[q]
-            index = indices[q]
-            if kind == 3:  # a cell
-                V[0, j] = nf[0, c, index]
-                V[1, j] = nf[1, c, index]
-                V[2, j] = nf[2, c, index]
-            elif kind == 2:  # an area: the sum over its groups, as _counts adds them
-                first = index * G
+        summed = False  # the group sums of draw c (for the district and the groups), made once
+        for r in range(n_runs):
+            j0, j1 = runs[r], runs[r + 1]
+            kind = kinds[q0 + j0]
+            first = indices[q0 + j0] - j0  # population j of the run has index first + j
+            if kind == 3:  # cells
                 for s in range(3):
-                    acc = 0.0
-                    for g in range(G):
-                        acc += nf[s, c, first + g]
-                    V[s, j] = acc
-            else:
-                _counts(nf, c, kind, index, G, v)
-                V[0, j] = v[0]
-                V[1, j] = v[1]
-                V[2, j] = v[2]
+                    row = nf[s, c]
+                    for j in range(j0, j1):
+                        V[s, j] = row[first + j]
+            elif kind == 2:  # areas: the sum over each area's groups, as _counts adds them
+                for s in range(3):
+                    row = nf[s, c]
+                    if G == 2:
+                        for j in range(j0, j1):
+                            acc = 0.0
+                            acc += row[(first + j) * 2]
+                            acc += row[(first + j) * 2 + 1]
+                            V[s, j] = acc
+                    else:
+                        for j in range(j0, j1):
+                            acc = 0.0
+                            for g in range(G):
+                                acc += row[(first + j) * G + g]
+                            V[s, j] = acc
+            else:  # the district (kind 0) or groups (kind 1)
+                if not summed:
+                    _group_sums(nf, c, G, groups)
+                    summed = True
+                for s in range(3):
+                    for j in range(j0, j1):
+                        if kind == 1:
+                            V[s, j] = groups[s, first + j]
+                        else:
+                            acc = 0.0
+                            for g in range(G):
+                                acc += groups[s, g]
+                            V[s, j] = acc
         for j in range(w):
             h = V[0, j] + V[1, j]
             h = h + V[2, j]
