@@ -200,6 +200,41 @@ def test_a_target_the_stream_cannot_count_is_refused(small_chunks):
                 target_rule=draw_meets, populations=["dtts"])
 
 
+@pytest.mark.skipif("forkserver" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="needs a fork server")
+def test_a_run_with_workers_starts_its_fork_server_first_and_stops_it_however_it_ends(monkeypatch, small_chunks):
+    from multiprocessing import forkserver
+
+    import pandas as pd
+
+    import thidua_sim.model._executors as executors
+    from thidua_sim import ProjectionError
+
+    monkeypatch.setattr(mc, "POOL_MIN_CELL_YEARS", 1)  # this small run counts as a large one
+    started = []
+    real_prestart = executors.prestart
+    monkeypatch.setattr(executors, "prestart", lambda *a, **k: (started.append(a), real_prestart(*a, **k))[1])
+    seen = []
+    real_compile = projection_module.compile_model
+
+    def compile_model(*args, **kwargs):  # what the fork server is doing while the model is compiled
+        seen.append(getattr(forkserver._forkserver, "_forkserver_pid", None))
+        return real_compile(*args, **kwargs)
+
+    monkeypatch.setattr(projection_module, "compile_model", compile_model)
+    baseline, scenario, params = _inputs()
+    with pytest.raises(ProjectionError, match="not among the streamed populations"):  # refused after the start
+        project(baseline, scenario, params, until=2024, draws=50, keep_draws=False, targets=TARGETS[:1],
+                target_rule=draw_meets, populations=["dtts"], workers=2)
+    assert started and seen and seen[0] is not None  # started before the model was compiled
+    assert getattr(forkserver._forkserver, "_forkserver_pid", None) is None  # and stopped
+    seen.clear()
+    result = project(baseline, scenario, params, until=2024, draws=50, seed=11, keep_draws=False, workers=2)
+    assert seen[0] is not None and getattr(forkserver._forkserver, "_forkserver_pid", None) is None
+    alone = project(baseline, scenario, params, until=2024, draws=50, seed=11, keep_draws=False)
+    pd.testing.assert_frame_equal(result.table(), alone.table())
+
+
 @pytest.mark.parametrize("scale", [1, 10**7])
 def test_integer_table_path_equals_the_float_path(scale):
     """Projection.table()'s integer rows (draw_statistics) against the float64 population sums

@@ -656,6 +656,13 @@ def plan_chunks(model: CompiledModel, params: Params, draws: int, seed: int,
     return ChunkPlan(sample, output_dtype(model), size, chunks, np.random.SeedSequence(int(seed)).spawn(len(chunks)))
 
 
+def uses_pool(draws: int, steps: int, cells: int, workers: int) -> bool:
+    """Whether a run of ``draws`` over ``steps`` years and ``cells`` cells starts ``workers``
+    local worker processes: more than one asked for, and enough cell-years (POOL_MIN_CELL_YEARS)
+    that starting them costs less than it saves."""
+    return int(workers) > 1 and int(draws) * int(steps) * int(cells) >= POOL_MIN_CELL_YEARS
+
+
 def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, workers: int = 1,
               posterior: pd.DataFrame | None = None) -> np.ndarray:
     """Monte Carlo stocks (D, Y, A, G, 3), int32 (int64 for cells above 100 million households).
@@ -673,7 +680,7 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
     A, G, S = model.stocks0.shape
     dtype, chunks, tasks = plan.dtype, plan.chunks, plan.tasks()
     workers = min(int(workers), len(chunks))
-    if draws * model.steps * A * G < POOL_MIN_CELL_YEARS:
+    if not uses_pool(draws, model.steps, A * G, workers):
         workers = 1  # starting processes would cost more than it saves; the numbers are the same
     shape = (draws, model.steps + 1, A, G, S)
     if workers == 1:

@@ -26,6 +26,7 @@ import pandas as pd
 from ..io import write_atomic
 from ..core.types import GROUPS, STATES, Area, Baseline, Params, Scenario, Target
 from ..core.defaults import DEFAULT_HORIZON, DEFAULT_SEED
+from ._montecarlo import uses_pool
 from ._stats import QUANTILES
 from ._streaming import DrawSummary
 from .engine import MAX_HORIZON, CompiledModel, ProjectionError, compile_model, expected_path
@@ -428,6 +429,28 @@ def project(
     """
     if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 0:
         raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 0")
+    warm = (scheduler is None and isinstance(baseline, Baseline) and isinstance(workers, (int, np.integer)) and not isinstance(workers, bool)
+            and isinstance(until, (int, np.integer)) and until > int(baseline.year)
+            and uses_pool(draws, until - int(baseline.year), len(baseline.areas) * len(GROUPS), workers))
+    if not warm:
+        return _project(baseline, scenario, params, until, draws, seed, workers, periods, posterior, keep_draws,
+                        scheduler, populations, targets, target_rule, progress)
+    from ._executors import prestart, stop_fork_server
+
+    # the worker processes' fork server imports the Monte Carlo and loads its kernels (a second or
+    # more) on the other core while this process compiles the model and loads the same kernels: the
+    # workers start drawing that much sooner. Stopped however the run ends (the pool stops it too)
+    prestart(workers)
+    try:
+        return _project(baseline, scenario, params, until, draws, seed, workers, periods, posterior, keep_draws,
+                        scheduler, populations, targets, target_rule, progress)
+    finally:
+        stop_fork_server()
+
+
+def _project(baseline, scenario, params, until, draws, seed, workers, periods, posterior, keep_draws, scheduler,
+             populations, targets, target_rule, progress) -> Projection:
+    """:func:`project`, once the fork server of its workers (if any) is starting."""
     plan = None
     if periods is not None:
         from ._periods import build_plan, extend_baseline, localise_model, localise_scenario
