@@ -247,14 +247,20 @@ def test_district_and_group_counts_are_the_exact_integer_sums():
                 assert values[c, 0, s_, 1 + g] == sum(int(x) for x in whole[s_, c, :, g])
 
 
-def test_add_counts_is_np_add_at():
+@pytest.mark.parametrize("draws", [1, 3, 4, 37])  # four draws a pass, and the rest one by one
+@pytest.mark.parametrize("bins_dtype", [np.uint8, np.uint16])
+def test_add_counts_is_np_add_at(draws, bins_dtype):
     rng = np.random.default_rng(4)
-    bins = rng.integers(0, 12, size=(37, 1000)).astype(np.uint8)
+    bins = rng.integers(0, 12, size=(draws, 1000)).astype(bins_dtype)
+    bins[:, 7] = 5  # every draw in one bin of a statistic
     hist = np.zeros((1000, 12), np.uint16)
+    hist[3, 2] = 9  # counts already there are added to
     kernel.add_counts(hist, bins, 64)
     want = np.zeros((1000, 12), np.int64)
-    np.add.at(want, (np.arange(1000)[None, :].repeat(37, 0), bins), 1)
+    want[3, 2] = 9
+    np.add.at(want, (np.arange(1000)[None, :].repeat(draws, 0), bins), 1)
     np.testing.assert_array_equal(hist, want)
+    assert hist[7, 5] == draws and hist.sum() == draws * 1000 + 9
 
 
 def test_hist_quantiles_are_the_numpy_ones():
