@@ -429,8 +429,9 @@ def project(
     """
     if not isinstance(draws, (int, np.integer)) or isinstance(draws, bool) or draws < 0:
         raise ProjectionError(f"draws = {draws!r}: expected a whole number >= 0")
-    warm = (scheduler is None and isinstance(baseline, Baseline) and isinstance(workers, (int, np.integer)) and not isinstance(workers, bool)
-            and isinstance(until, (int, np.integer)) and until > int(baseline.year)
+    warm = (scheduler is None and isinstance(baseline, Baseline) and isinstance(until, (int, np.integer))
+            and isinstance(workers, (int, np.integer)) and not isinstance(workers, bool)
+            and until > int(baseline.year)
             and uses_pool(draws, until - int(baseline.year), len(baseline.areas) * len(GROUPS), workers))
     if not warm:
         return _project(baseline, scenario, params, until, draws, seed, workers, periods, posterior, keep_draws,
