@@ -401,14 +401,16 @@ def simulate_chunk(model: CompiledModel, sample: ParameterSample, seq: np.random
     base = {}
     for i in range(rates.shape[-1]):
         base[i] = np.empty((C, A, G), wd)
-        base[i][...] = rates[..., i]
+        for g in range(G):  # a group at a time: the copy's inner loop then runs over the areas (1.0 ->
+            base[i][:, :, g] = rates[:, :, g, i]  # 0.1 ms a national chunk), not over the 2 groups
     effects = sample.effects.astype(wd)
     acts = effects_acting(effects)
     K_ = sample.costs.shape[-1]
     one, zero = wd(1), wd(0)
     adjusted = {i: np.empty((C, A, G), wd) for i in (PPN, PPO, PNP, PNO)}  # the rates support changes
     costs = np.empty((C, A, sample.costs.shape[-1]), wd)  # (C, A, K): contiguous, like the rates
-    costs[...] = sample.costs[:, None, :]
+    for k in range(K_):  # an instrument at a time, as the rates
+        costs[:, :, k] = sample.costs[:, None, k]
     eligible = model.eligible.astype(wd)
     if keep:
         out = np.empty((C, T + 1, A, G, S), dtype=dtype) if out is None else out
