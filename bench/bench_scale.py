@@ -6,6 +6,10 @@ machines are shared: a loaded machine slows both sides, not always equally).
 
 Parts (all by default, as ``make bench`` runs it):
 
+* ``machine`` (no goal: what the 2-worker figure of ``floor`` depends on): how much two processes
+  gain over one on this machine, for a compiled loop that stays in registers and for loops
+  streaming 1, 4 and 16 MB a process (docs/scale.md: two vCPUs may compute in parallel and still
+  share memory badly);
 * ``floor``: the national Monte Carlo (10,600 areas x 2 groups x 4 transitions x 1,000 draws,
   streamed) against the time NumPy takes to generate the same number of random variates
   (7 normals and 1 uniform a cell-year, float32, SFC64: what the run draws; every move and new
@@ -47,7 +51,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 # kernels and worker processes import this checkout's thidua_sim too
 os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)
 
-PARTS = ("floor", "peer", "table", "briefs", "province", "stream")
+PARTS = ("machine", "floor", "peer", "table", "briefs", "province", "stream")
 SCENARIO = ROOT / "params/scenarios/status_quo.yaml"
 
 
@@ -65,6 +69,55 @@ def _child(args: list[str]) -> dict:
     if proc.returncode:
         raise RuntimeError(f"child {args} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# -- machine: what two processes gain here ------------------------------------------------------
+
+def _machine_job(kind: str, mb: int) -> float:
+    """Seconds of one compiled loop: ``registers`` (a square root and an add a step on a 16 KB array
+    held in the first-level cache) or ``stream`` (``b = 1.0001 a + b`` over two arrays of ``mb`` MB
+    each, about 8 GB of traffic in all)."""
+    import numba
+    import numpy as np
+
+    @numba.njit(fastmath=True)
+    def registers(a, reps):
+        s = np.float32(0)
+        for r in range(reps):
+            for i in range(a.shape[0]):
+                s += np.sqrt(a[i] * a[i] + np.float32(r))
+        return s
+
+    @numba.njit
+    def stream(a, b, reps):
+        for _ in range(reps):
+            for i in range(a.shape[0]):
+                b[i] = a[i] * np.float32(1.0001) + b[i]
+
+    n = (mb * 2**20) // 4 if kind == "stream" else 4096
+    a = np.random.default_rng(0).random(n, dtype=np.float32)
+    b = np.zeros_like(a)
+    registers(a[:16], 1), stream(a[:16], b[:16], 1)  # compiled before the clock starts
+    start = time.perf_counter()
+    if kind == "registers":
+        registers(a, 300_000)
+    else:
+        stream(a, b, max(1, 4000 // mb))
+    return time.perf_counter() - start
+
+
+def part_machine() -> None:
+    import concurrent.futures
+    import multiprocessing
+
+    figures = []
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for kind, mb in (("registers", 0), ("stream", 1), ("stream", 4), ("stream", 16)):
+            alone = pool.submit(_machine_job, kind, mb).result()
+            both = max(pool.map(_machine_job, [kind, kind], [mb, mb]))
+            label = "in registers" if kind == "registers" else f"streaming {mb} MB a process"
+            figures.append(f"{label} {2 * alone / both:.2f}x")
+    print(f"machine: two processes against one (2.0x: no sharing): {'; '.join(figures)}; {load()}")
 
 
 # -- floor: national Monte Carlo against generating its random numbers -------------------------
