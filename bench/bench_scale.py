@@ -76,7 +76,7 @@ def _child(args: list[str]) -> dict:
 def _machine_job(kind: str, mb: int) -> float:
     """Seconds of one compiled loop: ``registers`` (a square root and an add a step on a 16 KB array
     held in the first-level cache) or ``stream`` (``b = 1.0001 a + b`` over two arrays of ``mb`` MB
-    each, about 8 GB of traffic in all)."""
+    each, some 12 GB read and written in all)."""
     import numba
     import numpy as np
 

@@ -191,7 +191,7 @@ def test_year_statistics_match_a_numpy_reduction(bins_dtype):
 def test_year_statistics_of_whole_stacks_across_blocks(G):
     # the stack a run reports (the district, every group, every area, every cell) is read in runs of
     # consecutive cells and areas, and its blocks of STACK_BLOCK populations start inside those runs;
-    # a stack with gaps and a group missing is read population by population: both as NumPy does
+    # a stack with gaps and a group missing is read in shorter runs: both as NumPy does
     rng = np.random.default_rng(11)
     S, C, A = 3, 3, 2500
     n = rng.integers(0, 60, size=(S, C, A, G)).astype(np.float32)
