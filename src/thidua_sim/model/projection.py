@@ -433,20 +433,18 @@ def project(
             and isinstance(workers, (int, np.integer)) and not isinstance(workers, bool)
             and until > int(baseline.year)
             and uses_pool(draws, until - int(baseline.year), len(baseline.areas) * len(GROUPS), workers))
-    if not warm:
-        return _project(baseline, scenario, params, until, draws, seed, workers, periods, posterior, keep_draws,
-                        scheduler, populations, targets, target_rule, progress)
     from ._executors import prestart, stop_fork_server
 
-    # the worker processes' fork server imports the Monte Carlo and loads its kernels (a second or
-    # more) on the other core while this process compiles the model and loads the same kernels: the
-    # workers start drawing that much sooner. Stopped however the run ends (the pool stops it too)
-    prestart(workers)
+    if warm:  # the worker processes' fork server imports the Monte Carlo and loads its kernels (a
+        # second or more) on the other core while this process compiles the model and loads the same
+        # kernels: the workers start drawing that much sooner
+        prestart(workers)
     try:
         return _project(baseline, scenario, params, until, draws, seed, workers, periods, posterior, keep_draws,
                         scheduler, populations, targets, target_rule, progress)
     finally:
-        stop_fork_server()
+        if warm:  # however the run ends (the pool stops it too)
+            stop_fork_server()
 
 
 def _project(baseline, scenario, params, until, draws, seed, workers, periods, posterior, keep_draws, scheduler,
