@@ -10,106 +10,49 @@ The layers, each usable alone::
           -> planning (targets, planning, scoreboard) -> presentation (report)
           -> doors (cli, brief notebooks via batch, widgets)
 
-The batch runner and calibration pull in papermill/nbconvert and a larger part of
-scipy; they are imported on first use (``thidua_sim.run_briefs``; fitting is ``thidua_sim.model.calibrate.calibrate``), so that
-``import thidua_sim`` and the command line stay quick. The JupyterLab planner is
-``thidua_sim.Planner`` (imported on first use: it needs ipywidgets), and the brief
-notebooks' sections are ``thidua_sim.brief``.
+Every name is imported on first use, its layer with it: ``import thidua_sim`` loads none of
+them, so that the command line and the Monte Carlo's worker processes (which import
+``thidua_sim.model._preload``) pay only for the parts they use. The batch runner
+(``thidua_sim.run_briefs``) pulls in papermill/nbconvert, calibration
+(``thidua_sim.model.calibrate.calibrate``) a larger part of scipy, the JupyterLab planner
+(``thidua_sim.Planner``) ipywidgets; the brief notebooks' sections are ``thidua_sim.brief``.
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-import importlib
-from typing import Any
+from .core.lazy import lazy_names
 
-from .core.types import (
-    ALLOCATION_RULES,
-    EFFECT_NAMES,
-    GROUPS,
-    RATE_NAMES,
-    STATES,
-    Area,
-    Baseline,
-    BaseRates,
-    Instrument,
-    Params,
-    ResourceLine,
-    Scenario,
-    Target,
-    Uncertain,
-)
-from .data import (
-    Crosswalk,
-    ReviewResults,
-    load_areas,
-    load_baseline,
-    load_crosswalk,
-    load_review_results,
-    match_area,
-    rollup,
-    validate_data_file,
-    write_template,
-)
-from .model.engine import ProjectionError
-from .errors import InputError, InputErrors, ThiduaError
-from .params import (
-    load_base_rates,
-    load_instruments,
-    load_params,
-    load_scenario,
-    load_targets,
-    save_scenario,
-    validate_params_file,
-)
-from .planning import Allocation, RequiredResources, allocate_budget, required_resources
-from .model.projection import Projection, population_mask, project
-from .model._periods import PeriodInputs, load_period_inputs
-from .planning.scoreboard import build_scoreboard, export_table, rank_for_review
-from .params.standards import classify, load_standards, standard_for
-from .planning.targets import (
-    SPLIT_RULES,
-    PlanningError,
-    TargetCheck,
-    check_target,
-    check_targets,
-    commune_feasibility,
-    split_district_target,
-)
-
-# name -> module, imported on first use (see the module docstring); None: the module itself
-_LAZY = {
-    "run_briefs": "apps.briefs.batch",
-    "BatchResult": "apps.briefs.batch",
-    "BriefResult": "apps.briefs.batch",
-    "BatchError": "apps.briefs.batch",
-    "Calibration": "model.calibrate",
-    "CalibrationError": "model.calibrate",
-    "save_base_rates": "model.calibrate",
-    "load_history": "data",
-    "History": "data",
-    "backtest": "model.backtest",
-    "Backtest": "model.backtest",
-    "sensitivity": "planning.sensitivity",
-    "Sensitivity": "planning.sensitivity",
-    "Planner": "apps.planner",
-    "report": None,
-    "brief": None,
+# every public name -> the module it is imported from on first use (PEP 562; see above)
+_EXPORTS = {
+    "core.types": ("ALLOCATION_RULES", "EFFECT_NAMES", "GROUPS", "RATE_NAMES", "STATES", "Area", "Baseline",
+                   "BaseRates", "Instrument", "Params", "ResourceLine", "Scenario", "Target", "Uncertain",),
+    "data": ("Crosswalk", "ReviewResults", "load_areas", "load_baseline", "load_crosswalk", "load_review_results",
+             "match_area", "rollup", "validate_data_file", "write_template", "load_history", "History",),
+    "model.engine": ("ProjectionError",),
+    "errors": ("InputError", "InputErrors", "ThiduaError",),
+    "params": ("load_base_rates", "load_instruments", "load_params", "load_scenario", "load_targets",
+               "save_scenario", "validate_params_file",),
+    "planning": ("Allocation", "RequiredResources", "allocate_budget", "required_resources",),
+    "model.projection": ("Projection", "population_mask", "project",),
+    "model._periods": ("PeriodInputs", "load_period_inputs",),
+    "planning.scoreboard": ("build_scoreboard", "export_table", "rank_for_review",),
+    "params.standards": ("classify", "load_standards", "standard_for",),
+    "planning.targets": ("SPLIT_RULES", "PlanningError", "TargetCheck", "check_target", "check_targets",
+                         "commune_feasibility", "split_district_target",),
+    "apps.briefs.batch": ("run_briefs", "BatchResult", "BriefResult", "BatchError",),
+    "model.calibrate": ("Calibration", "CalibrationError", "save_base_rates",),
+    "model.backtest": ("backtest", "Backtest",),
+    "planning.sensitivity": ("sensitivity", "Sensitivity",),
+    "apps.planner": ("Planner",),
 }
-_MODULES = {"report": "report", "brief": "apps.briefs.sections"}
+# modules under a name of their own: the layers, and the report and brief sections
+_MODULES = {"report": "report", "brief": "apps.briefs.sections", "core": "core", "errors": "errors", "io": "io",
+            "params": "params", "data": "data", "model": "model", "planning": "planning", "apps": "apps"}
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'thidua_sim' has no attribute {name!r}")
-    module_name = _LAZY[name]
-    if module_name is None:
-        value = importlib.import_module(f".{_MODULES[name]}", __name__)
-    else:
-        value = getattr(importlib.import_module(f".{module_name}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_names(__name__, _EXPORTS, _MODULES)
 
 
 __all__ = [

@@ -3,7 +3,8 @@
 Layer 1 of the house (docs/architecture.md). May import: ``thidua_sim.errors`` only. Everything
 above imports from here: :mod:`~thidua_sim.core.types` (Area, Baseline, Instrument, Scenario, ...),
 :mod:`~thidua_sim.core.defaults` (seed, horizon, draws, year bounds, project paths) and
-:mod:`~thidua_sim.core.text` (how names and headers are compared).
+:mod:`~thidua_sim.core.text` (how names and headers are compared); :mod:`~thidua_sim.core.lazy`
+gives the packages above their names on first use.
 """
 
 from .text import fold, name_key

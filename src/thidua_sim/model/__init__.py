@@ -8,21 +8,21 @@ coverage and adjusted rates, imported when the model first runs a year). The con
 (:mod:`thidua_sim.model.calibrate`) pulls in scipy.optimize and is imported on first use.
 """
 
-from ._households import (
-    MOVES,
-    TARGETING_RULES,
-    SupportResult,
-    SwitchResult,
-    classify_households,
-    household_baseline,
-    household_flows,
-    review_results_from_records,
-    simulate_support,
-    switch_standard,
-)
-from ._notes import run_notes
-from .engine import CompiledModel, ProjectionError, compile_model, expected_path
-from .projection import Projection, population_mask, project
+from ..core.lazy import lazy_names
+
+# imported on first use (PEP 562), like the package's names: the worker processes import
+# ``_preload`` (the Monte Carlo and its kernels) without the projection, the household rules or pandas
+_EXPORTS = {
+    "_households": ("MOVES", "TARGETING_RULES", "SupportResult", "SwitchResult", "classify_households",
+                    "household_baseline", "household_flows", "review_results_from_records", "simulate_support",
+                    "switch_standard"),
+    "_notes": ("run_notes",),
+    "engine": ("CompiledModel", "ProjectionError", "compile_model", "expected_path"),
+    "projection": ("Projection", "population_mask", "project"),
+}
+
+
+__getattr__, __dir__ = lazy_names(__name__, _EXPORTS)
 
 __all__ = ["CompiledModel", "Projection", "ProjectionError", "compile_model", "expected_path",
            "population_mask", "project", "run_notes",

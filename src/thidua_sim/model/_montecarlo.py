@@ -66,7 +66,6 @@ if TYPE_CHECKING:  # posterior draws arrive as a DataFrame; only its columns and
     import pandas as pd
 
 from ..core.types import EFFECT_NAMES, GROUPS, RATE_NAMES, Params, Uncertain
-from ._transforms import Z90, two_piece
 from .engine import (
     GAMMA,
     PNO,
@@ -83,7 +82,7 @@ from .engine import (
 
 __all__ = ["run_draws", "draws_memory", "available_memory", "check_draws_fit", "sample_parameters",
            "sample_rebasing", "ParameterSample", "quantile", "parameter_specs",
-           "chunk_size", "EXACT_BELOW_VARIANCE", "CHUNK_CELLS", "Z90"]
+           "chunk_size", "EXACT_BELOW_VARIANCE", "CHUNK_CELLS"]
 
 EXACT_BELOW_VARIANCE = 1.0
 """Binomial and Poisson variates with a smaller variance are drawn exactly."""
@@ -130,6 +129,8 @@ def quantile(value: Uncertain, u: np.ndarray, scale: str) -> np.ndarray:
     bound of the scale (0 or 1), the natural scale is used instead and values are clipped to
     the bounds. A fixed value maps to itself.
     """
+    from ._transforms import two_piece  # SciPy's special functions: the driver's, not the workers' imports
+
     u = np.asarray(u, dtype=float)
     if value.is_fixed:
         return np.full(u.shape, float(value.central))
