@@ -1,7 +1,6 @@
 """Names of a package imported on first use (PEP 562): the package's ``__getattr__`` and
-``__dir__``, from a table of where each name comes from. ``import thidua_sim`` and ``import
-thidua_sim.model`` then load no module they do not need: the command line and the Monte Carlo's
-worker processes (which import ``thidua_sim.model._preload``) pay only for the parts they use."""
+``__dir__``, from a table of where each name comes from (``thidua_sim`` and ``thidua_sim.model``:
+why, in the former's docstring)."""
 
 from __future__ import annotations
 
