@@ -36,3 +36,21 @@ def dies(model: object, value: int, at: int, driver: int) -> int:
     if value == at and os.getpid() != driver:
         os.kill(os.getpid(), signal.SIGKILL)
     return value
+
+
+class EndsItsWorker:
+    """A model's ``periods`` stand-in (``simulate_chunk`` calls its ``apply_draws`` every year; no
+    standard switch): in any process but the ``driver`` it kills its own, as the system's
+    out-of-memory killer would a worker of a large kept-draws run."""
+
+    switch = None
+
+    def __init__(self, driver: int):
+        self.driver = driver
+
+    def apply_draws(self, t: int, n: object, rebasing: object) -> None:
+        import os
+        import signal
+
+        if os.getpid() != self.driver:
+            os.kill(os.getpid(), signal.SIGKILL)

@@ -254,9 +254,11 @@ def test_integer_table_path_equals_the_float_path(scale):
     assert np.any(new[:, 1] > 0)
 
 
-def test_a_script_without_the_main_guard_gets_told_how_to_fix_it(tmp_path):
+@pytest.mark.parametrize("keep, draws", [(False, 400), (True, 5000)])  # kept: enough cell-years for workers
+def test_a_script_without_the_main_guard_gets_told_how_to_fix_it(tmp_path, keep, draws):
     # local workers re-import the calling script: unguarded, that script would start workers of its
     # own; the run must stop with the fix in the message, not with a pipe error from the fork server
+    # (the streamed run's pool and the kept draws' own)
     import subprocess
     import sys
     from pathlib import Path
@@ -269,7 +271,7 @@ def test_a_script_without_the_main_guard_gets_told_how_to_fix_it(tmp_path):
         "from thidua_sim import project\n"
         "baseline = make_baseline([[(30, 20, 150), (10, 5, 80)]] * 300)\n"
         "params = make_params([], rates=make_rates(interval=0.2))\n"
-        "project(baseline, make_scenario(), params, until=2024, draws=400, seed=1, workers=2, keep_draws=False,\n"
+        f"project(baseline, make_scenario(), params, until=2024, draws={draws}, seed=1, workers=2, keep_draws={keep},\n"
         "        progress=False)\n"
         "print('ran without workers?')\n", encoding="utf-8")
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
@@ -499,6 +501,33 @@ def test_a_worker_killed_mid_run_is_told_as_such(monkeypatch):
     with pytest.raises(ProjectionError, match="a worker process ended in the middle of the run") as caught:
         list(executors.map_ordered(dies, [(i, 4, os.getpid()) for i in range(12)], workers=2))
     assert "could not start" not in str(caught.value) and "workers=1" in str(caught.value)
+
+
+def test_a_worker_killed_in_a_kept_draws_run_is_told_as_such(monkeypatch, small_chunks):
+    # the kept draws have a pool of their own (run_draws: the workers write into one shared file),
+    # and their run takes the most memory: a worker the system kills there was told as "the worker
+    # processes could not start", with a fix for scripts that does not apply
+    import dataclasses
+    import os
+
+    from _pool_tasks import EndsItsWorker
+    from thidua_sim.errors import ProjectionError
+    from thidua_sim.model.engine import compile_model
+
+    baseline, scenario, params = _inputs()
+    model = compile_model(baseline, scenario, params, until=2024)
+    monkeypatch.setattr(mc, "POOL_MIN_CELL_YEARS", 0)  # a small run still starts its workers
+    dying = dataclasses.replace(model, periods=EndsItsWorker(os.getpid()))
+    with pytest.raises(ProjectionError, match="a worker process ended in the middle of the run") as caught:
+        mc.run_draws(dying, params, draws=40, seed=1, workers=2)
+    assert "could not start" not in str(caught.value) and "workers=1" in str(caught.value)
+    import glob
+
+    from thidua_sim.model._executors import DRAWS_PREFIX, scratch_dirs
+
+    assert [f for d in scratch_dirs() for f in glob.glob(os.path.join(d, f"{DRAWS_PREFIX}{os.getpid()}_*"))] == []
+    np.testing.assert_array_equal(mc.run_draws(model, params, draws=40, seed=1, workers=2),
+                                  mc.run_draws(model, params, draws=40, seed=1, workers=1))
 
 
 def test_a_streamed_run_asks_for_no_huge_pages_and_gives_the_setting_back(monkeypatch, small_chunks):

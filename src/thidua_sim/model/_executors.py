@@ -257,7 +257,8 @@ def _receive(item: object, slots: _Slots | None = None) -> object:
 
 
 def _started() -> None:
-    """A task that returns at once: done when a worker has started (:data:`HELP_WHILE_STARTING`)."""
+    """A task that returns at once: done when a worker has started (:data:`HELP_WHILE_STARTING`; the
+    kept draws' pool asks it first, so that a worker ending later is told as such)."""
 
 
 HELP_WHILE_STARTING = True
@@ -306,6 +307,15 @@ def _could_not_start(workers: int, exc: BaseException) -> Exception:
         f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, put the "
         "code that calls project(...) under `if __name__ == \"__main__\":` (worker processes re-import the "
         "script), or use workers=1, which gives the same numbers")
+
+
+def _ended_mid_run(workers: int, exc: BaseException) -> Exception:
+    from ._montecarlo import ProjectionError
+
+    return ProjectionError(
+        f"workers = {workers}: a worker process ended in the middle of the run ({type(exc).__name__}); "
+        "it was killed, often by the system when memory runs short. Run again with fewer workers or "
+        "fewer draws, or with workers=1, which gives the same numbers")
 
 
 def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tuple) -> Iterator[object]:
@@ -387,10 +397,7 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
                     slots.give(slot)  # type: ignore[arg-type]
     except concurrent.futures.process.BrokenProcessPool as exc:
         if started_ok:  # a worker ended mid-run (killed; often the system, short of memory)
-            raise ProjectionError(
-                f"workers = {workers}: a worker process ended in the middle of the run ({type(exc).__name__}); "
-                "it was killed, often by the system when memory runs short. Run again with fewer workers or "
-                "fewer draws, or with workers=1, which gives the same numbers") from exc
+            raise _ended_mid_run(workers, exc) from exc
         raise _could_not_start(workers, exc) from exc
     except (RuntimeError, ConnectionError, EOFError) as exc:
         if task_failed or started_ok:  # a task's own error, or one after the start: as it was raised

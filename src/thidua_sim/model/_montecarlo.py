@@ -692,26 +692,30 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
             for (i, start, stop), task in zip(chunks, tasks):
                 simulate_chunk(model, *task, out=out[start:stop])
         return out
-    from ._executors import stop_fork_server, worker_context
+    from ._executors import _could_not_start, _ended_mid_run, _started, stop_fork_server, worker_context
 
     context = worker_context()
     shared = _shared_output(shape, dtype)
     # a plain array over the mapping (which lives as long as the array does), or results by pipe
     out = np.empty(shape, dtype=dtype) if shared is None else np.asarray(shared[1])
+    started = False  # a worker answered: an error after this is a worker's end, not the pool's start
     try:
         with concurrent.futures.ProcessPoolExecutor(
                 workers, mp_context=context, initializer=_init_worker,
                 initargs=(model, None if shared is None else (shared[0], shape, np.dtype(dtype).str),
                           os.getpid())) as pool:
+            pool.submit(_started).result()
+            started = True
             jobs = [(start, stop, *task) for (i, start, stop), task in zip(chunks, tasks)]
             for (i, start, stop), result in zip(chunks, pool.map(_worker_chunk, jobs)):
                 if result is not None:
                     out[start:stop] = result
-    except (concurrent.futures.process.BrokenProcessPool, RuntimeError, ConnectionError, EOFError) as exc:
-        raise ProjectionError(
-            f"workers = {workers}: the worker processes could not start ({type(exc).__name__}). In a script, "
-            "put the code that calls project(...) under `if __name__ == \"__main__\":` (worker processes "
-            "re-import the script), or use workers=1, which gives the same numbers") from exc
+    except concurrent.futures.process.BrokenProcessPool as exc:  # killed (often by the system, short of memory)
+        raise (_ended_mid_run if started else _could_not_start)(workers, exc) from exc
+    except (RuntimeError, ConnectionError, EOFError) as exc:
+        if started:
+            raise
+        raise _could_not_start(workers, exc) from exc
     finally:
         stop_fork_server()
         if shared is not None:
