@@ -319,8 +319,6 @@ def _ended_mid_run(workers: int, exc: BaseException) -> Exception:
 
 
 def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tuple) -> Iterator[object]:
-    from ._montecarlo import ProjectionError
-
     context = worker_context()
     window = workers  # results waiting to be merged are held here (a result is some 30 MB nationally)
     folder = _results_folder()
