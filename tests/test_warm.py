@@ -45,3 +45,36 @@ def test_one_kernel_many_briefs_nothing_carried_over(tmp_path):
     finally:
         _warm.shutdown_all()
     assert not _warm._ALL
+
+
+def test_the_preload_holds_the_layers_a_brief_reads():
+    # a warm kernel imports what a brief imports before its first brief (PRELOAD_CODE), while the
+    # batch computes its shared results; ``import thidua_sim`` loads no layer, so the preload must
+    # name them: a commune brief, run after it, imports none of the loaders, the projection or the
+    # planning rules itself (only what a brief run alone computes: the compiled kernels)
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "commune_brief.ipynb"
+    code = (
+        "import json, os, sys\n"
+        f"exec({_warm.PRELOAD_CODE!r})\n"
+        "before = set(sys.modules)\n"
+        "import matplotlib\n"
+        "matplotlib.use('Agg')\n"
+        f"cells = json.load(open({str(notebook)!r}, encoding='utf-8'))['cells']\n"
+        f"os.chdir({str(notebook.parent)!r})\n"
+        "namespace = {}\n"
+        "for cell in cells:\n"
+        "    if cell['cell_type'] == 'code':\n"
+        "        source = ''.join(cell['source'])\n"
+        "        exec('\\n'.join(l for l in source.splitlines() if not l.lstrip().startswith('%')), namespace)\n"
+        "print('\\n'.join(sorted(set(sys.modules) - before)))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8",
+                          timeout=300, check=True)
+    imported = set(done.stdout.split())
+    assert "thidua_sim.model._kernel" in imported  # the brief did run (it projected, alone)
+    layers = ("thidua_sim.data", "thidua_sim.params", "thidua_sim.planning", "thidua_sim.model.projection",
+              "thidua_sim.model.engine", "pandas", "scipy.special")
+    assert sorted(m for m in imported if m.startswith(layers)) == []

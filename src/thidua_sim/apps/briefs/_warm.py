@@ -33,13 +33,17 @@ MAX_BRIEFS = 50
 """Briefs one kernel runs before it is replaced (bounds memory a long batch could accumulate)."""
 RESET_CODE = "%reset -f\nimport matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
 
-PRELOAD_CODE = ("import matplotlib.pyplot, pandas\n"
+PRELOAD_CODE = ("import matplotlib.pyplot, pandas, scipy.special\n"
                 "from thidua_sim import brief\n"
                 "import thidua_sim.report.validation\n"
+                "import thidua_sim.data, thidua_sim.params.standards, thidua_sim.model.projection\n"
+                "import thidua_sim.planning.targets, thidua_sim.planning.scoreboard\n"
                 "import gc\n"
                 "gc.freeze()\n")
 """What every brief imports (a commune brief needs no scipy.optimize or scipy.stats, 0.6 s: the
-district brief's kernel imports them on first use); modules stay across resets.
+district brief's kernel imports them on first use); modules stay across resets. The layers are
+named: ``import thidua_sim`` loads none of them (its names come on first use), and a brief reads
+the data, the parameters, the projection and the targets.
 ``gc.freeze()`` then moves the imported modules' objects out of the collector's sight: they live
 as long as the kernel anyway, and ``%reset -f`` runs two full collections (0.3 s a brief with
 them in sight, a few milliseconds without)."""
