@@ -4,7 +4,7 @@ A chunk-year draws 7 normals and 1 uniform a cell, as ``Generator(SFC64(seq))`` 
 ``standard_normal(dtype=float32, out=z)`` then ``random(dtype=float32, out=u)``. In NumPy each
 number costs a call through the bit generator's function pointer; here the same algorithms run in
 one compiled loop, about 3x faster on this machine (a national chunk-year's 445,200 normals and
-63,600 uniforms: 1.1-1.7 ms against NumPy's 4.6 ms). bench/bench_scale.py, part ``floor``, still
+63,600 uniforms: 1.0-1.7 ms against NumPy's 4.6 ms). bench/bench_scale.py, part ``floor``, still
 measures the run against NumPy's own generator.
 
 The numbers are NumPy's, bit for bit (tests/test_variates.py compares the streams and the state
@@ -68,7 +68,7 @@ def _next32(s0, s1, s2, s3, has, kept):
     """The next 32 bits and the state after them: SFC64's ``(s0, s1, s2, s3)``, and ``has``,
     ``kept``: a kept high half, as NumPy's ``has_uint32`` and ``uinteger``. The state is passed in
     and out as values so that it stays in registers: kept in arrays, each draw waited for the
-    last one's stores (the whole normal 14 % slower)."""
+    last one's stores (the whole fill 14 % slower)."""
     if has:
         return np.uint32(kept), s0, s1, s2, s3, False, kept
     out = s0 + s1 + s3
