@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import concurrent.futures.process
 import dataclasses
 import itertools
 import multiprocessing
@@ -29,7 +30,8 @@ from collections.abc import Callable, Iterator, Sequence
 
 from ..io._atomic import remove_left_by_dead
 
-__all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env", "worker_context", "prestart", "stop_fork_server"]
+__all__ = ["map_ordered", "dask_client", "SCHEDULER_ENV", "scheduler_from_env", "worker_context", "prestart", "stop_fork_server",
+           "POOL_ERRORS", "pool_error"]
 
 SCHEDULER_ENV = "THIDUA_SCHEDULER"
 """Environment variable with a Dask scheduler address, read by ``thidua-sim project`` and
@@ -318,6 +320,20 @@ def _ended_mid_run(workers: int, exc: BaseException) -> Exception:
         "fewer draws, or with workers=1, which gives the same numbers")
 
 
+POOL_ERRORS = (concurrent.futures.process.BrokenProcessPool, RuntimeError, ConnectionError, EOFError)
+"""What a local pool raises when its processes fail (:func:`pool_error` says which it was)."""
+
+
+def pool_error(workers: int, exc: BaseException, started: bool) -> Exception | None:
+    """The error to raise for ``exc`` (one of :data:`POOL_ERRORS`) from a local pool of ``workers``:
+    a broken pool is a worker that ended mid-run once a worker had answered (``started``), else
+    processes that could not start; any other error after the start is a task's own (None: raise
+    ``exc`` as it is)."""
+    if isinstance(exc, concurrent.futures.process.BrokenProcessPool):
+        return (_ended_mid_run if started else _could_not_start)(workers, exc)
+    return None if started else _could_not_start(workers, exc)
+
+
 def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tuple) -> Iterator[object]:
     context = worker_context()
     window = workers  # results waiting to be merged are held here (a result is some 30 MB nationally)
@@ -393,14 +409,11 @@ def _pool(fn: Callable, tasks: Sequence[tuple], model, workers: int, common: tup
                 yield result
                 if slots is not None:  # the next result is asked for: this one's arrays are not read again
                     slots.give(slot)  # type: ignore[arg-type]
-    except concurrent.futures.process.BrokenProcessPool as exc:
-        if started_ok:  # a worker ended mid-run (killed; often the system, short of memory)
-            raise _ended_mid_run(workers, exc) from exc
-        raise _could_not_start(workers, exc) from exc
-    except (RuntimeError, ConnectionError, EOFError) as exc:
-        if task_failed or started_ok:  # a task's own error, or one after the start: as it was raised
+    except POOL_ERRORS as exc:
+        error = pool_error(workers, exc, started_ok or task_failed)  # a task's own error: raised as it is
+        if error is None:
             raise
-        raise _could_not_start(workers, exc) from exc
+        raise error from exc
     finally:
         stop_fork_server()
         if folder is not None:

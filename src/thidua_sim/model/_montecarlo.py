@@ -692,7 +692,7 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
             for (i, start, stop), task in zip(chunks, tasks):
                 simulate_chunk(model, *task, out=out[start:stop])
         return out
-    from ._executors import _could_not_start, _ended_mid_run, _started, stop_fork_server, worker_context
+    from ._executors import POOL_ERRORS, _started, pool_error, stop_fork_server, worker_context
 
     context = worker_context()
     shared = _shared_output(shape, dtype)
@@ -710,12 +710,11 @@ def run_draws(model: CompiledModel, params: Params, draws: int, seed: int, worke
             for (i, start, stop), result in zip(chunks, pool.map(_worker_chunk, jobs)):
                 if result is not None:
                     out[start:stop] = result
-    except concurrent.futures.process.BrokenProcessPool as exc:  # killed (often by the system, short of memory)
-        raise (_ended_mid_run if started else _could_not_start)(workers, exc) from exc
-    except (RuntimeError, ConnectionError, EOFError) as exc:
-        if started:
+    except POOL_ERRORS as exc:
+        error = pool_error(workers, exc, started)
+        if error is None:
             raise
-        raise _could_not_start(workers, exc) from exc
+        raise error from exc
     finally:
         stop_fork_server()
         if shared is not None:
