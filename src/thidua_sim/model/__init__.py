@@ -24,7 +24,4 @@ _EXPORTS = {
 
 __getattr__, __dir__ = lazy_names(__name__, _EXPORTS)
 
-__all__ = ["CompiledModel", "Projection", "ProjectionError", "compile_model", "expected_path",
-           "population_mask", "project", "run_notes",
-           "MOVES", "TARGETING_RULES", "SupportResult", "SwitchResult", "classify_households", "household_baseline",
-           "household_flows", "review_results_from_records", "simulate_support", "switch_standard"]
+__all__ = [name for names in _EXPORTS.values() for name in names]
